@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
+using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
+using LeadFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Destinations.AzureTable;
+
+/// <summary>
+/// Writes each lead as a row of the <c>MarketplaceLeads</c> table, with the columns Partner Center's own Azure Table
+/// destination writes (so existing consumers keep working) plus <c>LeadId</c>. Create-only, keyed by the lead id:
+/// a second delivery of the same lead finds the row and counts as delivered.
+/// </summary>
+public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
+{
+    /// <summary>Table string properties hold at most 64 KiB (32 K UTF-16 characters); longer text is cut, never refused.</summary>
+    internal const int MaxStringLength = 32_000;
+
+    private readonly TableClient _table = storage.Tables.GetTableClient(options.Value.TableName);
+
+    public string Name => "Table";
+
+    public async Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken)
+    {
+        var entity = ToEntity(delivery);
+        try
+        {
+            try
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
+            {
+                await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new DeliveryOutcome.Delivered(AlreadyThere: false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            return new DeliveryOutcome.Delivered(AlreadyThere: true);
+        }
+        catch (RequestFailedException e)
+        {
+            var failure = new DeliveryFailure(Name, e.Status == 0 ? null : e.Status, e.ErrorCode, FirstLine(e.Message));
+            return e.Status is 0 or 408 or 429 or >= 500
+                ? new DeliveryOutcome.RetryLater(failure)
+                : new DeliveryOutcome.CannotDeliver(failure);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException
+                                      or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        {
+            return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, FirstLine(e.Message)));
+        }
+    }
+
+    internal static TableEntity ToEntity(LeadDelivery delivery)
+    {
+        var lead = delivery.Lead;
+        var customerInfo = lead.Canonical["UserDetails"]?.ToJsonString() ?? "{}";
+        return new TableEntity(PartitionFor(delivery.LeadId), delivery.LeadId)
+        {
+            ["LeadId"] = delivery.LeadId,
+            ["CustomerInfo"] = Cut(customerInfo),
+            ["LeadSource"] = Cut(lead.Source.Raw),
+            ["ActionCode"] = Cut(lead.ActionCode),
+            ["OfferDisplayName"] = Cut(lead.OfferTitle),
+            ["Description"] = Cut(lead.Description),
+            ["CreatedTime"] = delivery.ReceivedAt,
+            ["IsTestLead"] = lead.IsTestLead,
+        };
+    }
+
+    /// <summary>The first two hex digits of the lead id: 256 partitions, and the same partition for every copy of a lead.</summary>
+    internal static string PartitionFor(string leadId) => leadId[..Math.Min(2, leadId.Length)];
+
+    private static string? Cut(string? text) => text is { Length: > MaxStringLength } ? text[..MaxStringLength] : text;
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

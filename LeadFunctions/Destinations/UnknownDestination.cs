@@ -1,0 +1,16 @@
+using LeadFunctions.Delivery;
+
+namespace LeadFunctions.Destinations;
+
+/// <summary>
+/// Stands in when <c>Crm__Target</c> names no known destination: intake keeps accepting leads, and each one goes to
+/// the poison queue with the reason, ready to be replayed once the setting is fixed.
+/// </summary>
+public sealed class UnknownDestination(string target, IEnumerable<string> known) : ILeadDestination
+{
+    public string Name => target;
+
+    public Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken) =>
+        Task.FromResult<DeliveryOutcome>(new DeliveryOutcome.CannotDeliver(new DeliveryFailure(
+            target, null, "UnknownDestination", $"Crm__Target '{target}' is not a known destination; use one of: {string.Join(", ", known)}.")));
+}

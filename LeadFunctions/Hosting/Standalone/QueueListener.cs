@@ -1,0 +1,179 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using LeadFunctions.Delivery;
+using LeadFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Hosting.Standalone;
+
+/// <summary>
+/// Standalone mode's queue trigger, with the Functions queue trigger's semantics and host.json settings: batches of
+/// <c>batchSize</c>, the next batch at <c>newBatchThreshold</c>, polling backing off to <c>maxPollingInterval</c>,
+/// a message deleted only after it was handled, released for <c>visibilityTimeout</c> when processing fails, and
+/// moved to the poison queue once it has been dequeued <c>maxDequeueCount</c> times.
+/// </summary>
+public sealed partial class QueueListener(
+    LeadStorage storage,
+    LeadQueue leadQueue,
+    LeadQueueSignal signal,
+    LeadProcessor processor,
+    IOptions<QueueTriggerOptions> triggerOptions,
+    IOptions<StandaloneOptions> standaloneOptions,
+    ILogger<QueueListener> logger) : BackgroundService
+{
+    private readonly QueueClient _queue = storage.LeadQueue;
+    private readonly QueueTriggerOptions _trigger = triggerOptions.Value;
+    private readonly StandaloneOptions _standalone = standaloneOptions.Value;
+    private int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(logger, _queue.Name, _trigger.BatchSize, _trigger.MaxDequeueCount);
+        var inFlight = new List<Task>();
+        var idleDelay = _standalone.MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            inFlight.RemoveAll(t => t.IsCompleted);
+            var free = _trigger.BatchSize - Volatile.Read(ref _inFlight);
+            if (Volatile.Read(ref _inFlight) > _trigger.EffectiveNewBatchThreshold || free <= 0)
+            {
+                await Task.WhenAny(inFlight).WaitAsync(stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            QueueMessage[] batch;
+            try
+            {
+                await leadQueue.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                batch = (await _queue.ReceiveMessagesAsync(free, _standalone.MessageLease, stoppingToken).ConfigureAwait(false)).Value;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(logger, e.GetType().Name, e.Message.Split('\n', 2)[0]);
+                batch = [];
+            }
+
+            if (batch.Length == 0)
+            {
+                await signal.WaitAsync(idleDelay, stoppingToken).ConfigureAwait(false);
+                idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, Math.Max(_trigger.MaxPollingInterval.Ticks, _standalone.MinPollingInterval.Ticks)));
+                continue;
+            }
+
+            idleDelay = _standalone.MinPollingInterval;
+            foreach (var message in batch)
+            {
+                Interlocked.Increment(ref _inFlight);
+                inFlight.Add(HandleAsync(message, stoppingToken));
+            }
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        var popReceipt = message.PopReceipt;
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewLeaseAsync(message.MessageId, () => popReceipt, r => popReceipt = r, renewal.Token);
+        try
+        {
+            if (message.DequeueCount > _trigger.MaxDequeueCount)
+            {
+                // Dequeued more often than allowed without an outcome: it crashed the process each time. Park it.
+                await MoveToPoisonAsync(message, () => popReceipt, renewal).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await processor.ProcessAsync(new QueuedMessage(message.MessageText, message.DequeueCount, message.MessageId), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogProcessingFailed(logger, e, message.MessageId, message.DequeueCount);
+                await ReleaseOrPoisonAsync(message, () => popReceipt, renewal).ConfigureAwait(false);
+                return;
+            }
+
+            await StopAsync(renewal, renewing).ConfigureAwait(false);
+            await _queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The message stays in the queue and comes back after its lease: nothing is lost.
+            LogSettleFailed(logger, e.GetType().Name, message.MessageId);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the message reappears after its lease.
+        }
+        finally
+        {
+            await StopAsync(renewal, renewing).ConfigureAwait(false);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ReleaseOrPoisonAsync(QueueMessage message, Func<string> popReceipt, CancellationTokenSource renewal)
+    {
+        if (message.DequeueCount >= _trigger.MaxDequeueCount)
+        {
+            await MoveToPoisonAsync(message, popReceipt, renewal).ConfigureAwait(false);
+            return;
+        }
+
+        await renewal.CancelAsync().ConfigureAwait(false);
+        await _queue.UpdateMessageAsync(message.MessageId, popReceipt(), visibilityTimeout: _trigger.VisibilityTimeout).ConfigureAwait(false);
+    }
+
+    private async Task MoveToPoisonAsync(QueueMessage message, Func<string> popReceipt, CancellationTokenSource renewal)
+    {
+        await leadQueue.SendToPoisonAsync(message.MessageText, CancellationToken.None).ConfigureAwait(false);
+        await renewal.CancelAsync().ConfigureAwait(false);
+        await _queue.DeleteMessageAsync(message.MessageId, popReceipt(), CancellationToken.None).ConfigureAwait(false);
+        LogMovedToPoison(logger, message.MessageId, message.DequeueCount, leadQueue.PoisonName);
+    }
+
+    private async Task RenewLeaseAsync(string messageId, Func<string> popReceipt, Action<string> setPopReceipt, CancellationToken cancellationToken)
+    {
+        var half = _standalone.MessageLease / 2;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(half, cancellationToken).ConfigureAwait(false);
+                var receipt = await _queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: _standalone.MessageLease, cancellationToken: cancellationToken).ConfigureAwait(false);
+                setPopReceipt(receipt.Value.PopReceipt);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            LogSettleFailed(logger, e.GetType().Name, messageId);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource renewal, Task renewing)
+    {
+        if (!renewal.IsCancellationRequested) await renewal.CancelAsync().ConfigureAwait(false);
+        await renewing.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening to queue {Queue} (batch size {BatchSize}, max dequeue count {MaxDequeueCount})")]
+    private static partial void LogStarted(ILogger logger, string queue, int batchSize, int maxDequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the lead queue failed ({ErrorType}: {Error}); trying again")]
+    private static partial void LogPollFailed(ILogger logger, string errorType, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing message {MessageId} failed on dequeue {DequeueCount}")]
+    private static partial void LogProcessingFailed(ILogger logger, Exception exception, string messageId, long dequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle message {MessageId} ({ErrorType}); it will reappear after its lease")]
+    private static partial void LogSettleFailed(ILogger logger, string errorType, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} dequeues")]
+    private static partial void LogMovedToPoison(ILogger logger, string messageId, long dequeueCount, string poisonQueue);
+}

@@ -1,0 +1,13 @@
+namespace LeadFunctions.Hosting.Standalone;
+
+/// <summary>Settings that only standalone mode has (<c>Standalone__…</c>); the queue trigger's settings come from host.json.</summary>
+public sealed class StandaloneOptions
+{
+    public const string Section = "Standalone";
+
+    /// <summary>How long a message being processed stays invisible; renewed at half-time. The Functions host uses 10 minutes.</summary>
+    public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The shortest wait between polls of an empty queue; it doubles up to host.json's <c>maxPollingInterval</c>.</summary>
+    public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+}

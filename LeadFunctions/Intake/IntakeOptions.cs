@@ -1,0 +1,19 @@
+namespace LeadFunctions.Intake;
+
+/// <summary>Settings of ReceiveLead (<c>Intake__…</c>).</summary>
+public sealed class IntakeOptions
+{
+    public const string Section = "Intake";
+
+    /// <summary>
+    /// Standalone mode only: the accepted function keys, <c>;</c>-separated, so a new key can be added before the old one
+    /// is removed. In Functions mode the host checks the keys before a request reaches the app.
+    /// </summary>
+    public string? Keys { get; set; }
+
+    /// <summary>The largest body accepted, in bytes (real leads are under 2 KiB).</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Seconds a caller is asked to wait (<c>Retry-After</c>) when the lead could not be stored.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace LeadFunctions.Intake;
+
+/// <summary>
+/// Lead ids this instance accepted in the last day, to answer <c>duplicate: true</c> on a re-post. Informational only:
+/// a duplicate is still enqueued, since delivery is idempotent and this memory is per instance.
+/// </summary>
+public sealed class RecentLeads : IDisposable
+{
+    private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    /// <summary>Records the id; true when it was already recorded.</summary>
+    public bool Record(string leadId)
+    {
+        var seen = _seen.TryGetValue(leadId, out _);
+        _seen.Set(leadId, true, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromDays(1) });
+        return seen;
+    }
+
+    public void Dispose() => _seen.Dispose();
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeadFunctions.Delivery;
+
+namespace LeadFunctions.Leads;
+
+/// <summary>
+/// The queue message (DESIGN 3.3): one lead per message, written by ReceiveLead, read by ProcessLead.
+/// <see cref="Lead"/> is the payload exactly as it was posted; it is normalised again on delivery.
+/// </summary>
+public sealed record LeadEnvelope
+{
+    public const int CurrentVersion = 1;
+
+    [JsonPropertyName("v")]
+    public int Version { get; init; } = CurrentVersion;
+
+    public required string LeadId { get; init; }
+
+    /// <summary>When ReceiveLead accepted the lead; the delivery's maximum age counts from here.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>1 for the first delivery attempt; each re-scheduled message carries the next number.</summary>
+    public int Attempt { get; init; } = 1;
+
+    public required JsonElement Lead { get; init; }
+
+    public DeliveryFailure? LastError { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, LeadJsonContext.Default.LeadEnvelope);
+
+    /// <summary>Reads a queue message; null (with the reason) when it is not an envelope this version understands.</summary>
+    public static LeadEnvelope? TryParse(string text, out string? reason)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize(text, LeadJsonContext.Default.LeadEnvelope);
+            reason = envelope switch
+            {
+                null => "The message is JSON null.",
+                { Version: not CurrentVersion } => $"Envelope version {envelope.Version} is not supported by this version of the app (it reads version {CurrentVersion}).",
+                { LeadId.Length: 0 } => "The envelope has no lead id.",
+                { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
+                _ => null,
+            };
+            return reason is null ? envelope : null;
+        }
+        catch (JsonException e)
+        {
+            reason = $"The message is not a lead envelope: {e.Message}";
+            return null;
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LeadEnvelope))]
+internal sealed partial class LeadJsonContext : JsonSerializerContext;

@@ -1,0 +1,28 @@
+using LeadFunctions.Delivery;
+using LeadFunctions.Destinations;
+using LeadFunctions.Hosting;
+using LeadFunctions.Intake;
+using LeadFunctions.Storage;
+
+namespace LeadFunctions;
+
+/// <summary>LeadFunctions: marketplace leads in over HTTP (ReceiveLead), through a queue, into the CRM (ProcessLead).</summary>
+public static class Program
+{
+    public static Task Main(string[] args) => Build(args).RunAsync();
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var mode = builder.AddHosting();                                   // Hosting/: Functions custom handler or standalone
+        builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
+        builder.Services.AddIntake(builder.Configuration, mode);           // Intake/: ReceiveLead
+        builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
+        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
+
+        var app = builder.Build();
+        app.MapHosting();
+        app.MapReceiveLead();
+        return app;
+    }
+}

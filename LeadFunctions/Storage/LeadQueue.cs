@@ -1,0 +1,58 @@
+using Azure;
+using Azure.Storage.Queues;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Storage;
+
+/// <summary>Writes lead envelopes to the lead queue and to its poison queue. Messages never expire (DESIGN 3.3).</summary>
+public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
+{
+    /// <summary>A time-to-live of -1 second: the message never expires (the SDK's default would delete it after 7 days).</summary>
+    public static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
+    public string Name => storage.LeadQueue.Name;
+
+    public string PoisonName => storage.PoisonQueue.Name;
+
+    /// <summary>Enqueues an envelope; returns only once the storage service has it. <paramref name="delay"/> hides it until then.</summary>
+    public async Task SendAsync(LeadEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        await SendAsync(storage.LeadQueue, envelope.ToJson(), delay, cancellationToken).ConfigureAwait(false);
+        if (delay is null || delay <= TimeSpan.Zero) signal.Notify();
+    }
+
+    /// <summary>Puts a message on the poison queue, as text: an envelope with its reason, or what could not be read.</summary>
+    public Task SendToPoisonAsync(string messageText, CancellationToken cancellationToken) =>
+        SendAsync(storage.PoisonQueue, messageText, null, cancellationToken);
+
+    /// <summary>Creates both queues if they are missing.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await storage.LeadQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task SendAsync(QueueClient queue, string text, TimeSpan? delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "QueueNotFound")
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Wakes the standalone queue listener when a lead was just enqueued, so a lead does not wait for the next poll.</summary>
+public sealed class LeadQueueSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Notify() => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+}

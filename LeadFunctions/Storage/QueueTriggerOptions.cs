@@ -1,0 +1,27 @@
+namespace LeadFunctions.Storage;
+
+/// <summary>
+/// The queue trigger's settings from <c>host.json</c> <c>extensions.queues</c> (overridable like the Functions host's,
+/// e.g. <c>AzureFunctionsJobHost__extensions__queues__maxDequeueCount</c>). The standalone listener obeys the same values.
+/// </summary>
+public sealed class QueueTriggerOptions
+{
+    public const string Section = "AzureFunctionsJobHost:extensions:queues";
+
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Fetch the next batch when this few messages are still in progress; the host's default is half the batch.</summary>
+    public int? NewBatchThreshold { get; set; }
+
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a failed message stays invisible before its next try.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
+
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary><c>base64</c> (the host's default) or <c>none</c>.</summary>
+    public string MessageEncoding { get; set; } = "base64";
+
+    public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2;
+}
