@@ -11,7 +11,8 @@ public static class Program
 {
     public static Task Main(string[] args) => Build(args).RunAsync();
 
-    public static WebApplication Build(string[] args)
+    /// <param name="overrides">Tests replace services here (e.g. a destination that fails on purpose).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var mode = builder.AddHosting();                                   // Hosting/: Functions custom handler or standalone
@@ -19,6 +20,7 @@ public static class Program
         builder.Services.AddIntake(builder.Configuration, mode);           // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
         builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
+        overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapHosting();

@@ -1,0 +1,132 @@
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (Program.Build), listening on a free loopback port, spoken to over HTTP. Each instance has its own
+/// queue, poison queue and table in the shared Azurite.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string Key = "test-key-1";
+    public const string SecondKey = "test-key-2";
+
+    private TestApp(WebApplication app, Uri baseAddress, string queueName, string tableName, Azurite? azurite)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        QueueName = queueName;
+        TableName = tableName;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Storage = azurite;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public string QueueName { get; }
+
+    public string PoisonQueueName => QueueName + "-poison";
+
+    public string TableName { get; }
+
+    private Azurite? Storage { get; }
+
+    public QueueClient Queue => Storage!.Queue(QueueName);
+
+    public QueueClient PoisonQueue => Storage!.Queue(PoisonQueueName);
+
+    public TableClient Table => Storage!.Table(TableName);
+
+    public static string LeadsPath(string? key = Key) => key is null ? "/api/leads" : $"/api/leads?code={Uri.EscapeDataString(key)}";
+
+    /// <summary>Starts the app against <paramref name="azurite"/> in standalone mode, or in Functions mode when <paramref name="functionsMode"/>.</summary>
+    public static async Task<TestApp> StartAsync(
+        Azurite? azurite,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        bool functionsMode = false,
+        string? connectionString = null)
+    {
+        var queueName = TestNames.Queue();
+        var tableName = TestNames.Table();
+        var port = FreePort.Next();
+        var all = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString ?? azurite?.ConnectionString,
+            ["LeadQueueName"] = queueName,
+            ["Crm:Table:TableName"] = tableName,
+            ["Intake:Keys"] = $"{Key};{SecondKey}",
+            ["Standalone:MinPollingInterval"] = "00:00:00.050",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
+        };
+        if (functionsMode) all[Hosting.HostingMode.PortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        else all["urls"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+
+        var args = all.Where(p => p.Value is not null).Select(p => $"--{p.Key}={p.Value}").ToArray();
+        var app = Program.Build(args, services);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, new Uri(address), queueName, tableName, azurite);
+    }
+
+    public Task<HttpResponseMessage> PostLeadAsync(string json, string? key = Key, string contentType = "application/json") =>
+        Http.PostAsync(LeadsPath(key), new StringContent(json, System.Text.Encoding.UTF8, contentType));
+
+    /// <summary>Polls until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return true;
+            await Task.Delay(50);
+        }
+
+        return await condition();
+    }
+
+    public async Task<int> CountRowsAsync()
+    {
+        try
+        {
+            var count = 0;
+            await foreach (var _ in Table.QueryAsync<TableEntity>()) count++;
+            return count;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return 0;
+        }
+    }
+
+    public static async Task<int> CountMessagesAsync(QueueClient queue)
+    {
+        if (!await queue.ExistsAsync()) return 0;
+        var properties = await queue.GetPropertiesAsync();
+        return properties.Value.ApproximateMessagesCount;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+public static class HttpResponseExtensions
+{
+    public static async Task<System.Text.Json.JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+}
