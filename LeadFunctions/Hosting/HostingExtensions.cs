@@ -21,7 +21,8 @@ public static class HostingExtensions
         {
             if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(HostingMode.StandaloneUrl);
             builder.Services.Configure<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
-            builder.Services.AddHostedService<QueueListener>();
+            var standalone = builder.Configuration.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new();
+            if (standalone.ProcessQueue) builder.Services.AddHostedService<QueueListener>();
         }
 
         builder.Services.AddSingleton(mode);

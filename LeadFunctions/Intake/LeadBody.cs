@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;
@@ -11,13 +12,23 @@ public static class LeadBody
     {
         if (request.ContentLength > maxBytes) return null;
 
+        // Kestrel then stops reading at the limit too, instead of draining the rest of an oversized body.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
+
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
-        while (true)
+        try
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-            if (read == 0) return buffer.WrittenSpan.ToArray();
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes) return null;
+            while (true)
+            {
+                var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
+                if (read == 0) return buffer.WrittenSpan.ToArray();
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes) return null;
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
         }
     }
 
