@@ -6,28 +6,91 @@ using Azure.Storage.Queues;
 namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite (the npm package pinned in package.json), started once for the whole test run on free loopback
-/// ports with in-memory storage, so tests never touch a developer's own emulator. Installs it with npm when missing.
-/// Use it as a class fixture; every test class shares the one process, and tests isolate themselves by queue and
-/// table names (<see cref="TestNames"/>).
+/// A real Azurite (the npm package pinned in package.json) on free loopback ports, installed with npm when missing.
+/// As a class fixture it is one process shared by the whole test run, with in-memory storage, and tests isolate
+/// themselves by queue and table names (<see cref="TestNames"/>). <see cref="StartOwnAsync"/> gives a test a private
+/// one that it may stop and restart (with disk persistence, so messages survive the restart).
 /// </summary>
 public sealed class Azurite : IAsyncLifetime
 {
-    private static readonly Lazy<Task<Azurite>> Shared = new(StartSharedAsync);
-
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static readonly Lazy<Task<Azurite>> Shared = new(StartSharedAsync);
+
     private Process? _process;
+    private string? _location;
+    private int _blobPort;
+    private int _tablePort;
+    private bool _owned;
 
     public int QueuePort { get; private set; }
 
     public string ConnectionString { get; private set; } = "";
+
+    public static string ConnectionStringFor(int blob, int queue, int table) =>
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
 
     public async Task InitializeAsync()
     {
         var shared = await Shared.Value;
         QueuePort = shared.QueuePort;
         ConnectionString = shared.ConnectionString;
+    }
+
+    /// <summary>A private Azurite that keeps its data on disk, for tests that stop and restart storage.</summary>
+    public static async Task<Azurite> StartOwnAsync()
+    {
+        var instance = new Azurite { _owned = true, _location = Directory.CreateTempSubdirectory("azurite-").FullName };
+        await instance.StartAsync();
+        return instance;
+    }
+
+    public QueueClient Queue(string name, bool base64 = true) => new(ConnectionString, name, new QueueClientOptions
+    {
+        MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
+    });
+
+    public TableClient Table(string name) => new(ConnectionString, name);
+
+    /// <summary>
+    /// Stops the process: gracefully (SIGTERM, Azurite saves its data) or by killing it. Azurite writes its
+    /// metadata to disk periodically, so a kill loses recent writes: unlike Azure Storage, it is not crash-durable.
+    /// </summary>
+    public void Stop(bool graceful = false)
+    {
+        if (_process is { HasExited: false })
+        {
+            if (graceful)
+            {
+                using var term = Process.Start("kill", ["-s", "TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                term.WaitForExit();
+                if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.WaitForExit(5000);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the process again on the same ports, with the data it had on disk.</summary>
+    public Task RestartAsync() => _owned ? StartAsync() : throw new InvalidOperationException("The shared Azurite cannot be restarted.");
+
+    public Task DisposeAsync()
+    {
+        if (_owned)
+        {
+            Stop();
+            if (_location is not null) Directory.Delete(_location, recursive: true);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task<Azurite> StartSharedAsync()
@@ -43,54 +106,40 @@ public sealed class Azurite : IAsyncLifetime
         var azurite = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(azurite)) await RunAsync("npm", "ci --no-audit --no-fund", RepoPaths.Root, TimeSpan.FromMinutes(5));
 
-        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        if (QueuePort == 0) (_blobPort, QueuePort, _tablePort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var start = new ProcessStartInfo("node")
         {
-            ArgumentList =
-            {
-                azurite, "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
-                "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-                "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-                "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var argument in new[]
+                 {
+                     azurite, "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+                     "--blobHost", "127.0.0.1", "--blobPort", $"{_blobPort}",
+                     "--queueHost", "127.0.0.1", "--queuePort", $"{QueuePort}",
+                     "--tableHost", "127.0.0.1", "--tablePort", $"{_tablePort}",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (_location is null) start.ArgumentList.Add("--inMemoryPersistence");
+        else
+        {
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(_location);
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        QueuePort = queue;
-        ConnectionString = ConnectionStringFor(blob, queue, table);
-        await WaitForPortAsync(queue);
-        await WaitForPortAsync(table);
-    }
-
-    public static string ConnectionStringFor(int blob, int queue, int table) =>
-        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
-        $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
-
-    public QueueClient Queue(string name, bool base64 = true) => new(ConnectionString, name, new QueueClientOptions
-    {
-        MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
-    });
-
-    public TableClient Table(string name) => new(ConnectionString, name);
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    private void Stop()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
+        ConnectionString = ConnectionStringFor(_blobPort, QueuePort, _tablePort);
+        await WaitForPortAsync(QueuePort);
+        await WaitForPortAsync(_tablePort);
     }
 
     private async Task WaitForPortAsync(int port)
