@@ -69,9 +69,11 @@ public sealed class TestApp : IAsyncDisposable
             ["Standalone:MinPollingInterval"] = "00:00:00.050",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
-        if (functionsMode) all[Hosting.HostingMode.PortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (functionsMode) all[LeadFunctions.Hosting.HostingMode.PortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         else all["urls"] = $"http://127.0.0.1:{port}";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        queueName = all["LeadQueueName"]!;
+        tableName = all["Crm:Table:TableName"]!;
 
         var args = all.Where(p => p.Value is not null).Select(p => $"--{p.Key}={p.Value}").ToArray();
         var app = Program.Build(args, services);
