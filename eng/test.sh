@@ -5,4 +5,23 @@ cd "$(dirname "$0")/.."
 if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-dotnet test LeadFunctions.sln --nologo "$@"
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test LeadFunctions.sln --nologo --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+
+# One plain closing line with the totals, whatever the runner printed above.
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}ResultSummary/{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit "$status"
