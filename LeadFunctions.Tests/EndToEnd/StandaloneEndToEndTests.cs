@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using LeadFunctions.Delivery;
 using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadFunctions.Tests.EndToEnd;
 
@@ -30,6 +32,10 @@ public sealed class StandaloneEndToEndTests(Azurite azurite) : IClassFixture<Azu
         Assert.Equal("someone@contoso.com", customer.RootElement.GetProperty("Email").GetString());
         Assert.Equal("Contoso", customer.RootElement.GetProperty("Company").GetString());
         Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0));
+
+        var journal = app.App.Services.GetRequiredService<DeliveryJournal>();
+        var record = Assert.Single(await journal.SinceAsync(DateTimeOffset.UtcNow.AddHours(-1)).ToListAsync());
+        Assert.Equal((leadId, "Table", 1, false), (record.LeadId, record.Destination, record.Attempt, record.AlreadyThere));
     }
 
     [Fact]

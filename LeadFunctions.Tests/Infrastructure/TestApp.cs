@@ -65,6 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = connectionString ?? azurite?.ConnectionString,
             ["LeadQueueName"] = queueName,
             ["Crm:Table:TableName"] = tableName,
+            ["Delivery:JournalTable"] = TestNames.Table(),
             ["Intake:Keys"] = $"{Key};{SecondKey}",
             ["Standalone:MinPollingInterval"] = "00:00:00.050",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",

@@ -9,6 +9,7 @@ public static class DeliveryExtensions
             .Validate(o => o.MaxAge > TimeSpan.Zero && o.FirstRetryDelay >= TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay,
                 "Delivery__MaxAge must be positive and Delivery__MaxRetryDelay at least Delivery__FirstRetryDelay.")
             .ValidateOnStart();
+        services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<LeadProcessor>();
         return services;
     }

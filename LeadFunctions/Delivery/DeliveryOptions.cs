@@ -15,6 +15,9 @@ public sealed class DeliveryOptions
 
     /// <summary>What to do with Partner Center's test leads (<c>MSFT_TEST_…</c>): deliver them like any lead, or skip them.</summary>
     public TestLeadHandling TestLeads { get; set; } = TestLeadHandling.Deliver;
+
+    /// <summary>The table that records each delivery (lead id, destination, times); empty turns the journal off.</summary>
+    public string? JournalTable { get; set; } = "LeadDeliveries";
 }
 
 public enum TestLeadHandling

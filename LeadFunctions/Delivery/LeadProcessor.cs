@@ -14,6 +14,7 @@ namespace LeadFunctions.Delivery;
 public sealed partial class LeadProcessor(
     ILeadDestination destination,
     LeadQueue queue,
+    DeliveryJournal journal,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<QueueTriggerOptions> triggerOptions,
     TimeProvider time,
@@ -66,6 +67,8 @@ public sealed partial class LeadProcessor(
         switch (outcome)
         {
             case DeliveryOutcome.Delivered delivered:
+                await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
+                    .ConfigureAwait(false);
                 LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, lead.OfferTitle, lead.ActionCode, lead.Customer.Country);
                 break;
 
@@ -82,7 +85,7 @@ public sealed partial class LeadProcessor(
     private async Task RescheduleAsync(LeadEnvelope envelope, DeliveryOutcome.RetryLater retry, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var age = now - envelope.ReceivedAt;
+        var age = now - envelope.DeliveryStartedAt;
         if (age >= _options.MaxAge)
         {
             var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age {_options.MaxAge:g}); last error: {retry.Failure.Message}" };

@@ -27,6 +27,16 @@ public sealed record LeadEnvelope
 
     public DeliveryFailure? LastError { get; init; }
 
+    /// <summary>When the lead was last replayed from the poison queue; the maximum age then counts from here.</summary>
+    public DateTimeOffset? ReplayedAt { get; init; }
+
+    /// <summary>The time the delivery's maximum age counts from.</summary>
+    [JsonIgnore]
+    public DateTimeOffset DeliveryStartedAt => ReplayedAt ?? ReceivedAt;
+
+    /// <summary>The envelope to put back on the lead queue when replaying it from the poison queue: attempts start over.</summary>
+    public LeadEnvelope ForReplay(DateTimeOffset now) => this with { Attempt = 1, ReplayedAt = now };
+
     public string ToJson() => JsonSerializer.Serialize(this, LeadJsonContext.Default.LeadEnvelope);
 
     /// <summary>Reads a queue message; null (with the reason) when it is not an envelope this version understands.</summary>
