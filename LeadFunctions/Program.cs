@@ -3,6 +3,7 @@ using LeadFunctions.Destinations;
 using LeadFunctions.Hosting;
 using LeadFunctions.Intake;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions;
 
@@ -16,6 +17,7 @@ public static class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         var mode = builder.AddHosting();                                   // Hosting/: Functions custom handler or standalone
+        builder.AddLeadTelemetry();                                        // Telemetry/: traces, metrics, logs (App Insights or console)
         builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
         builder.Services.AddIntake(builder.Configuration, mode);           // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison

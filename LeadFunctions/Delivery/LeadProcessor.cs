@@ -1,6 +1,7 @@
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
@@ -15,6 +16,7 @@ public sealed partial class LeadProcessor(
     ILeadDestination destination,
     LeadQueue queue,
     DeliveryJournal journal,
+    LeadMetrics metrics,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<QueueTriggerOptions> triggerOptions,
     TimeProvider time,
@@ -55,20 +57,25 @@ public sealed partial class LeadProcessor(
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt });
+        using var activity = LeadTracing.StartProcess(envelope);
+        activity?.SetTag("lead.destination", destination.Name);
         if (lead.IsTestLead && _options.TestLeads == TestLeadHandling.Skip)
         {
             LogTestLeadSkipped(envelope.LeadId);
+            activity?.SetTag("lead.outcome", "skipped");
             return;
         }
 
         var outcome = await destination.DeliverAsync(new LeadDelivery(envelope.LeadId, lead, envelope.ReceivedAt, envelope.Attempt), cancellationToken)
             .ConfigureAwait(false);
+        activity?.SetTag("lead.outcome", outcome.GetType().Name);
 
         switch (outcome)
         {
             case DeliveryOutcome.Delivered delivered:
                 await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
                     .ConfigureAwait(false);
+                metrics.Delivered(destination.Name, delivered.AlreadyThere, time.GetUtcNow() - envelope.ReceivedAt);
                 LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, lead.OfferTitle, lead.ActionCode, lead.Customer.Country);
                 break;
 
@@ -103,6 +110,7 @@ public sealed partial class LeadProcessor(
         // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
         // destination's create-once key turns into one record.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
+        metrics.Retried(retry.Failure.Destination, retry.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, retry.Failure.ToString());
     }
 
@@ -110,6 +118,7 @@ public sealed partial class LeadProcessor(
     {
         var poisoned = envelope with { LastError = failure with { Kind = "poison", At = time.GetUtcNow() } };
         await queue.SendToPoisonAsync(poisoned.ToJson(), cancellationToken).ConfigureAwait(false);
+        metrics.Poisoned(failure.Destination, failure.Code);
         LogPoisoned(envelope.LeadId, envelope.Attempt, failure.ToString());
     }
 

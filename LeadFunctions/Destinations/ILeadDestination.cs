@@ -1,5 +1,6 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Destinations;
 
@@ -13,6 +14,9 @@ public interface ILeadDestination
     string Name { get; }
 
     Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>Whether the destination is reachable and lets us in, for the health endpoint. Never throws.</summary>
+    Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One lead to deliver, with the identity and time that make the record key and its creation time.</summary>

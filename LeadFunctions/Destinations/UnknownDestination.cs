@@ -1,4 +1,5 @@
 using LeadFunctions.Delivery;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Destinations;
 
@@ -13,4 +14,7 @@ public sealed class UnknownDestination(string target, IEnumerable<string> known)
     public Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken) =>
         Task.FromResult<DeliveryOutcome>(new DeliveryOutcome.CannotDeliver(new DeliveryFailure(
             target, null, "UnknownDestination", $"Crm__Target '{target}' is not a known destination; use one of: {string.Join(", ", known)}.")));
+
+    public Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(HealthCheckResult.Unhealthy($"Crm__Target '{target}' is not a known destination."));
 }

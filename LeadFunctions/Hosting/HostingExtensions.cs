@@ -29,6 +29,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHostedService<StartupChecks>();
+        builder.Services.AddLeadHealthChecks();
 
         // Request URLs carry the function key (?code=): the framework's per-request logs stay off; so do the
         // HTTP client's, which would log every CRM URL.
@@ -45,6 +46,7 @@ public static class HostingExtensions
         app.UseStatusCodePages();
         var mode = app.Services.GetRequiredService<HostingMode>();
         app.MapGet("/", () => TypedResults.Ok(new { service = "LeadFunctions", mode = mode.ToString() })).ExcludeFromDescription();
+        app.MapHealth();
         if (mode.IsFunctions) app.MapProcessLeadInvocation();
         return app;
     }

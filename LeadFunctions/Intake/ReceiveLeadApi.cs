@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using LeadFunctions.Hosting;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,27 +29,33 @@ public static partial class ReceiveLeadApi
         IOptions<IntakeOptions> options,
         LeadQueue queue,
         RecentLeads recent,
+        LeadMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ReceiveLeadApi));
         var request = context.Request;
-        if (mode.ChecksFunctionKeys && !keys.IsAuthorized(request)) return TypedResults.Unauthorized();
+        metrics.Received();
+        if (mode.ChecksFunctionKeys && !keys.IsAuthorized(request))
+        {
+            metrics.Rejected("unauthorized");
+            return TypedResults.Unauthorized();
+        }
 
         if (!LeadBody.IsJsonOrUnspecified(request))
         {
-            return Reject(logger, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+            return Reject(logger, metrics, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
                 "Post the lead as application/json.", "content-type");
         }
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            return Reject(logger, StatusCodes.Status413PayloadTooLarge, "Lead too large",
+            return Reject(logger, metrics, StatusCodes.Status413PayloadTooLarge, "Lead too large",
                 $"The body is larger than {options.Value.MaxBodyBytes} bytes.", "too-large");
         }
 
-        if (body.Length == 0) return Invalid(logger, [new LeadIssue("$", "The body is empty.")]);
+        if (body.Length == 0) return Invalid(logger, metrics, [new LeadIssue("$", "The body is empty.")]);
 
         JsonDocument document;
         try
@@ -56,35 +64,44 @@ public static partial class ReceiveLeadApi
         }
         catch (JsonException e)
         {
-            return Invalid(logger, [new LeadIssue(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]);
+            return Invalid(logger, metrics, [new LeadIssue(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]);
         }
 
         using (document)
         {
             var read = LeadReader.Published.Read(document.RootElement);
-            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Invalid(logger, read.Problems);
+            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Invalid(logger, metrics, read.Problems);
 
-            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = document.RootElement };
+            Activity.Current?.SetTag("lead.id", leadId);
             try
             {
+                using var enqueue = LeadTracing.StartEnqueue(queue.Name, leadId);
+                var (traceParent, traceState) = LeadTracing.CurrentContext();
+                var envelope = new LeadEnvelope
+                {
+                    LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = document.RootElement, TraceParent = traceParent, TraceState = traceState,
+                };
                 await queue.SendAsync(envelope, null, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
             {
                 LogNotStored(logger, leadId, e.GetType().Name);
+                metrics.Rejected("not-stored");
                 context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Lead not stored",
                     detail: "The lead could not be stored; nothing was accepted. Send it again later.", type: ProblemType("not-stored"));
             }
 
             var duplicate = recent.Record(leadId);
+            metrics.Accepted(duplicate, lead.IsTestLead);
             LogAccepted(logger, leadId, lead.OfferTitle, lead.ActionCode, lead.Customer.Country, lead.IsTestLead, duplicate);
             return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, read.Notes.Count > 0 ? read.Notes : null));
         }
     }
 
-    private static ProblemHttpResult Invalid(ILogger logger, IReadOnlyList<LeadIssue> problems)
+    private static ProblemHttpResult Invalid(ILogger logger, LeadMetrics metrics, IReadOnlyList<LeadIssue> problems)
     {
+        metrics.Rejected("invalid");
         LogRejected(logger, StatusCodes.Status400BadRequest, "invalid", string.Join(", ", problems.Select(p => p.Path)));
         return TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
@@ -94,8 +111,9 @@ public static partial class ReceiveLeadApi
             extensions: new Dictionary<string, object?> { ["errors"] = problems });
     }
 
-    private static ProblemHttpResult Reject(ILogger logger, int status, string title, string detail, string reason)
+    private static ProblemHttpResult Reject(ILogger logger, LeadMetrics metrics, int status, string title, string detail, string reason)
     {
+        metrics.Rejected(reason);
         LogRejected(logger, status, reason, "$");
         return TypedResults.Problem(statusCode: status, title: title, detail: detail, type: ProblemType(reason));
     }

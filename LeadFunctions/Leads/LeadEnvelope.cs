@@ -27,6 +27,11 @@ public sealed record LeadEnvelope
 
     public DeliveryFailure? LastError { get; init; }
 
+    /// <summary>W3C trace context of the intake request, so delivery continues the same trace.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
+
     /// <summary>When the lead was last replayed from the poison queue; the maximum age then counts from here.</summary>
     public DateTimeOffset? ReplayedAt { get; init; }
 

@@ -2,9 +2,11 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
+using Azure.Identity;
 using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.AzureTable;
@@ -55,6 +57,23 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
                                       or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
         {
             return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, FirstLine(e.Message)));
+        }
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            return HealthCheckResult.Healthy();
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
+        {
+            return HealthCheckResult.Healthy("The table does not exist yet; the first delivery creates it.");
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException or AuthenticationFailedException)
+        {
+            return HealthCheckResult.Unhealthy($"Table storage: {e.GetType().Name} {(e as RequestFailedException)?.Status}");
         }
     }
 

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace LeadFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// Everything an app instance says about itself: every log line (message, structured values, scopes, exceptions),
+/// every span (name, attributes, events, status) and every metric point with its tags.
+/// </summary>
+public sealed class CapturedTelemetry : ILoggerProvider, ISupportExternalScope
+{
+    private readonly ConcurrentQueue<string> _logs = new();
+    private readonly List<Activity> _spans = [];
+    private readonly List<Metric> _metrics = [];
+    private IExternalScopeProvider? _scopes;
+
+    public IReadOnlyCollection<string> Logs => _logs;
+
+    public IReadOnlyList<Activity> Spans
+    {
+        get
+        {
+            lock (_spans) return [.. _spans];
+        }
+    }
+
+    /// <summary>Registers the capture with an app (pass to <see cref="TestApp.StartAsync"/>'s service overrides).</summary>
+    public void Register(IServiceCollection services)
+    {
+        services.AddSingleton<ILoggerProvider>(this);
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SynchronizedList<Activity>(_spans)));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(new SynchronizedList<Metric>(_metrics)));
+    }
+
+    /// <summary>Every text the app emitted: log lines and their values, span names, attributes, events, metric tags.</summary>
+    public IEnumerable<string> AllText()
+    {
+        foreach (var line in _logs) yield return line;
+        foreach (var span in Spans)
+        {
+            yield return span.DisplayName;
+            yield return span.StatusDescription ?? "";
+            foreach (var tag in span.TagObjects) yield return $"{tag.Key}={tag.Value}";
+            foreach (var item in span.Baggage) yield return $"{item.Key}={item.Value}";
+            foreach (var spanEvent in span.Events)
+            {
+                yield return spanEvent.Name;
+                foreach (var tag in spanEvent.Tags) yield return $"{tag.Key}={tag.Value}";
+            }
+        }
+
+        List<Metric> metrics;
+        lock (_metrics) metrics = [.. _metrics];
+        foreach (var metric in metrics)
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                foreach (var tag in point.Tags) yield return $"{metric.Name} {tag.Key}={tag.Value}";
+            }
+        }
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedTelemetry owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes?.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var text = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)}");
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                foreach (var (key, value) in values) text.Append($" | {key}={value}");
+            }
+
+            owner._scopes?.ForEachScope((scope, builder) => builder.Append($" | scope {Describe(scope)}"), text);
+            if (exception is not null) text.Append($" | exception {exception}");
+            owner._logs.Enqueue(text.ToString());
+        }
+
+        private static string Describe(object? scope) => scope is IEnumerable<KeyValuePair<string, object?>> pairs
+            ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))
+            : scope?.ToString() ?? "";
+    }
+
+    /// <summary>The in-memory exporters add from the export thread while tests read.</summary>
+    private sealed class SynchronizedList<T>(List<T> inner) : ICollection<T>
+    {
+        public int Count
+        {
+            get
+            {
+                lock (inner) return inner.Count;
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public void Add(T item)
+        {
+            lock (inner) inner.Add(item);
+        }
+
+        public void Clear()
+        {
+            lock (inner) inner.Clear();
+        }
+
+        public bool Contains(T item)
+        {
+            lock (inner) return inner.Contains(item);
+        }
+
+        public void CopyTo(T[] array, int arrayIndex)
+        {
+            lock (inner) inner.CopyTo(array, arrayIndex);
+        }
+
+        public bool Remove(T item)
+        {
+            lock (inner) return inner.Remove(item);
+        }
+
+        public IEnumerator<T> GetEnumerator()
+        {
+            lock (inner) return inner.ToList().GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

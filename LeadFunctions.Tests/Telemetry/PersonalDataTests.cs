@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.Json;
+using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace LeadFunctions.Tests.Telemetry;
+
+/// <summary>
+/// Invariant 5: no name, email, phone, company, title or free text of a lead appears in any log line, span or metric,
+/// on any path (delivered, rejected, poisoned, unauthorized). Every personal field carries a unique marker; the
+/// non-personal fields that logs do carry by design (offer title, action code, country, lead source) do not.
+/// </summary>
+public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    private static readonly string Run = Guid.NewGuid().ToString("N")[..8];
+
+    private static string Marker(string field) => $"PII{Run}{field}";
+
+    private static string[] AllMarkers =>
+    [
+        Marker("First"), Marker("Last"), Marker("Email"), Marker("Phone"), Marker("Company"), Marker("Title"),
+        Marker("Description"), Marker("Extra"), Marker("Nested"), Marker("Key"), Marker("Bad"),
+    ];
+
+    private static string MarkedLead(int n) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["UserDetails"] = new Dictionary<string, object>
+        {
+            ["FirstName"] = $"{Marker("First")}{n}",
+            ["LastName"] = $"{Marker("Last")}{n}",
+            ["Email"] = $"{Marker("Email")}{n}@contoso.com",
+            ["Phone"] = $"{Marker("Phone")}{n}",
+            ["Country"] = "US",
+            ["Company"] = $"{Marker("Company")}{n}",
+            ["Title"] = $"{Marker("Title")}{n}",
+            ["LinkedIn"] = $"{Marker("Nested")}{n}",
+        },
+        ["LeadSource"] = "SPZA-PLT|contoso.analytics",
+        ["ActionCode"] = "PLT",
+        ["OfferTitle"] = "Contoso Analytics",
+        ["Description"] = $"{Marker("Description")}{n} call me",
+        ["Referrer"] = $"{Marker("Extra")}{n}",
+    });
+
+    [Fact]
+    public async Task No_personal_data_of_a_lead_appears_in_logs_spans_or_metrics_on_any_path()
+    {
+        var telemetry = new CapturedTelemetry();
+
+        // Delivered to the table.
+        await using (var app = await TestApp.StartAsync(azurite, services: telemetry.Register))
+        {
+            for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(i))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(0))).StatusCode);
+            Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 3));
+
+            // Rejected in every way, with the markers in the body and the key.
+            Assert.Equal(HttpStatusCode.BadRequest, (await app.PostLeadAsync("{\"UserDetails\":{\"Email\":{\"x\":\"" + Marker("Bad") + "\"}}}")).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await app.PostLeadAsync($$"""{"UserDetails":{"FirstName":"{{Marker("Bad")}}" """)).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await app.PostLeadAsync($"\"{Marker("Bad")}\"")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostLeadAsync(MarkedLead(9), key: Marker("Key"))).StatusCode);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await app.PostLeadAsync(MarkedLead(9), contentType: "text/plain")).StatusCode);
+            await Task.Delay(300);
+            app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        }
+
+        // Poisoned: the destination is unknown, so each lead goes to the poison queue with a reason.
+        await using (var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Crm:Target"] = "Nowhere" }, telemetry.Register))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(5))).StatusCode);
+            Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
+            app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        }
+
+        var everything = telemetry.AllText().ToList();
+        Assert.True(everything.Count > 20, $"only {everything.Count} texts were captured: the capture is not working");
+        Assert.Contains(everything, t => t.Contains("delivered to Table", StringComparison.Ordinal));
+        Assert.Contains(everything, t => t.Contains("poison", StringComparison.OrdinalIgnoreCase));
+        var leaks = everything.Where(text => AllMarkers.Any(m => text.Contains(m, StringComparison.Ordinal))).ToList();
+        Assert.True(leaks.Count == 0, "personal data leaked:\n" + string.Join("\n", leaks.Take(10)));
+    }
+}

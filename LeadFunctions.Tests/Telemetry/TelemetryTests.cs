@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace LeadFunctions.Tests.Telemetry;
+
+public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
+{
+    [Fact]
+    public async Task One_trace_runs_from_the_HTTP_request_through_the_queue_message_to_the_delivery()
+    {
+        var telemetry = new CapturedTelemetry();
+        await using var app = await TestApp.StartAsync(azurite, services: telemetry.Register);
+
+        var response = await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"));
+        var leadId = (await response.JsonAsync()).GetProperty("leadId").GetString();
+
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(telemetry.Spans.Any(s => s.DisplayName == "ProcessLead"))));
+        var spans = telemetry.Spans;
+        var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/api/leads");
+        var enqueue = Assert.Single(spans, s => s.Kind == ActivityKind.Producer);
+        var process = Assert.Single(spans, s => s.DisplayName == "ProcessLead");
+        Assert.Equal(request.TraceId, enqueue.TraceId);
+        Assert.Equal(request.TraceId, process.TraceId);
+        Assert.Equal(enqueue.SpanId, process.ParentSpanId);
+        Assert.Equal(leadId, process.GetTagItem("lead.id"));
+        Assert.Equal("Delivered", process.GetTagItem("lead.outcome"));
+        Assert.DoesNotContain(spans, s => s.TagObjects.Any(t => t.Value?.ToString()?.Contains(TestApp.Key, StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public async Task Metrics_count_received_rejected_accepted_and_delivered_leads()
+    {
+        var telemetry = new CapturedTelemetry();
+        await using var app = await TestApp.StartAsync(azurite, services: telemetry.Register);
+
+        await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"));
+        await app.PostLeadAsync("[]");
+        await app.PostLeadAsync("{}", key: "wrong");
+        Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1));
+        await Task.Delay(200);
+        app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        var points = telemetry.AllText().ToList();
+        Assert.Contains("leads.rejected reason=invalid", points);
+        Assert.Contains("leads.rejected reason=unauthorized", points);
+        Assert.Contains("leads.accepted duplicate=False", points);
+        Assert.Contains("leads.delivered destination=Table", points);
+        Assert.Contains("leads.delivery.latency destination=Table", points);
+    }
+
+    [Fact]
+    public async Task Health_is_200_when_storage_and_destination_are_reachable()
+    {
+        await using var app = await TestApp.StartAsync(azurite);
+
+        var response = await app.Http.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("storage").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("destination").GetString());
+    }
+
+    [Fact]
+    public async Task Health_is_503_when_storage_is_down_and_says_nothing_about_configuration()
+    {
+        var nothingListens = FreePort.Next();
+        await using var app = await TestApp.StartAsync(null, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" },
+            connectionString: Azurite.ConnectionStringFor(nothingListens, nothingListens, nothingListens));
+
+        var response = await app.Http.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"storage\":\"Unhealthy\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("devstoreaccount1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.QueueName, text, StringComparison.Ordinal);
+    }
+}

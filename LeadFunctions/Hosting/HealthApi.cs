@@ -1,0 +1,71 @@
+using System.Text.Json;
+using LeadFunctions.Destinations;
+using LeadFunctions.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LeadFunctions.Hosting;
+
+/// <summary>
+/// <c>GET /api/health</c>: whether storage (the lead queue) and the destination are reachable. 200 when both are,
+/// 503 otherwise. The answer names each check and its status only — no URLs, names or errors (those go to the log).
+/// </summary>
+public static partial class HealthApi
+{
+    public const string Route = "/api/health";
+
+    public static IServiceCollection AddLeadHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<DestinationHealthCheck>("destination");
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks(Route, new HealthCheckOptions { ResponseWriter = WriteAsync }).WithName("Health");
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HealthApi));
+        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
+        {
+            LogUnhealthy(logger, name, entry.Status, entry.Description);
+        }
+
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["status"] = report.Status.ToString(),
+            ["checks"] = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+        }));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Status}: {Description}")]
+    private static partial void LogUnhealthy(ILogger logger, string check, HealthStatus status, string? description);
+}
+
+internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var exists = await storage.LeadQueue.ExistsAsync(cancellationToken).ConfigureAwait(false);
+            return exists.Value ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded($"Queue {storage.LeadQueue.Name} does not exist yet.");
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException or Azure.Identity.AuthenticationFailedException)
+        {
+            return HealthCheckResult.Unhealthy($"Queue storage: {e.GetType().Name} {(e as Azure.RequestFailedException)?.Status}");
+        }
+    }
+}
+
+internal sealed class DestinationHealthCheck(ILeadDestination destination) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        destination.CheckHealthAsync(cancellationToken);
+}

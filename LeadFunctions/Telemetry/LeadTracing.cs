@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Telemetry;
+
+/// <summary>
+/// The spans of a lead's journey: the intake request enqueues with a producer span whose context travels in the
+/// envelope (<c>traceParent</c>), and ProcessLead continues that trace with a consumer span, so the HTTP request,
+/// the queue message and the CRM call are one trace. Span attributes carry ids and codes, never lead data.
+/// </summary>
+public static class LeadTracing
+{
+    public const string SourceName = "LeadFunctions";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>The producer span around enqueueing; the envelope carries its context.</summary>
+    public static Activity? StartEnqueue(string queueName, string leadId)
+    {
+        var activity = Source.StartActivity($"{queueName} send", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "azure_queue_storage");
+        activity?.SetTag("messaging.destination.name", queueName);
+        activity?.SetTag("lead.id", leadId);
+        return activity;
+    }
+
+    /// <summary>The consumer span of a delivery attempt, continuing the trace the envelope carries.</summary>
+    public static Activity? StartProcess(LeadEnvelope envelope)
+    {
+        var links = Activity.Current is { } invocation ? new[] { new ActivityLink(invocation.Context) } : null;
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, isRemote: true, out var parent);
+        var activity = Source.StartActivity(ActivityKind.Consumer, parent, links: links, name: "ProcessLead");
+        activity?.SetTag("lead.id", envelope.LeadId);
+        activity?.SetTag("lead.attempt", envelope.Attempt);
+        return activity;
+    }
+
+    /// <summary>The trace context to put in an envelope: the current span's.</summary>
+    public static (string? TraceParent, string? TraceState) CurrentContext() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? (current.Id, current.TraceStateString) : (null, null);
+}

@@ -1,0 +1,55 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace LeadFunctions.Telemetry;
+
+public static class TelemetryExtensions
+{
+    public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights or the console.</summary>
+    public static WebApplicationBuilder AddLeadTelemetry(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
+        var appInsights = builder.Configuration[AppInsightsSetting];
+        var exporter = options.Exporter == TelemetryExporter.Auto
+            ? string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.Console : TelemetryExporter.AzureMonitor
+            : options.Exporter;
+
+        builder.Services.AddSingleton<LeadMetrics>();
+
+        // The pipeline runs even without an exporter (None), so that spans and metrics can still be observed in-process.
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("LeadFunctions"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(LeadTracing.SourceName)
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = context => context.Request.Path != "/";
+
+                        // The query holds the function key (?code=); keep it out of every span.
+                        o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
+                    })
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null));
+                if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+                else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(LeadMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (exporter == TelemetryExporter.AzureMonitor) metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                else if (exporter == TelemetryExporter.Console) metrics.AddConsoleExporter();
+            });
+
+        if (exporter == TelemetryExporter.AzureMonitor)
+        {
+            telemetry.WithLogging(logging => logging.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights));
+        }
+
+        return builder;
+    }
+}
