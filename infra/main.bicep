@@ -42,6 +42,9 @@ param storageSku string = 'Standard_LRS'
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
+@description('More app settings, merged last: e.g. Crm__Dataverse__Credential, or a secret as @Microsoft.KeyVault(VaultName=...;SecretName=...).')
+param extraAppSettings object = {}
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -152,7 +155,8 @@ module api './app/api.bicep' = {
         Crm__Table__TableName: leadTableName
       },
       // Only when set: an empty URL would fail the Dataverse options' validation even when the Table target is used.
-      empty(dataverseUrl) ? {} : { Crm__Dataverse__Url: dataverseUrl }
+      empty(dataverseUrl) ? {} : { Crm__Dataverse__Url: dataverseUrl },
+      extraAppSettings
     )
   }
   // The roles first: Flex Consumption reads its package, and the host its storage, as the identity from the start.
@@ -165,6 +169,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output AZURE_PLAN_SKU string = planSku
+@description('Client id of the app\'s identity: the application user to create in Dataverse for Crm__Dataverse__Credential Default.')
+output AZURE_FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 @description('The URL to register in Partner Center, without its key: append ?code=<function key> (docs/deploy.md).')
 output LEAD_ENDPOINT_URL string = 'https://${api.outputs.defaultHostName}/${routePrefix}/${receiveLeadRoute}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
