@@ -14,8 +14,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-artifacts/functionapp}"
 out="${out%/}"
+if [[ -z "$out" || "$out" == "." || "$out" == ".." ]]; then
+  echo "package: give a folder to create, e.g. artifacts/functionapp (it is deleted and rebuilt)." >&2
+  exit 1
+fi
 mkdir -p "$(dirname "$out")"
 out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+if [[ "$root" == "$out" || "$root" == "$out"/* ]]; then
+  echo "package: $out would contain the repository; choose another output folder." >&2
+  exit 1
+fi
 zipfile="$out.zip"
 project="$root/LeadFunctions/LeadFunctions.csproj"
 
