@@ -1,0 +1,175 @@
+// The function app: a Linux plan and site running our custom handler (host.json starts handler/LeadFunctions).
+// FlexConsumption (default) declares the runtime in functionAppConfig and deploys from a blob container;
+// EP1 (Elastic Premium) uses the classic FUNCTIONS_WORKER_RUNTIME=custom settings and runs the zip it is given.
+// docs/deploy.md says why the default is Flex Consumption and when to pick EP1.
+
+param name string
+param planName string
+param location string
+param tags object = {}
+
+@allowed(['FlexConsumption', 'EP1'])
+param planSku string
+
+@description('The azd service this app implements (azure.yaml services.api).')
+param serviceName string = 'api'
+
+param identityResourceId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+
+@description('Settings the handler reads (queue name, CRM destination); merged over the host settings below.')
+param appSettings object = {}
+
+@description('Flex Consumption: most instances the app may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Flex Consumption: instances kept warm for HTTP (ReceiveLead); 0 scales to zero and accepts a cold start.')
+@minValue(0)
+param alwaysReadyHttpInstances int = 0
+
+@description('Elastic Premium: most instances the plan may scale out to.')
+@minValue(1)
+param maximumElasticWorkerCount int = 20
+
+var isFlex = planSku == 'FlexConsumption'
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: isFlex ? 'functionapp' : 'elastic'
+  sku: isFlex
+    ? {
+        name: 'FC1'
+        tier: 'FlexConsumption'
+      }
+    : {
+        name: 'EP1'
+        tier: 'ElasticPremium'
+        family: 'EP'
+      }
+  properties: {
+    reserved: true // Linux: the handler is published for linux-x64
+    maximumElasticWorkerCount: isFlex ? null : maximumElasticWorkerCount
+  }
+}
+
+// Identity-based AzureWebJobsStorage: the host and the handler (Storage/LeadStorage.cs) both read these, no keys.
+var storageSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+}
+
+var hostSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  // Application Insights accepts only Entra ID telemetry (local auth is off): send it as the app's identity.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Azure.Identity's DefaultAzureCredential (e.g. the Dataverse destination) picks this user-assigned identity.
+  AZURE_CLIENT_ID: identityClientId
+}
+
+// Flex Consumption takes the runtime from functionAppConfig and rejects these settings; Elastic Premium needs them.
+var premiumSettings = isFlex
+  ? {}
+  : {
+      FUNCTIONS_EXTENSION_VERSION: '~4'
+      FUNCTIONS_WORKER_RUNTIME: 'custom' // host.json customHandler: the host starts our executable
+      WEBSITE_RUN_FROM_PACKAGE: '1' // Run the deployed zip as is: no Azure Files content share, which would need a key
+    }
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true // Partner Center posts over HTTPS; plain HTTP is redirected, never served
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled' // Partner Center calls from the internet; the function key guards the endpoint
+    keyVaultReferenceIdentity: identityResourceId // Key Vault references resolve as the app's identity
+    functionAppConfig: isFlex
+      ? {
+          deployment: {
+            storage: {
+              type: 'blobContainer'
+              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+              authentication: {
+                type: 'UserAssignedIdentity'
+                userAssignedIdentityResourceId: identityResourceId
+              }
+            }
+          }
+          scaleAndConcurrency: {
+            maximumInstanceCount: maximumInstanceCount
+            instanceMemoryMB: 2048
+            alwaysReady: alwaysReadyHttpInstances > 0
+              ? [
+                  {
+                    name: 'http'
+                    instanceCount: alwaysReadyHttpInstances
+                  }
+                ]
+              : []
+          }
+          // The Functions stacks API lists runtime 'custom' 1.0 for FC1 (docs/deploy.md, "Hosting plan").
+          runtime: {
+            name: 'custom'
+            version: '1.0'
+          }
+        }
+      : null
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: isFlex ? null : 'Disabled' // Flex Consumption has no FTP endpoint at all
+      linuxFxVersion: isFlex ? null : '' // Custom handler on Elastic Premium: the stacks API's empty image for 'custom'
+      http20Enabled: true
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union(storageSettings, hostSettings, premiumSettings, appSettings)
+  }
+
+  // Publishing only with Entra ID (azd, az): no FTP or basic-auth (publishing profile) credentials.
+  resource ftp 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scm 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
