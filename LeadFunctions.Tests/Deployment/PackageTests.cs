@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
+using LeadFunctions.Hosting;
 using LeadFunctions.Hosting.CustomHandler;
 using LeadFunctions.Intake;
 using LeadFunctions.Tests.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class PackageTests(FunctionAppPackage package) : IClassFixture<Fun
             .Where(dir => File.Exists(Path.Combine(dir, "function.json")))
             .Select(dir => Path.GetFileName(dir)).Order().ToArray();
 
-        Assert.Equal(["ProcessLead", "ReceiveLead"], source);
+        Assert.Equal(["Health", "ProcessLead", "ReceiveLead"], source);
         Assert.Equal(source, packaged);
     }
 
@@ -72,6 +73,18 @@ public sealed class PackageTests(FunctionAppPackage package) : IClassFixture<Fun
         var routePrefix = (string?)package.HostJson["extensions"]?["http"]?["routePrefix"];
         Assert.Equal("api", routePrefix);
         Assert.Equal(ReceiveLeadApi.Route, $"/{routePrefix}/{(string?)trigger["route"]}");
+    }
+
+    [Fact]
+    public void Health_is_an_anonymous_GET_on_the_route_the_app_maps()
+    {
+        var bindings = package.Bindings("Health");
+
+        var trigger = Assert.Single(bindings, b => (string?)b["type"] == "httpTrigger");
+        Assert.Equal("anonymous", (string?)trigger["authLevel"]);
+        Assert.Equal(["GET"], trigger["methods"]!.AsArray().Select(m => ((string?)m)?.ToUpperInvariant()));
+        Assert.Equal(HealthApi.Route, $"/api/{(string?)trigger["route"]}");
+        Assert.Single(bindings, b => (string?)b["type"] == "http");
     }
 
     [Fact]
