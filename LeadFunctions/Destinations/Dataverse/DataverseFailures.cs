@@ -41,7 +41,7 @@ public static class DataverseFailures
         if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);
         if (status == 412) return new DeliveryOutcome.Delivered(AlreadyThere: true);
 
-        var failure = new DeliveryFailure(Destination, status, error.Code, Describe(status, error, sentValues));
+        var failure = new DeliveryFailure(Destination, status, string.IsNullOrEmpty(error.Code) ? null : error.Code, Describe(status, error, sentValues));
         return IsTransient(status, error.Code)
             ? new DeliveryOutcome.RetryLater(failure, retryAfter)
             : new DeliveryOutcome.CannotDeliver(failure);
