@@ -23,7 +23,7 @@ public sealed class DataverseSettings
         {
             // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
             Options = new DataverseOptions();
-            Problem = "The Dataverse settings cannot be read: " + (e.InnerException?.Message ?? e.Message);
+            Problem = $"The Dataverse settings cannot be read: {e.Message} {e.InnerException?.Message} (Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.)";
             return;
         }
 
