@@ -229,6 +229,11 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
         output.WriteLine($"{leads.Count} leads settled {_clock.Elapsed.TotalSeconds:0.0} s after the first post; fake: {_fake.Requests} requests, " +
                          $"{_fake.Creates} creates, {_fake.AlreadyExisted} x 412, {_fake.Throttled} x 429, {_fake.Injected503} x 503, " +
                          $"{_fake.SlowSuccesses} slow, {_fake.Dropped} dropped, max {_fake.MaxConcurrent} concurrent");
+        foreach (var group in _logs.Entries.Where(e => e.Level >= LogLevel.Warning).GroupBy(e => (e.Level, e.Category)))
+        {
+            output.WriteLine($"  {group.Count()} x {group.Key.Level} {group.Key.Category}: {group.First().Message}");
+        }
+
         Assert.True(done, $"after {Within}: {_fake.Leads.Count} records, {await TestApp.CountMessagesAsync(app.Queue)} messages queued\n{Tail()}");
 
         Assert.Equal(leads.Count, _fake.Leads.Count);

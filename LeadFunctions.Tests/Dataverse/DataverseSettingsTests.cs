@@ -1,4 +1,7 @@
+using System.Text.Json;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Tests.Dataverse;
@@ -95,5 +98,21 @@ public sealed class DataverseSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.Timeout);
         Assert.Equal(8, options.LeadSourceCode);
         Assert.True(options.SuppressDuplicateDetection);
+    }
+
+    [Fact]
+    public void The_sample_local_settings_are_valid_Dataverse_settings()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
+        var options = new DataverseOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(DataverseOptions.Section).Bind(options);
+
+        var settings = new DataverseSettings(Options.Create(options));
+
+        Assert.Null(settings.Problem);
+        Assert.Equal(DataverseCredential.Default, settings.Options.Credential);
+        Assert.Equal(new Uri("https://contoso.crm.dynamics.com/api/data/v9.2/"), settings.ApiRoot);
     }
 }

@@ -62,7 +62,7 @@ public sealed class DataverseDestination(
         }
         catch (HttpRequestException e)
         {
-            return Retry(null, e.HttpRequestError.ToString(), $"Dataverse is not reachable: {FirstLine(e.Message)}");
+            return Retry(null, e.HttpRequestError.ToString(), $"Dataverse is not reachable: {FirstLine((e.InnerException ?? e).Message)}");
         }
         catch (CredentialUnavailableException e)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace LeadFunctions.Destinations.Dataverse;
@@ -42,6 +43,16 @@ public static class DataverseExtensions
         http.AddResilienceHandler("dataverse", (pipeline, context) => ConfigureResilience(pipeline, context.ServiceProvider));
         http.AddHttpMessageHandler(sp => new DataverseRequestHandler(
             sp.GetRequiredService<DataverseToken>(), sp.GetRequiredService<DataverseThrottle>(), sp.GetRequiredService<TimeProvider>()));
+
+        // Each handled attempt would be a Polly warning (and the last one an error) although ProcessLead logs the
+        // outcome once: retried, re-scheduled or poisoned. Keep this pipeline's per-attempt events at Debug/Information.
+        services.ConfigureAll<TelemetryOptions>(telemetry =>
+        {
+            var previous = telemetry.SeverityProvider;
+            telemetry.SeverityProvider = args => args.Source.PipelineName?.StartsWith(DataverseDestination.HttpClientName, StringComparison.Ordinal) == true
+                ? args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : ResilienceEventSeverity.Information
+                : previous?.Invoke(args) ?? args.Event.Severity;
+        });
 
         services.AddSingleton<DataverseDestination>();
         services.AddHostedService<DataverseConnectionCheck>();
