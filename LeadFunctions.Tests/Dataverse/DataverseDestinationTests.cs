@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Azure.Identity;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Identity.Client;
 using Moq;
 
 namespace LeadFunctions.Tests.Dataverse;
@@ -314,6 +316,37 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         Assert.Equal("Configuration", cannot.Failure.Code);
         Assert.Contains("Crm:Dataverse:Credential", cannot.Failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task Entra_refusing_the_app_itself_is_permanent()
+    {
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AuthenticationFailedException("ClientSecretCredential authentication failed.",
+                new MsalServiceException("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)));
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal("invalid_client", cannot.Failure.Code);
+        Assert.Contains("AADSTS7000215", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task A_managed_identity_endpoint_that_does_not_answer_is_transient()
+    {
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable."));
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
+        Assert.Equal("CredentialUnavailable", retry.Failure.Code);
     }
 
     /// <summary>A credential that hands out <paramref name="tokens"/> in turn, each valid for an hour.</summary>

@@ -19,6 +19,7 @@ public sealed class NameBasedUuidTests
     {
         Assert.Equal(Guid.Parse("5d1c4b6e-93a7-4f0e-8a52-c6f0e2b7d913"), NameBasedUuid.LeadNamespace);
         Assert.Equal(NameBasedUuid.Create(NameBasedUuid.LeadNamespace, "abc"), NameBasedUuid.ForLead("abc"));
+        Assert.Equal(Guid.Parse("2ed6657d-e927-568b-95e1-2665a8aea6a2"), NameBasedUuid.Create(NameBasedUuid.DnsNamespace, "www.example.com"));
     }
 
     [Fact]

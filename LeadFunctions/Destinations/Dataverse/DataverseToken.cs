@@ -29,8 +29,6 @@ public sealed class DataverseToken : IDisposable
     /// <summary>False when <c>Credential=None</c>: requests carry no token.</summary>
     public bool Enabled => _credential is not null;
 
-    public string Scope => _scopes[0];
-
     /// <summary>The credential <paramref name="options"/> name (null for <c>None</c>); invalid options are rejected before this is called.</summary>
     public static TokenCredential? CredentialFor(DataverseOptions options) => options.Credential switch
     {

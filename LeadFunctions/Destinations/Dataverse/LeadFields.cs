@@ -5,14 +5,12 @@ namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
 /// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
-/// <c>UserDetails.Email</c>, <c>LeadSource.Offer</c>, <c>ActionDescription</c>), plus the derived fields below,
-/// which are what the default subject and description are made of.
+/// <c>UserDetails.Email</c>, <c>LeadSource.Offer</c>, <c>ActionDescription</c>), plus the derived fields
+/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c> and <c>Notes</c>, which are
+/// what the default subject and description are made of.
 /// </summary>
 public static class LeadFields
 {
-    /// <summary>The derived fields, by the name a mapping uses.</summary>
-    public static IReadOnlyList<string> Derived { get; } = ["LeadId", "ReceivedAt", "Marketplace", "Offer", "Subject", "Notes"];
-
     /// <summary>The value of <paramref name="path"/> for this delivery; null when the lead does not have it (or it is blank).</summary>
     public static string? Resolve(LeadDelivery delivery, string path)
     {
