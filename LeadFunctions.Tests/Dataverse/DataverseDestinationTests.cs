@@ -1,0 +1,367 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Identity;
+using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Identity.Client;
+using Moq;
+
+namespace LeadFunctions.Tests.Dataverse;
+
+/// <summary>One delivery at a time against the strict fake Web API: exactly once, failure classes, token, throttling.</summary>
+public sealed class DataverseDestinationTests : IAsyncLifetime
+{
+    private FakeDataverse _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeDataverse.StartAsync();
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    [Fact]
+    public async Task A_lead_becomes_one_record_keyed_by_the_v5_uuid_of_its_lead_id_with_the_OData_headers()
+    {
+        await using var harness = DataverseHarness.Create(_fake);
+        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+
+        var outcome = await harness.DeliverAsync(delivery);
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
+        var record = _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId));
+        Assert.Equal("ada1@contoso.example", record["emailaddress1"]!.GetValue<string>());
+        Assert.Equal(8, record["leadsourcecode"]!.GetValue<int>());
+        Assert.Empty(_fake.Violations);
+        Assert.Equal(0, _fake.WithToken); // Credential=None sends no token
+    }
+
+    [Fact]
+    public async Task Delivering_the_same_lead_again_finds_the_record_and_creates_nothing()
+    {
+        await using var harness = DataverseHarness.Create(_fake);
+        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+
+        await harness.DeliverAsync(delivery);
+        var again = await harness.DeliverAsync(delivery with { Attempt = 2 });
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), again);
+        Assert.Single(_fake.Leads);
+        Assert.Equal(1, _fake.Creates);
+        Assert.Empty(_fake.Violations); // includes: the affinity cookie was never sent back
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_is_lost_in_a_timeout_is_retried_and_found_not_duplicated()
+    {
+        _fake.SlowSuccessRate = 1;
+        _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
+        Assert.Equal(1, _fake.Creates);
+        Assert.Equal(1, _fake.AlreadyExisted);
+        Assert.Single(_fake.Leads);
+    }
+
+    [Fact]
+    public async Task A_short_burst_of_503s_is_absorbed_by_the_in_process_retries()
+    {
+        _fake.FailNextWith503(2);
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
+        Assert.Equal(2, _fake.Injected503);
+    }
+
+    [Fact]
+    public async Task More_503s_than_retries_hand_the_lead_back_to_be_retried_later()
+    {
+        _fake.FailNextWith503(10);
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
+        Assert.Equal(503, retry.Failure.Status);
+        Assert.Equal(3, _fake.Injected503); // one attempt and two retries
+        Assert.Empty(_fake.Leads);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_transient_failure()
+    {
+        _fake.Down = true;
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
+        Assert.Null(retry.Failure.Status);
+        Assert.Contains("not reachable", retry.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _fake.Dropped);
+    }
+
+    [Fact]
+    public async Task A_403_is_permanent_at_once_with_what_to_do()
+    {
+        _fake.AnswerEverything = (403, "0x80040220", "Principal user is missing prvCreateLead privilege.");
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal(403, cannot.Failure.Status);
+        Assert.Equal("0x80040220", cannot.Failure.Code);
+        Assert.Contains("prvCreateLead", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("security role with Create and Read on Lead", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Requests); // no retry storm
+    }
+
+    [Fact]
+    public async Task An_unknown_mapped_column_is_permanent_until_the_column_exists()
+    {
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})");
+        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
+        Assert.Equal(400, cannot.Failure.Status);
+        Assert.Equal("0x80060888", cannot.Failure.Code);
+        Assert.Contains("'new_offer'", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Requests);
+
+        _fake.AddTextColumn("new_offer", 100);
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(delivery));
+        Assert.Equal("Contoso Analytics (PLT)", _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId))["new_offer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_custom_column_shorter_than_its_text_is_rejected_until_its_max_length_is_set_then_cut()
+    {
+        _fake.AddTextColumn("new_offer", 10);
+        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+
+        await using (var unconfigured = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "OfferTitle"))
+        {
+            var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await unconfigured.DeliverAsync(delivery));
+            Assert.Equal("0x80044331", cannot.Failure.Code);
+            Assert.Contains("Crm__Dataverse__MaxLength__", cannot.Failure.Message, StringComparison.Ordinal);
+        }
+
+        await using var configured = DataverseHarness.Create(_fake, s =>
+        {
+            s["Crm:Dataverse:Mapping:new_offer"] = "OfferTitle";
+            s["Crm:Dataverse:MaxLength:new_offer"] = "10";
+        });
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await configured.DeliverAsync(delivery));
+        Assert.Equal("Contoso An", _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId))["new_offer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_rejection_that_quotes_lead_data_is_stored_without_it()
+    {
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:leadqualitycode"] = "UserDetails.Email");
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Contains("Cannot convert the literal '[value]'", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ada1@contoso.example", cannot.Failure.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_duplicate_detection_match_is_permanent_and_not_retried()
+    {
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:SuppressDuplicateDetection"] = "false");
+        var first = DataverseTestLeads.ContactMe(1);
+        var second = DataverseTestLeads.ContactMe(1);
+        second["ActionCode"] = "INS"; // another lead of the same customer
+
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(DataverseTestLeads.Delivery(first)));
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(second));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal(500, cannot.Failure.Status);
+        Assert.Equal("0x80040333", cannot.Failure.Code);
+        Assert.Equal(2, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task Duplicate_detection_is_off_by_default_so_several_leads_of_one_customer_are_all_created()
+    {
+        await using var harness = DataverseHarness.Create(_fake);
+        var second = DataverseTestLeads.ContactMe(1);
+        second["ActionCode"] = "INS";
+
+        await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        await harness.DeliverAsync(DataverseTestLeads.Delivery(second));
+
+        Assert.Equal(2, _fake.Leads.Count);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_refreshed_once_and_the_request_repeated()
+    {
+        _fake.RequiredToken = "fresh";
+        var credential = Credential("stale", "fresh");
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(false), outcome);
+        Assert.Equal(1, _fake.Unauthorized);
+        credential.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task A_token_refused_after_a_refresh_is_permanent()
+    {
+        _fake.RequiredToken = "what the app user would get";
+        var credential = Credential("wrong", "still wrong");
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal(401, cannot.Failure.Status);
+        Assert.Contains("even after a refresh", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _fake.Unauthorized);
+        credential.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task One_token_serves_many_requests_for_the_right_scope()
+    {
+        _fake.RequiredToken = "t1";
+        var credential = Credential("t1");
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(sp =>
+            new DataverseToken(credential.Object, sp.GetRequiredService<DataverseSettings>().Scope, TimeProvider.System)));
+
+        for (var i = 0; i < 5; i++) await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i)));
+
+        Assert.Equal(5, _fake.Creates);
+        credential.Verify(c => c.GetTokenAsync(
+            It.Is<TokenRequestContext>(t => t.Scopes.Single() == $"http://127.0.0.1:{_fake.Url.Port}/.default"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task One_429_makes_every_worker_wait_for_Retry_After_instead_of_hammering()
+    {
+        _fake.Limit = new ServiceProtectionLimit(Requests: 4, Window: TimeSpan.FromSeconds(30), RetryAfterSeconds: 1);
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Retries"] = "5");
+        var leads = Enumerable.Range(0, 12).Select(i => DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i))).ToList();
+
+        var delivering = leads.Select(harness.DeliverAsync).ToList();
+        while (_fake.Throttled == 0) await Task.Delay(10);
+        _fake.Limit = null; // the window has room again once Retry-After has passed
+        var outcomes = await Task.WhenAll(delivering);
+
+        Assert.All(outcomes, o => Assert.IsType<DeliveryOutcome.Delivered>(o));
+        Assert.Equal(12, _fake.Leads.Count);
+        var first429 = _fake.Log.Where(l => l.Status == 429).Min(l => l.At);
+        var sentWhileTheGateWasClosed = _fake.Log.Count(l => l.At > first429.AddMilliseconds(100) && l.At < first429.AddMilliseconds(900));
+        Assert.Equal(0, sentWhileTheGateWasClosed);
+        Assert.True(_fake.Throttled <= 8, $"{_fake.Throttled} requests were throttled: only those already in flight should be");
+    }
+
+    [Fact]
+    public async Task A_Retry_After_longer_than_the_app_may_wait_hands_the_lead_back_with_that_delay()
+    {
+        _fake.Limit = new ServiceProtectionLimit(Requests: 0, Window: TimeSpan.FromMinutes(5), RetryAfterSeconds: 120);
+        await using var harness = DataverseHarness.Create(_fake);
+
+        var first = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var second = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(2)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(first);
+        Assert.Equal(429, retry.Failure.Status);
+        Assert.Equal("0x80072322", retry.Failure.Code);
+        Assert.Equal(TimeSpan.FromSeconds(120), retry.RetryAfter);
+        var held = Assert.IsType<DeliveryOutcome.RetryLater>(second); // not even sent: the gate is closed for everyone
+        Assert.InRange(held.RetryAfter!.Value, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(120));
+        Assert.Equal(1, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task The_servers_dop_hint_caps_how_many_requests_are_in_flight()
+    {
+        _fake.DopHint = 2;
+        _fake.SlowSuccessRate = 0;
+        await using var harness = DataverseHarness.Create(_fake);
+        await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(0)));
+
+        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i)))));
+
+        Assert.Equal(21, _fake.Leads.Count);
+        Assert.Equal(2, harness.Throttle.Ceiling);
+        Assert.InRange(_fake.MaxConcurrent, 1, 2);
+    }
+
+    [Fact]
+    public async Task Settings_that_cannot_work_poison_the_lead_with_the_reason_instead_of_stopping_the_app()
+    {
+        await using var harness = DataverseHarness.Create(_fake, s =>
+        {
+            s["Crm:Dataverse:Url"] = null;
+            s["Crm:Dataverse:Credential"] = "Secret";
+        });
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal("Configuration", cannot.Failure.Code);
+        Assert.Contains("Crm:Dataverse:Credential", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task Entra_refusing_the_app_itself_is_permanent()
+    {
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AuthenticationFailedException("ClientSecretCredential authentication failed.",
+                new MsalServiceException("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)));
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal("invalid_client", cannot.Failure.Code);
+        Assert.Contains("AADSTS7000215", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task A_managed_identity_endpoint_that_does_not_answer_is_transient()
+    {
+        var credential = new Mock<TokenCredential>();
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable."));
+        await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
+
+        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
+        Assert.Equal("CredentialUnavailable", retry.Failure.Code);
+    }
+
+    /// <summary>A credential that hands out <paramref name="tokens"/> in turn, each valid for an hour.</summary>
+    private static Mock<TokenCredential> Credential(params string[] tokens)
+    {
+        var credential = new Mock<TokenCredential>();
+        var next = 0;
+        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .Returns(() => ValueTask.FromResult(new AccessToken(tokens[Math.Min(next++, tokens.Length - 1)], DateTimeOffset.UtcNow.AddHours(1))));
+        return credential;
+    }
+
+    internal static string Jwt(string appId, string tenantId)
+    {
+        static string Part(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return $"{Part("""{"alg":"none"}""")}.{Part(new JsonObject { ["appid"] = appId, ["tid"] = tenantId }.ToJsonString())}.sig";
+    }
+}

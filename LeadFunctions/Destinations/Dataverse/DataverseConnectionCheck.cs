@@ -1,0 +1,167 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Identity;
+using Polly.Timeout;
+
+namespace LeadFunctions.Destinations.Dataverse;
+
+/// <summary>
+/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on: bad
+/// settings, no token, the token refused, no application user or no security role, wrong URL, unreachable. It
+/// also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
+/// </summary>
+public sealed partial class DataverseConnectionCheck(
+    DataverseSettings settings,
+    DataverseToken token,
+    DataverseThrottle throttle,
+    IHttpClientFactory httpClientFactory,
+    ILogger<DataverseConnectionCheck> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (settings.Problem is { } problem)
+        {
+            LogMisconfigured(logger, problem);
+            return;
+        }
+
+        var url = settings.Environment.ToString();
+        if (!token.Enabled) LogNoToken(logger, url);
+
+        try
+        {
+            using var request = DataverseRequests.WhoAmI();
+            using var response = await httpClientFactory.CreateClient(DataverseDestination.HttpClientName)
+                .SendAsync(request, stoppingToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(stoppingToken).ConfigureAwait(false);
+                var userId = Property(body, "UserId");
+                var organizationId = Property(body, "OrganizationId");
+                LogConnected(logger, url, userId, organizationId, throttle.Limit, settings.Options.MaxConcurrency);
+                return;
+            }
+
+            var error = await DataverseError.ReadAsync(response, stoppingToken).ConfigureAwait(false);
+            var said = DataverseFailures.Describe(status, error with { Message = error.Message ?? "(no message)" });
+            var who = await IdentityAsync(stoppingToken).ConfigureAwait(false);
+            switch (status)
+            {
+                case 401:
+                    LogTokenRefused(logger, url, who, said);
+                    break;
+                case 403:
+                    LogNoApplicationUser(logger, url, who, said);
+                    break;
+                case 404:
+                    LogNotFound(logger, url, said);
+                    break;
+                default:
+                    LogUnexpectedAnswer(logger, url, status, said);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (AuthenticationFailedException e)
+        {
+            LogTokenUnavailable(logger, settings.Scope, settings.Options.Credential.ToString(), FirstLine(e.Message));
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
+        {
+            LogUnreachable(logger, url, e.GetType().Name, FirstLine(e.Message));
+        }
+#pragma warning disable CA1031 // A failed check must never stop the app: intake keeps running.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogCheckFailed(logger, url, e.GetType().Name, FirstLine(e.Message));
+        }
+    }
+
+    /// <summary>Who the token says we are (app id and tenant, not secrets): what the application user must be created for.</summary>
+    private async Task<string> IdentityAsync(CancellationToken cancellationToken)
+    {
+        var configured = settings.Options.Credential == DataverseCredential.ClientSecret || !string.IsNullOrWhiteSpace(settings.Options.ClientId)
+            ? $"client id {settings.Options.ClientId}"
+            : "the function app's managed identity (its client id is on the Identity blade)";
+        try
+        {
+            var jwt = await token.GetAsync(cancellationToken).ConfigureAwait(false);
+            var payload = jwt?.Split('.') is [_, var middle, _] ? Base64UrlDecode(middle) : null;
+            var appId = payload is null ? null : Property(payload, "appid") ?? Property(payload, "azp");
+            var tenant = payload is null ? null : Property(payload, "tid");
+            return appId is null ? configured : $"client id {appId} (tenant {tenant})";
+        }
+#pragma warning disable CA1031 // Only to improve a log line.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return configured;
+        }
+    }
+
+    private static string? Base64UrlDecode(string text)
+    {
+        var base64 = text.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Property(string json, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
+                ? value.ToString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse destination is not configured correctly; every lead goes to the poison queue until this is fixed (then replay it): {Problem}")]
+    private static partial void LogMisconfigured(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Crm__Dataverse__Credential=None: requests to {Url} carry no token. Use this only with a local emulator.")]
+    private static partial void LogNoToken(ILogger logger, string url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dataverse at {Url} is reachable: application user {UserId}, organization {OrganizationId}; sending at most {Concurrency} requests at once (Crm__Dataverse__MaxConcurrency {MaxConcurrency}, lowered to the server's x-ms-dop-hint if smaller)")]
+    private static partial void LogConnected(ILogger logger, string url, string? userId, string? organizationId, int concurrency, int maxConcurrency);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} refused the token (401) of {Identity}. Check that Crm__Dataverse__Url is this environment's URL and Crm__Dataverse__TenantId its tenant. Dataverse said: {Said}")]
+    private static partial void LogTokenRefused(ILogger logger, string url, string identity, string said);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} denied access (403) to {Identity}. In the Power Platform admin center, create an application user for that client id in this environment and give it a security role with Create and Read on Lead. Leads go to the poison queue until then (replay them afterwards). Dataverse said: {Said}")]
+    private static partial void LogNoApplicationUser(ILogger logger, string url, string identity, string said);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} answered 404 for WhoAmI: Crm__Dataverse__Url is probably not a Dataverse environment URL (https://<org>.crm.dynamics.com). Dataverse said: {Said}")]
+    private static partial void LogNotFound(ILogger logger, string url, string said);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} answered {Status} to WhoAmI; deliveries will retry transient failures. Dataverse said: {Said}")]
+    private static partial void LogUnexpectedAnswer(ILogger logger, string url, int status, string said);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No token for {Scope} with Crm__Dataverse__Credential={Credential}: {Error}. With Default, give the function app a managed identity (or sign in locally with az login); with ClientSecret, check TenantId, ClientId and ClientSecret.")]
+    private static partial void LogTokenUnavailable(ILogger logger, string scope, string credential, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} is not reachable ({ErrorType}: {Error}); leads wait in the queue and are retried. Check Crm__Dataverse__Url and the network if this persists.")]
+    private static partial void LogUnreachable(ILogger logger, string url, string errorType, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Dataverse connection check at {Url} failed ({ErrorType}: {Error}); deliveries go on and report their own failures.")]
+    private static partial void LogCheckFailed(ILogger logger, string url, string errorType, string error);
+}

@@ -1,0 +1,89 @@
+using LeadFunctions.Delivery;
+
+namespace LeadFunctions.Destinations.Dataverse;
+
+/// <summary>
+/// What a Dataverse answer means for the lead (DESIGN 3.4, 5), by status and OData error code together:
+/// <c>204</c>/<c>201</c> created and <c>412</c> already there are delivered; <c>408</c>, <c>429</c> and <c>5xx</c>
+/// are transient, except the documented permanent ones (duplicate detection, <c>0x80040333</c>, answered as
+/// <c>500</c>; <c>501</c>; <c>505</c>); every other <c>4xx</c> is permanent. Reasons carry status, code and the
+/// server's message (with any value we sent cut out) plus what to do — never lead data.
+/// </summary>
+public static class DataverseFailures
+{
+    public const string Destination = "Dataverse";
+
+    /// <summary>A duplicate-detection rule matched (only with <c>SuppressDuplicateDetection=false</c>); answered as 500.</summary>
+    public const string DuplicateDetected = "0x80040333";
+
+    /// <summary>A value is longer than its column allows.</summary>
+    public const string StringTooLong = "0x80044331";
+
+    /// <summary>A property in the body is not a column of the table.</summary>
+    public const string UnknownProperty = "0x80060888";
+
+    /// <summary>Service protection: number of requests, execution time, concurrent requests.</summary>
+    public static readonly IReadOnlySet<string> ServiceProtectionCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "0x80072322", "0x80072321", "0x80072326" };
+
+    /// <summary>True when trying the same request again may succeed.</summary>
+    public static bool IsTransient(int status, string? code) => status switch
+    {
+        408 or 429 => true,
+        500 when string.Equals(code, DuplicateDetected, StringComparison.OrdinalIgnoreCase) => false,
+        501 or 505 => false,
+        >= 500 => true,
+        _ => false,
+    };
+
+    /// <summary>The outcome of an answer to the create-only upsert.</summary>
+    public static DeliveryOutcome Classify(int status, DataverseError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
+    {
+        if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);
+        if (status == 412) return new DeliveryOutcome.Delivered(AlreadyThere: true);
+
+        var failure = new DeliveryFailure(Destination, status, string.IsNullOrEmpty(error.Code) ? null : error.Code, Describe(status, error, sentValues));
+        return IsTransient(status, error.Code)
+            ? new DeliveryOutcome.RetryLater(failure, retryAfter)
+            : new DeliveryOutcome.CannotDeliver(failure);
+    }
+
+    /// <summary>The server's message, without values we sent, followed by what the operator can do about it.</summary>
+    public static string Describe(int status, DataverseError error, IEnumerable<string>? sentValues = null)
+    {
+        var message = Redact(FirstLine(error.Message), sentValues);
+        var advice = Advice(status, error.Code);
+        var text = string.IsNullOrEmpty(message) ? $"Dataverse answered {status} without an error message." : message;
+        return advice is null ? text : $"{text} {advice}";
+    }
+
+    /// <summary>Removes every value we sent (of 3 characters or more) from a server message, so lead data never reaches a log or the poison queue.</summary>
+    public static string Redact(string message, IEnumerable<string>? sentValues)
+    {
+        if (sentValues is null || message.Length == 0) return message;
+        foreach (var value in sentValues.Where(v => v.Length >= 3).OrderByDescending(v => v.Length))
+        {
+            message = message.Replace(value, "[value]", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return message;
+    }
+
+    private static string? Advice(int status, string? code) => (status, code?.ToLowerInvariant()) switch
+    {
+        (400, StringTooLong) => "A text column is shorter than the default maximum length: set Crm__Dataverse__MaxLength__<column> to its length, then replay the poison queue.",
+        (400, UnknownProperty) => "A mapped column does not exist on the lead table: fix Crm__Dataverse__Mapping__<column> (or create the column), then replay the poison queue.",
+        (400, _) => "Dataverse rejected the record: check Crm__Dataverse__Mapping (column names, option-set values as =number), then replay the poison queue.",
+        (401, _) => "The token was refused even after a refresh: check Crm__Dataverse__Url, Crm__Dataverse__TenantId and the credential, then replay the poison queue.",
+        (403, _) => "The application user lacks a privilege: give it a security role with Create and Read on Lead, then replay the poison queue.",
+        (404, _) => "Not found: check that Crm__Dataverse__Url is the environment URL (https://<org>.crm.dynamics.com), then replay the poison queue.",
+        (500, DuplicateDetected) => "A duplicate-detection rule matched this lead (Crm__Dataverse__SuppressDuplicateDetection=false); merge or replay it after review.",
+        (429, _) => "Service protection limit: waiting for Retry-After.",
+        _ => null,
+    };
+
+    private static string FirstLine(string? message)
+    {
+        var line = message?.Split('\n', 2)[0].Trim() ?? "";
+        return line.Length > 500 ? line[..500] : line;
+    }
+}

@@ -1,0 +1,82 @@
+using Azure.Core;
+using Azure.Identity;
+
+namespace LeadFunctions.Destinations.Dataverse;
+
+/// <summary>
+/// The bearer token for Dataverse: one credential for the app's lifetime (Azure.Identity caches and refreshes
+/// tokens per instance), scope <c>{environment URL}/.default</c>, and a cache of our own so that developer
+/// credentials (which start a CLI per call) are not asked per request. Null token when <c>Credential=None</c>.
+/// </summary>
+public sealed class DataverseToken : IDisposable
+{
+    /// <summary>Renew this long before a token expires, so no request leaves with a token about to lapse.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
+
+    private readonly TokenCredential? _credential;
+    private readonly string[] _scopes;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _renewing = new(1, 1);
+    private volatile Cached? _cached;
+
+    public DataverseToken(TokenCredential? credential, string scope, TimeProvider time)
+    {
+        _credential = credential;
+        _scopes = [scope];
+        _time = time;
+    }
+
+    /// <summary>False when <c>Credential=None</c>: requests carry no token.</summary>
+    public bool Enabled => _credential is not null;
+
+    /// <summary>The credential <paramref name="options"/> name (null for <c>None</c>); invalid options are rejected before this is called.</summary>
+    public static TokenCredential? CredentialFor(DataverseOptions options) => options.Credential switch
+    {
+        DataverseCredential.None => null,
+        DataverseCredential.ClientSecret => new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret),
+        _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
+            TenantId = string.IsNullOrWhiteSpace(options.TenantId) ? null : options.TenantId,
+        }),
+    };
+
+    /// <summary>
+    /// A token for the next request. With <paramref name="rejected"/> (the token a <c>401</c> refused), a new one is
+    /// fetched, bypassing our cache and passing the server's claims challenge if it sent one — unless another
+    /// request has already replaced that token.
+    /// </summary>
+    public async ValueTask<string?> GetAsync(CancellationToken cancellationToken, string? rejected = null, string? claims = null)
+    {
+        if (_credential is null) return null;
+        if (rejected is null && Fresh(_cached) is { } token) return token;
+
+        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var cached = Fresh(_cached);
+            if (cached is not null && (rejected is null || cached != rejected)) return cached;
+
+            var context = new TokenRequestContext(_scopes, claims: claims);
+            var fresh = await _credential.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
+            _cached = new Cached(fresh.Token, fresh.ExpiresOn, fresh.RefreshOn);
+            return fresh.Token;
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    public void Dispose() => _renewing.Dispose();
+
+    private string? Fresh(Cached? token)
+    {
+        if (token is null) return null;
+        var now = _time.GetUtcNow();
+        return token.ExpiresOn - now > Margin && (token.RefreshOn is not { } refreshOn || refreshOn > now) ? token.Token : null;
+    }
+
+    /// <summary>A token as one reference, so readers outside the lock never see half of an update.</summary>
+    private sealed record Cached(string Token, DateTimeOffset ExpiresOn, DateTimeOffset? RefreshOn);
+}

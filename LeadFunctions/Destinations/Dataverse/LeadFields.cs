@@ -1,0 +1,78 @@
+using System.Globalization;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Destinations.Dataverse;
+
+/// <summary>
+/// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
+/// <c>UserDetails.Email</c>, <c>LeadSource.Offer</c>, <c>ActionDescription</c>), plus the derived fields
+/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c> and <c>Notes</c>, which are
+/// what the default subject and description are made of.
+/// </summary>
+public static class LeadFields
+{
+    /// <summary>The value of <paramref name="path"/> for this delivery; null when the lead does not have it (or it is blank).</summary>
+    public static string? Resolve(LeadDelivery delivery, string path)
+    {
+        var lead = delivery.Lead;
+        var value = path.ToUpperInvariant() switch
+        {
+            "LEADID" => delivery.LeadId,
+            "RECEIVEDAT" => delivery.ReceivedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            "MARKETPLACE" => lead.Source.Marketplace,
+            "OFFER" => Offer(lead),
+            "SUBJECT" => Subject(lead),
+            "NOTES" => Notes(lead),
+            _ => lead.Field(path),
+        };
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    /// <summary>The offer's name: the title Partner Center sent, else the offer named in the composite lead source.</summary>
+    public static string? Offer(Lead lead) => NonBlank(lead.OfferTitle) ?? NonBlank(lead.Source.Offer);
+
+    /// <summary>
+    /// "Azure Marketplace: Contoso Analytics — Contact me"; parts the lead lacks are left out, and a lead with none of
+    /// them is "Marketplace lead". Never empty: the subject is required on the Dynamics lead form.
+    /// </summary>
+    public static string Subject(Lead lead)
+    {
+        var marketplace = NonBlank(lead.Source.Marketplace);
+        var what = Join(" — ", Offer(lead), NonBlank(lead.ActionDescription));
+        return Join(": ", marketplace, what) ?? "Marketplace lead";
+    }
+
+    /// <summary>
+    /// The default description: the lead source and action first (so truncation only ever shortens the customer's
+    /// text), then the lead's own description.
+    /// </summary>
+    public static string? Notes(Lead lead)
+    {
+        var action = NonBlank(lead.ActionCode) is { } code
+            ? (NonBlank(lead.ActionDescription) is { } words && !string.Equals(words, code, StringComparison.OrdinalIgnoreCase) ? $"{code} ({words})" : code)
+            : null;
+        var header = Join("\n",
+            NonBlank(lead.Source.Raw) is { } source ? $"Lead source: {source}" : null,
+            action is null ? null : $"Action: {action}");
+        return Join("\n\n", header, NonBlank(lead.Description));
+    }
+
+    /// <summary>
+    /// What fills <c>lastname</c> when the lead has no last name (e.g. <c>.edu</c> leads): the company, else the
+    /// part of the email before the @, else "(not provided)". Dynamics requires a last name on its lead form.
+    /// </summary>
+    public static string LastNameFallback(Lead lead)
+    {
+        if (NonBlank(lead.Customer.Company) is { } company) return company;
+        if (NonBlank(lead.Customer.Email) is { } email && email.IndexOf('@', StringComparison.Ordinal) is var at and > 0) return email[..at].Trim();
+        return "(not provided)";
+    }
+
+    private static string? NonBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string? Join(string separator, params string?[] parts)
+    {
+        var present = parts.Where(p => p is not null).ToArray();
+        return present.Length == 0 ? null : string.Join(separator, present);
+    }
+}

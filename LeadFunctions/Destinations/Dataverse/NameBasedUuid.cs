@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LeadFunctions.Destinations.Dataverse;
+
+/// <summary>
+/// Name-based UUIDs, version 5 (RFC 4122 §4.3, SHA-1): the same namespace and name always give the same UUID.
+/// .NET has no built-in v5. Dataverse record ids are derived this way from lead ids, so a retried create
+/// addresses the same record (DESIGN 3.5).
+/// </summary>
+public static class NameBasedUuid
+{
+    /// <summary>
+    /// The namespace of LeadFunctions' lead ids: a random v4 UUID chosen once for this app and fixed forever.
+    /// Changing it would give every lead a new Dataverse id, so already-delivered leads could be created again.
+    /// </summary>
+    public static readonly Guid LeadNamespace = new("5d1c4b6e-93a7-4f0e-8a52-c6f0e2b7d913");
+
+    /// <summary>RFC 4122 appendix C: the namespace for fully qualified domain names.</summary>
+    public static readonly Guid DnsNamespace = new("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+
+    /// <summary>The Dataverse <c>leadid</c> of a lead: v5 of its lead id in <see cref="LeadNamespace"/>.</summary>
+    public static Guid ForLead(string leadId) => Create(LeadNamespace, leadId);
+
+    /// <summary>The v5 UUID of <paramref name="name"/> (UTF-8) in <paramref name="namespaceId"/>.</summary>
+    public static Guid Create(Guid namespaceId, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var input = new byte[16 + nameBytes.Length];
+        if (!namespaceId.TryWriteBytes(input.AsSpan(0, 16), bigEndian: true, out _))
+        {
+            throw new InvalidOperationException("A GUID is 16 bytes.");
+        }
+
+        nameBytes.CopyTo(input, 16);
+
+#pragma warning disable CA5350 // SHA-1 is what RFC 4122 specifies for v5; it names records, it protects nothing.
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(input, hash);
+#pragma warning restore CA5350
+
+        var uuid = hash[..16];
+        uuid[6] = (byte)((uuid[6] & 0x0F) | 0x50); // version 5
+        uuid[8] = (byte)((uuid[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(uuid, bigEndian: true);
+    }
+
+    /// <summary>The version nibble of a UUID in RFC 4122 byte order (5 for the ids made here).</summary>
+    public static int VersionOf(Guid uuid)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        uuid.TryWriteBytes(bytes, bigEndian: true, out _);
+        return bytes[6] >> 4;
+    }
+}
