@@ -54,7 +54,7 @@ public sealed class DataverseHarness : IAsyncDisposable
         return new DataverseHarness(collection.BuildServiceProvider(), logs);
     }
 
-    public Task<Delivery.DeliveryOutcome> DeliverAsync(LeadFunctions.Destinations.LeadDelivery delivery) =>
+    public Task<LeadFunctions.Delivery.DeliveryOutcome> DeliverAsync(LeadFunctions.Destinations.LeadDelivery delivery) =>
         Destination.DeliverAsync(delivery, CancellationToken.None);
 
     /// <summary>Runs the start-up connection check to its end.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Identity;
 using LeadFunctions.Delivery;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Identity.Client;
 using Polly.Timeout;
 
@@ -22,6 +23,25 @@ public sealed class DataverseDestination(
     public const string HttpClientName = "Dataverse";
 
     public string Name => DataverseFailures.Destination;
+
+    /// <summary>Healthy when <c>WhoAmI</c> answers: the URL is right, a token is granted and the application user exists.</summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Problem is { } problem) return HealthCheckResult.Unhealthy(problem);
+        try
+        {
+            using var request = DataverseRequests.WhoAmI();
+            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"Dataverse WhoAmI answered {(int)response.StatusCode}.");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or AuthenticationFailedException
+                                      or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        {
+            return HealthCheckResult.Unhealthy($"Dataverse not reachable: {e.GetType().Name}.");
+        }
+    }
 
     public async Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken)
     {
