@@ -1,0 +1,218 @@
+using Azure;
+using Azure.Storage.Queues;
+using LeadFunctions.Storage;
+
+namespace LeadFunctions.Cli.Poison;
+
+/// <summary>
+/// The poison queue as an operator works with it: messages listed, shown and replayed by their queue message id.
+/// </summary>
+/// <remarks>
+/// How a message is addressed. Its message id is stable for its whole life, but only a receive hands out the pop
+/// receipt that delete needs; a peek returns no receipt and at most 32 messages. So every command walks the queue
+/// with receives. Each message received is leased (invisible to other receivers) for <see cref="Lease"/>; the
+/// command acts on the ones it is after and releases every other one (visibility back to zero) when the walk ends.
+/// Holding the leases until the end is what moves the walk forward: a message released at once would be received
+/// again by the next call. Releasing in a finally block puts everything back at once even after an error or
+/// Ctrl+C; if the process dies, the leases simply run out. If a walk outlasts the lease, a message comes round a
+/// second time; the walk then stops, having seen everything. A receive changes nothing but the dequeue count,
+/// which nothing reads on the poison queue. Two commands walking at once each see only what the other does not
+/// hold, so a message can never be replayed by both; "not found" can mean "held by another command for a minute".
+/// </remarks>
+internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProvider time)
+{
+    /// <summary>How long a received message stays hidden if this process dies before releasing it.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    private const int BatchSize = 32;
+
+    private readonly QueueClient _queue = storage.PoisonQueue;
+
+    public string Name => _queue.Name;
+
+    /// <summary>Every message, oldest first. They are all back in the queue when this returns.</summary>
+    public async Task<IReadOnlyList<PoisonMessage>> ListAsync(CancellationToken cancellationToken)
+    {
+        var all = new List<PoisonMessage>();
+        await WalkAsync(message =>
+        {
+            all.Add(message);
+            return Task.FromResult(Step.Release);
+        }, onlyEarlierMessages: false, cancellationToken);
+        return all.OrderBy(m => m.InsertedOn).ToList();
+    }
+
+    /// <summary>
+    /// Finds the message with id <paramref name="messageId"/> and lets <paramref name="act"/> use it while it is leased;
+    /// <paramref name="act"/> says whether it deleted the message. False when no such message was found.
+    /// </summary>
+    public async Task<bool> WithMessageAsync(string messageId, Func<PoisonMessage, Task<bool>> act, CancellationToken cancellationToken)
+    {
+        var found = false;
+        await WalkAsync(async message =>
+        {
+            if (!string.Equals(message.MessageId, messageId, StringComparison.OrdinalIgnoreCase)) return Step.Release;
+            found = true;
+            return await act(message) ? Step.DeletedAndStop : Step.ReleaseAndStop;
+        }, onlyEarlierMessages: false, cancellationToken);
+        return found;
+    }
+
+    /// <summary>
+    /// Lets <paramref name="act"/> use every message that was in the queue when the walk began, while it is leased; it
+    /// says whether it deleted the message. Returns how many messages arrived during the walk and were left alone:
+    /// a replayed lead that fails again at once comes back while the walk is still going, and must not be replayed
+    /// again and again.
+    /// </summary>
+    public Task<int> ForEachEarlierAsync(Func<PoisonMessage, Task<bool>> act, CancellationToken cancellationToken) =>
+        WalkAsync(async message => await act(message) ? Step.Deleted : Step.Release, onlyEarlierMessages: true, cancellationToken);
+
+    /// <summary>
+    /// Puts a leased message back on the lead queue: an envelope with its attempts reset (<c>ForReplay</c>), or, when
+    /// <paramref name="asIs"/>, a message that is not an envelope unchanged. The copy on the lead queue is durable
+    /// before the poison message is deleted, so a crash in between leaves the lead in both queues, never in neither;
+    /// the destination's create-once key (the lead id) turns a second delivery into "already there".
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, CancellationToken cancellationToken)
+    {
+        if (message.Envelope is { } envelope)
+        {
+            await leads.SendAsync(envelope.ForReplay(time.GetUtcNow()), null, cancellationToken);
+        }
+        else if (asIs)
+        {
+            await leads.SendTextAsync(message.Text, cancellationToken);
+        }
+        else
+        {
+            return new ReplayResult(message, ReplayOutcome.NotAnEnvelope, message.UnreadableReason);
+        }
+
+        try
+        {
+            // Not cancellable: the new message exists, so finish the move.
+            await _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            return new ReplayResult(message, ReplayOutcome.Replayed, null);
+        }
+        catch (RequestFailedException e)
+        {
+            return new ReplayResult(message, ReplayOutcome.ReplayedPoisonCopyKept, $"{e.Status} {e.ErrorCode}");
+        }
+    }
+
+    /// <returns>How many messages were skipped because they arrived after the walk began (with <paramref name="onlyEarlierMessages"/>).</returns>
+    private async Task<int> WalkAsync(Func<PoisonMessage, Task<Step>> visit, bool onlyEarlierMessages, CancellationToken cancellationToken)
+    {
+        var held = new Dictionary<string, PoisonMessage>(StringComparer.Ordinal);
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        DateTimeOffset? began = null;
+        var arrivedSince = 0;
+
+        async Task WalkBatchesAsync()
+        {
+            while (true)
+            {
+                Response<Azure.Storage.Queues.Models.QueueMessage[]> response;
+                try
+                {
+                    response = await _queue.ReceiveMessagesAsync(BatchSize, Lease, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    return;   // no poison queue: nothing has ever been poisoned
+                }
+
+                // The service's clock, like the insertion times it is compared with (both in whole seconds).
+                began ??= response.GetRawResponse().Headers.Date ?? time.GetUtcNow();
+                if (response.Value.Length == 0) return;
+                var stop = false;
+                foreach (var received in response.Value)
+                {
+                    var message = new PoisonMessage(received);
+                    if (held.ContainsKey(message.MessageId) || deleted.Contains(message.MessageId))
+                    {
+                        // Its lease ran out during the walk: release it with the new receipt; everything has been seen.
+                        held[message.MessageId] = message;
+                        stop = true;
+                        continue;
+                    }
+
+                    if (onlyEarlierMessages && message.InsertedOn > began)
+                    {
+                        held[message.MessageId] = message;
+                        arrivedSince++;
+                        continue;
+                    }
+
+                    var step = await visit(message);
+                    if (step is Step.Deleted or Step.DeletedAndStop) deleted.Add(message.MessageId);
+                    else held[message.MessageId] = message;
+                    stop |= step is Step.ReleaseAndStop or Step.DeletedAndStop;
+                }
+
+                if (stop) return;
+            }
+        }
+
+        try
+        {
+            await WalkBatchesAsync();
+        }
+        catch
+        {
+            await ReleaseAsync(held.Values);
+            throw;
+        }
+
+        var unreleased = await ReleaseAsync(held.Values);
+        if (unreleased > 0)
+        {
+            throw new CommandException(ExitCodes.Failed, $"{unreleased} poison message(s) could not be released; they reappear within {Lease.TotalSeconds:0} s.");
+        }
+
+        return arrivedSince;
+    }
+
+    /// <summary>Makes held messages visible again at once; returns how many could not be (they reappear when their lease runs out).</summary>
+    private async Task<int> ReleaseAsync(IEnumerable<PoisonMessage> messages)
+    {
+        var failures = 0;
+        await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (message, _) =>
+        {
+            try
+            {
+                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException e) when (e.Status is 400 or 404)
+            {
+                // Deleted, or received by someone else after its lease ran out: nothing to release.
+            }
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException or TimeoutException)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        });
+        return failures;
+    }
+
+    private enum Step
+    {
+        Release,
+        Deleted,
+        ReleaseAndStop,
+        DeletedAndStop,
+    }
+}
+
+internal enum ReplayOutcome
+{
+    Replayed,
+
+    /// <summary>The lead is on the lead queue, and its poison copy could not be deleted: replaying that copy later is harmless.</summary>
+    ReplayedPoisonCopyKept,
+
+    /// <summary>Not a lead envelope this version reads; replayed only when asked to replay such messages as they are.</summary>
+    NotAnEnvelope,
+}
+
+internal sealed record ReplayResult(PoisonMessage Message, ReplayOutcome Outcome, string? Detail);
