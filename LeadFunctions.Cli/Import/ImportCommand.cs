@@ -46,7 +46,13 @@ internal static class ImportCommand
 
             if (asJson) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Default.ImportReport));
             else await WriteAsync(environment.Output, report);
-            return report.Interrupted ? ExitCodes.Interrupted : report.Complete ? ExitCodes.Success : ExitCodes.Failed;
+            return report switch
+            {
+                { Interrupted: true } => ExitCodes.Interrupted,
+                { EndpointUnreachable: true } => ExitCodes.Unreachable,
+                { Complete: true } => ExitCodes.Success,
+                _ => ExitCodes.Failed,
+            };
         });
         return command;
     }
@@ -60,7 +66,11 @@ internal static class ImportCommand
             await output.WriteLineAsync($"  line {row.Line}: {(row.Outcome == RowOutcome.Rejected ? "rejected" : "failed")}: {row.Reason}");
         }
 
-        if (report.StoppedBecause is not null) await output.WriteLineAsync($"Stopped early: every further lead would get the same answer. Fix the URL or key and run the import again; leads already imported are not duplicated.");
+        if (report.StoppedBecause is not null)
+        {
+            await output.WriteLineAsync($"Stopped early, {Text.Count(report.NotSent, "lead")} not sent: every further lead would get the same answer. Fix the URL or key and run the import again; leads already imported are not duplicated.");
+        }
+
         if (report.Interrupted) await output.WriteLineAsync("Interrupted. Running the same import again is safe: imported leads keep their ids and are not duplicated.");
     }
 

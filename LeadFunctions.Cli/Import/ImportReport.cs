@@ -29,6 +29,7 @@ internal enum RowOutcome
 /// <param name="Line">The line of the file where the lead starts (1 is a CSV's header).</param>
 internal sealed record RowResult(long Line, RowOutcome Outcome, string? LeadId, int? Status, string? Reason);
 
+/// <param name="StoppedBecause">Why the import stopped before sending every lead: an answer every lead would get (401, 404) or an endpoint that never answered.</param>
 internal sealed record ImportReport(
     string File,
     string Format,
@@ -40,6 +41,7 @@ internal sealed record ImportReport(
     int NotSent,
     int Retries,
     string? StoppedBecause,
+    bool EndpointUnreachable,
     bool Interrupted,
     IReadOnlyList<string> Columns,
     IReadOnlyList<string> IgnoredColumns,

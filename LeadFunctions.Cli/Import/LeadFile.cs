@@ -48,10 +48,30 @@ internal static class LeadFile
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            rows.Add(new LeadRow(number, line.Trim(), null));
+            var json = line.Trim();
+            rows.Add(IsJson(json, out var problem) ? new LeadRow(number, json, null) : new LeadRow(number, null, problem));
         }
 
         return new LeadFileContent(JsonLines, rows, [], []);
+    }
+
+    /// <summary>
+    /// Whether the line is JSON at all. Checked here rather than by the endpoint only because its answer quotes the
+    /// token it could not read, which may be lead data; everything else is for the endpoint to judge.
+    /// </summary>
+    private static bool IsJson(string line, out string? problem)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(line);
+            problem = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            problem = $"not valid JSON (byte {e.BytePositionInLine + 1} of the line).";
+            return false;
+        }
     }
 
     private static async Task<LeadFileContent> ReadCsvAsync(string path, CancellationToken cancellationToken)

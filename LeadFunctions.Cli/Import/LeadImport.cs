@@ -20,6 +20,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
 {
     private readonly ConcurrentDictionary<string, long> _leadIds = new(StringComparer.Ordinal);
     private int _retries;
+    private int _accepted;
+    private bool _unreachable;
 
     public async Task<ImportReport> RunAsync(string file, LeadFileContent content, CancellationToken cancellationToken)
     {
@@ -53,7 +55,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
 
         var all = results.Select((r, i) => r ?? new RowResult(rows[i].Line, RowOutcome.NotSent, null, null, null)).ToList();
         int Count(RowOutcome outcome) => all.Count(r => r.Outcome == outcome);
-        return new ReportBuilder(file, content, all, stoppedBecause, cancellationToken.IsCancellationRequested, _retries).Build(Count);
+        return new ReportBuilder(file, content, all, stoppedBecause, _unreachable && stoppedBecause is not null, cancellationToken.IsCancellationRequested, _retries).Build(Count);
     }
 
     private async Task<(RowResult Result, bool StopsEverything)> SendAsync(LeadRow row, CancellationToken cancellationToken)
@@ -70,13 +72,21 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 var problem = e is HttpRequestException ? CliErrors.FirstLine(e.Message) : "timed out";
-                if (attempt >= settings.MaxAttempts) return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: {problem}"), false);
+                if (attempt >= settings.MaxAttempts)
+                {
+                    // Nothing has got through yet: the endpoint is down or the URL is wrong, and every lead would wait just as long.
+                    var unreachable = Volatile.Read(ref _accepted) == 0;
+                    if (unreachable) Volatile.Write(ref _unreachable, true);
+                    return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: {problem}"), unreachable);
+                }
+
                 await WaitAsync(Backoff(attempt), cancellationToken);
                 continue;
             }
 
             if (answer.IsAccepted)
             {
+                Interlocked.Increment(ref _accepted);
                 var leadId = answer.LeadId ?? "";
                 var duplicate = answer.Duplicate | !_leadIds.TryAdd(leadId, row.Line);
                 return (new RowResult(row.Line, duplicate ? RowOutcome.Duplicate : RowOutcome.Imported, answer.LeadId, answer.Status, null), false);
@@ -107,11 +117,11 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
     public static string Tally(IReadOnlyList<int> counts) =>
         $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed";
 
-    private sealed record ReportBuilder(string File, LeadFileContent Content, List<RowResult> Results, string? StoppedBecause, bool Interrupted, int Retries)
+    private sealed record ReportBuilder(string File, LeadFileContent Content, List<RowResult> Results, string? StoppedBecause, bool Unreachable, bool Interrupted, int Retries)
     {
         public ImportReport Build(Func<RowOutcome, int> count) => new(
             File, Content.Format, Results.Count,
             count(RowOutcome.Imported), count(RowOutcome.Duplicate), count(RowOutcome.Rejected), count(RowOutcome.Failed), count(RowOutcome.NotSent),
-            Retries, StoppedBecause, Interrupted, Content.Columns, Content.IgnoredColumns, Results);
+            Retries, StoppedBecause, Unreachable, Interrupted, Content.Columns, Content.IgnoredColumns, Results);
     }
 }

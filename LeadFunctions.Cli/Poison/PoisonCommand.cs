@@ -110,21 +110,25 @@ internal static class PoisonCommand
             var results = new List<ReplayResult>();
             var arrivedSince = 0;
 
-            async Task<bool> ReplayOneAsync(PoisonMessage message)
+            async Task ReportAsync(ReplayResult result)
             {
-                var result = await poison.ReplayAsync(message, includeUnreadable, cancellationToken);
                 results.Add(result);
                 await environment.Output.WriteLineAsync(Describe(result, connection.Queue.Name));
-                return result.Outcome == ReplayOutcome.Replayed;
             }
 
             if (parse.GetValue(id) is { } messageId)
             {
-                if (!await poison.WithMessageAsync(messageId, ReplayOneAsync, cancellationToken)) throw NotFound(messageId, poison.Name);
+                var found = await poison.WithMessageAsync(messageId, async message =>
+                {
+                    var result = await poison.ReplayAsync(message, includeUnreadable, cancellationToken);
+                    await ReportAsync(result);
+                    return result.Outcome == ReplayOutcome.Replayed;
+                }, cancellationToken);
+                if (!found) throw NotFound(messageId, poison.Name);
             }
             else
             {
-                arrivedSince = await poison.ForEachEarlierAsync(ReplayOneAsync, cancellationToken);
+                arrivedSince = await poison.ReplayAllAsync(includeUnreadable, ReportAsync, cancellationToken);
             }
 
             var replayed = results.Count(r => r.Outcome != ReplayOutcome.NotAnEnvelope);

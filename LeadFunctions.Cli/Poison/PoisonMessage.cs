@@ -15,7 +15,7 @@ internal sealed class PoisonMessage
         InsertedOn = message.InsertedOn;
         Text = message.MessageText;
         Envelope = LeadEnvelope.TryParse(Text, out var reason);
-        UnreadableReason = reason;
+        UnreadableReason = Envelope is null ? WithoutContent(Text, reason) : null;
     }
 
     public string MessageId { get; }
@@ -33,6 +33,23 @@ internal sealed class PoisonMessage
     public LeadEnvelope? Envelope { get; }
 
     public string? UnreadableReason { get; }
+
+    /// <summary>
+    /// The reason, without any of the message's text: the JSON reader's own messages quote the token they stumbled
+    /// on, which may be lead data. Only where it stumbled is kept.
+    /// </summary>
+    private static string? WithoutContent(string text, string? reason)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? reason : $"The message is JSON but not an object ({document.RootElement.ValueKind}).";
+        }
+        catch (JsonException e)
+        {
+            return $"The message is not JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+        }
+    }
 
     /// <summary>What an operator may see of it by default: ids, attempts, times, the reason. No lead data.</summary>
     public PoisonMessageView ToView(bool includeLeadData) => new(

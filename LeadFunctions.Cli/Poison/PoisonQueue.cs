@@ -34,11 +34,11 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     public async Task<IReadOnlyList<PoisonMessage>> ListAsync(CancellationToken cancellationToken)
     {
         var all = new List<PoisonMessage>();
-        await WalkAsync(message =>
+        await WalkAsync((message, _) =>
         {
             all.Add(message);
             return Task.FromResult(Step.Release);
-        }, onlyEarlierMessages: false, cancellationToken);
+        }, cancellationToken);
         return all.OrderBy(m => m.InsertedOn).ToList();
     }
 
@@ -49,23 +49,42 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     public async Task<bool> WithMessageAsync(string messageId, Func<PoisonMessage, Task<bool>> act, CancellationToken cancellationToken)
     {
         var found = false;
-        await WalkAsync(async message =>
+        await WalkAsync(async (message, _) =>
         {
             if (!string.Equals(message.MessageId, messageId, StringComparison.OrdinalIgnoreCase)) return Step.Release;
             found = true;
             return await act(message) ? Step.DeletedAndStop : Step.ReleaseAndStop;
-        }, onlyEarlierMessages: false, cancellationToken);
+        }, cancellationToken);
         return found;
     }
 
     /// <summary>
-    /// Lets <paramref name="act"/> use every message that was in the queue when the walk began, while it is leased; it
-    /// says whether it deleted the message. Returns how many messages arrived during the walk and were left alone:
-    /// a replayed lead that fails again at once comes back while the walk is still going, and must not be replayed
-    /// again and again.
+    /// Replays every message that was in the queue before this call (see <see cref="ReplayAsync"/>), passing each
+    /// result to <paramref name="report"/>. Returns how many messages were left alone because they arrived during
+    /// the walk: a replayed lead that fails again at once is back while the walk is still going, and must not be
+    /// replayed round and round. Such a message was put there after the walk began (insertion time, by the
+    /// service's clock, in whole seconds), or carries a replay time from this run, or is text this run replayed.
     /// </summary>
-    public Task<int> ForEachEarlierAsync(Func<PoisonMessage, Task<bool>> act, CancellationToken cancellationToken) =>
-        WalkAsync(async message => await act(message) ? Step.Deleted : Step.Release, onlyEarlierMessages: true, cancellationToken);
+    public async Task<int> ReplayAllAsync(bool asIs, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var replayedTexts = new HashSet<string>(StringComparer.Ordinal);
+        var arrived = 0;
+        await WalkAsync(async (message, began) =>
+        {
+            if (message.InsertedOn > began || message.Envelope?.ReplayedAt >= startedAt || (message.Envelope is null && replayedTexts.Contains(message.Text)))
+            {
+                arrived++;
+                return Step.Release;
+            }
+
+            var result = await ReplayAsync(message, asIs, cancellationToken);
+            if (message.Envelope is null && result.Outcome != ReplayOutcome.NotAnEnvelope) replayedTexts.Add(message.Text);
+            await report(result);
+            return result.Outcome == ReplayOutcome.Replayed ? Step.Deleted : Step.Release;
+        }, cancellationToken);
+        return arrived;
+    }
 
     /// <summary>
     /// Puts a leased message back on the lead queue: an envelope with its attempts reset (<c>ForReplay</c>), or, when
@@ -100,13 +119,12 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         }
     }
 
-    /// <returns>How many messages were skipped because they arrived after the walk began (with <paramref name="onlyEarlierMessages"/>).</returns>
-    private async Task<int> WalkAsync(Func<PoisonMessage, Task<Step>> visit, bool onlyEarlierMessages, CancellationToken cancellationToken)
+    /// <summary>Receives every message in turn, holding each until the end; <paramref name="visit"/> gets it and the time the walk began.</summary>
+    private async Task WalkAsync(Func<PoisonMessage, DateTimeOffset, Task<Step>> visit, CancellationToken cancellationToken)
     {
         var held = new Dictionary<string, PoisonMessage>(StringComparer.Ordinal);
         var deleted = new HashSet<string>(StringComparer.Ordinal);
         DateTimeOffset? began = null;
-        var arrivedSince = 0;
 
         async Task WalkBatchesAsync()
         {
@@ -137,14 +155,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                         continue;
                     }
 
-                    if (onlyEarlierMessages && message.InsertedOn > began)
-                    {
-                        held[message.MessageId] = message;
-                        arrivedSince++;
-                        continue;
-                    }
-
-                    var step = await visit(message);
+                    var step = await visit(message, began.Value);
                     if (step is Step.Deleted or Step.DeletedAndStop) deleted.Add(message.MessageId);
                     else held[message.MessageId] = message;
                     stop |= step is Step.ReleaseAndStop or Step.DeletedAndStop;
@@ -169,8 +180,6 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         {
             throw new CommandException(ExitCodes.Failed, $"{unreleased} poison message(s) could not be released; they reappear within {Lease.TotalSeconds:0} s.");
         }
-
-        return arrivedSince;
     }
 
     /// <summary>Makes held messages visible again at once; returns how many could not be (they reappear when their lease runs out).</summary>
