@@ -44,7 +44,7 @@ internal static class ImportCommand
             var settings = new ImportSettings(parse.GetValue(concurrency), parse.GetValue(attempts), parse.GetValue(every));
             var report = await new LeadImport(intake, settings, environment.Time, info).RunAsync(path, content, cancellationToken);
 
-            if (asJson) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Default.ImportReport));
+            if (asJson) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Output.ImportReport));
             else await WriteAsync(environment.Output, report);
             return report switch
             {

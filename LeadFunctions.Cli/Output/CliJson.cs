@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LeadFunctions.Cli.Import;
@@ -12,4 +13,13 @@ namespace LeadFunctions.Cli.Output;
 [JsonSerializable(typeof(List<PoisonMessageView>))]
 [JsonSerializable(typeof(PoisonMessageView))]
 [JsonSerializable(typeof(ImportReport))]
-internal sealed partial class CliJson : JsonSerializerContext;
+internal sealed partial class CliJson : JsonSerializerContext
+{
+    /// <summary>The context for output: the options above, with characters such as ' and + written as they are.</summary>
+    public static CliJson Output { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

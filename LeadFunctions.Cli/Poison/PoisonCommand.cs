@@ -35,7 +35,7 @@ internal static class PoisonCommand
             var messages = await poison.ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
-                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(), CliJson.Default.ListPoisonMessageView));
+                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(), CliJson.Output.ListPoisonMessageView));
                 return ExitCodes.Success;
             }
 
@@ -77,7 +77,7 @@ internal static class PoisonCommand
             }, cancellationToken);
             if (view is null) throw NotFound(messageId, poison.Name);
 
-            if (parse.GetValue(json)) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Default.PoisonMessageView));
+            if (parse.GetValue(json)) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Output.PoisonMessageView));
             else await WriteAsync(environment.Output, view, poison.Name, withData);
             return ExitCodes.Success;
         });

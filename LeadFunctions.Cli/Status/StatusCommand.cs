@@ -21,7 +21,7 @@ internal static class StatusCommand
         {
             using var connection = storage.Connect(parse, environment);
             var report = await PipelineStatus.ReadAsync(connection, environment.Time, cancellationToken);
-            if (parse.GetValue(json)) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Default.StatusReport));
+            if (parse.GetValue(json)) await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Output.StatusReport));
             else await WriteTextAsync(environment.Output, report);
             return ExitCodes.Success;
         });
