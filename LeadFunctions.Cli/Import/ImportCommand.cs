@@ -19,6 +19,7 @@ internal static class ImportCommand
         var attempts = Positive(new Option<int>("--max-attempts") { Description = "Tries per lead when the endpoint answers 503/429/502/504 or cannot be reached; waits as Retry-After says, else 1 s doubling.", DefaultValueFactory = _ => 5 }, 50);
         var every = Positive(new Option<int>("--progress-every") { Description = "Report progress after every N leads.", DefaultValueFactory = _ => 100 }, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print a JSON report with every line's outcome and lead id (progress then goes to standard error)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read the file and show which columns are taken for which lead field, without sending anything." };
         var command = new Command("import", "Backfill leads from a file through the lead endpoint, with its validation and its lead ids: importing the same file again creates nothing twice. Exits 1 if any lead was rejected or failed.")
         {
             file,
@@ -28,6 +29,7 @@ internal static class ImportCommand
             attempts,
             every,
             json,
+            dryRun,
         };
         command.SetGuardedAction(environment, async (parse, cancellationToken) =>
         {
@@ -37,9 +39,20 @@ internal static class ImportCommand
 
             var content = await LeadFile.ReadAsync(path, parse.GetRequiredValue(format), cancellationToken);
             using var intake = new IntakeClient(parse.GetRequiredValue(url), TimeSpan.FromSeconds(60));
-            await info.WriteLineAsync($"Importing {Text.Count(content.Rows.Count, "lead")} from {Path.GetFileName(path)} ({content.Format}) to {intake.RedactedEndpoint}");
+            var dry = parse.GetValue(dryRun);
+            await info.WriteLineAsync(dry
+                ? $"Read {Text.Count(content.Rows.Count, "lead")} from {Path.GetFileName(path)} ({content.Format})"
+                : $"Importing {Text.Count(content.Rows.Count, "lead")} from {Path.GetFileName(path)} ({content.Format}) to {intake.RedactedEndpoint}");
             if (content.Columns.Count > 0) await info.WriteLineAsync($"  columns: {string.Join(", ", content.Columns)}");
             if (content.IgnoredColumns.Count > 0) await info.WriteLineAsync($"  ignored: {string.Join(", ", content.IgnoredColumns)}");
+
+            if (dry)
+            {
+                var unreadable = content.Rows.Where(r => r.Problem is not null).ToList();
+                foreach (var row in unreadable) await info.WriteLineAsync($"  line {row.Line}: {row.Problem}");
+                await info.WriteLineAsync($"Dry run: nothing sent; {content.Rows.Count - unreadable.Count} of {Text.Count(content.Rows.Count, "lead")} would be posted.");
+                return ExitCodes.Success;
+            }
 
             var settings = new ImportSettings(parse.GetValue(concurrency), parse.GetValue(attempts), parse.GetValue(every));
             var report = await new LeadImport(intake, settings, environment.Time, info).RunAsync(path, content, cancellationToken);

@@ -134,6 +134,19 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task Dry_run_shows_the_column_mapping_and_sends_nothing()
+    {
+        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", Csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads?code=k", "--dry-run"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Read 4 leads from leads.csv (csv)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("EMAIL -> UserDetails.Email", run.Output, StringComparison.Ordinal);
+        Assert.Contains("LAST_NAME -> UserDetails.LastName", run.Output, StringComparison.Ordinal);
+        Assert.Contains("ignored: Lead ID", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Dry run: nothing sent; 4 of 4 leads would be posted.", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_without_any_lead_column_is_a_usage_error()
     {
         var run = await LeadCliRunner.RunAsync(["import", Write("other.csv", "Invoice,Amount\n1,2\n"), "--url", "http://127.0.0.1:1/api/leads?code=k"]);
