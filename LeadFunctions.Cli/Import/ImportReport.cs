@@ -21,7 +21,7 @@ internal enum RowOutcome
     [JsonStringEnumMemberName("failed")]
     Failed,
 
-    /// <summary>Never sent: the import stopped first (a wrong key or URL, or Ctrl+C).</summary>
+    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C).</summary>
     [JsonStringEnumMemberName("notSent")]
     NotSent,
 }
