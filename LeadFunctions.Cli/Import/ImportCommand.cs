@@ -72,7 +72,7 @@ internal static class ImportCommand
 
     private static async Task WriteAsync(TextWriter output, ImportReport report)
     {
-        var retries = report.Retries > 0 ? $" ({Text.Count(report.Retries, "retry").Replace("retrys", "retries", StringComparison.Ordinal)})" : "";
+        var retries = report.Retries > 0 ? $" ({Text.Count(report.Retries, "retry", "retries")})" : "";
         await output.WriteLineAsync($"Done: {report.Leads} leads: {report.Imported} imported, {report.Duplicates} duplicate, {report.Rejected} rejected, {report.Failed} failed{(report.NotSent > 0 ? $", {report.NotSent} not sent" : "")}{retries}.");
         foreach (var row in report.Results.Where(r => r.Outcome is RowOutcome.Rejected or RowOutcome.Failed))
         {

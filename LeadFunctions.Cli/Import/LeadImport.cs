@@ -55,7 +55,11 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
 
         var all = results.Select((r, i) => r ?? new RowResult(rows[i].Line, RowOutcome.NotSent, null, null, null)).ToList();
         int Count(RowOutcome outcome) => all.Count(r => r.Outcome == outcome);
-        return new ReportBuilder(file, content, all, stoppedBecause, _unreachable && stoppedBecause is not null, cancellationToken.IsCancellationRequested, _retries).Build(Count);
+        return new ImportReport(
+            file, content.Format, all.Count,
+            Count(RowOutcome.Imported), Count(RowOutcome.Duplicate), Count(RowOutcome.Rejected), Count(RowOutcome.Failed), Count(RowOutcome.NotSent),
+            _retries, stoppedBecause, EndpointUnreachable: _unreachable && stoppedBecause is not null, Interrupted: cancellationToken.IsCancellationRequested,
+            content.Columns, content.IgnoredColumns, all);
     }
 
     private async Task<(RowResult Result, bool StopsEverything)> SendAsync(LeadRow row, CancellationToken cancellationToken)
@@ -114,14 +118,6 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
 
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
-    public static string Tally(IReadOnlyList<int> counts) =>
+    private static string Tally(int[] counts) =>
         $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed";
-
-    private sealed record ReportBuilder(string File, LeadFileContent Content, List<RowResult> Results, string? StoppedBecause, bool Unreachable, bool Interrupted, int Retries)
-    {
-        public ImportReport Build(Func<RowOutcome, int> count) => new(
-            File, Content.Format, Results.Count,
-            count(RowOutcome.Imported), count(RowOutcome.Duplicate), count(RowOutcome.Rejected), count(RowOutcome.Failed), count(RowOutcome.NotSent),
-            Retries, StoppedBecause, Unreachable, Interrupted, Content.Columns, Content.IgnoredColumns, Results);
-    }
 }

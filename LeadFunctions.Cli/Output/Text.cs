@@ -7,7 +7,8 @@ namespace LeadFunctions.Cli.Output;
 /// <summary>How the CLI writes counts, durations and times for people: short, UTC, invariant.</summary>
 internal static class Text
 {
-    public static string Count(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {noun}s";
+    public static string Count(long count, string noun, string? plural = null) =>
+        count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {plural ?? noun + "s"}";
 
     public static string Duration(TimeSpan duration) => duration switch
     {
