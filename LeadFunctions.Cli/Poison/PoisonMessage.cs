@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
+using LeadFunctions.Cli.Storage;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Cli.Poison;
@@ -8,14 +9,18 @@ namespace LeadFunctions.Cli.Poison;
 /// <summary>A message received from the poison queue: its queue identity, the lease that lets us delete it, and what it holds.</summary>
 internal sealed class PoisonMessage
 {
-    public PoisonMessage(QueueMessage message)
+    /// <param name="message">A message received as stored, not decoded.</param>
+    /// <param name="base64">Whether the app stores messages base64-encoded.</param>
+    public PoisonMessage(QueueMessage message, bool base64)
     {
         MessageId = message.MessageId;
         PopReceipt = message.PopReceipt;
         InsertedOn = message.InsertedOn;
-        Text = message.MessageText;
+        Text = StoredText.Decode(message.MessageText, base64, out var encoded);
         Envelope = LeadEnvelope.TryParse(Text, out var reason);
-        UnreadableReason = Envelope is null ? WithoutContent(Text, reason) : null;
+        UnreadableReason = Envelope is null
+            ? WithoutContent(Text, reason) + (encoded ? "" : " It is not base64-encoded either, as host.json's messageEncoding says it should be.")
+            : null;
     }
 
     public string MessageId { get; }

@@ -26,7 +26,8 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
 
     private const int BatchSize = 32;
 
-    private readonly QueueClient _queue = storage.PoisonQueue;
+    // As stored: one message another writer did not encode must not stop the walk (the client's decoding would throw).
+    private readonly QueueClient _queue = storage.PoisonQueueAsStored;
 
     public string Name => _queue.Name;
 
@@ -146,7 +147,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                 var stop = false;
                 foreach (var received in response.Value)
                 {
-                    var message = new PoisonMessage(received);
+                    var message = new PoisonMessage(received, storage.MessagesAreBase64);
                     if (held.ContainsKey(message.MessageId) || deleted.Contains(message.MessageId))
                     {
                         // Its lease ran out during the walk: release it with the new receipt; everything has been seen.

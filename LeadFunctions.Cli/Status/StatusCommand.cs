@@ -34,6 +34,11 @@ internal static class StatusCommand
         await output.WriteLineAsync($"Storage     {report.Account}");
         await output.WriteLineAsync($"Queue       {report.Queue.Name.PadRight(width)}  {Describe(report.Queue, "oldest waiting")}");
         await output.WriteLineAsync($"Poison      {report.Poison.Name.PadRight(width)}  {Describe(report.Poison, "oldest")}");
+        if (report.Queue.OldestNotEncoded is true)
+        {
+            await output.WriteLineAsync($"Warning     the oldest message in {report.Queue.Name} is not base64-encoded, as host.json says messages are: the app cannot decode it.");
+        }
+
         await output.WriteLineAsync(report.DeliveriesLastHour is { } delivered
             ? $"Delivered   {Text.Count(delivered, "lead")} in the last hour (journal table {report.JournalTable})"
             : "Delivered   unknown: the delivery journal is off (Delivery__JournalTable is empty)");

@@ -125,6 +125,33 @@ public sealed class PoisonCommandTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task Messages_another_writer_did_not_encode_are_listed_and_an_envelope_among_them_is_replayed_encoded()
+    {
+        // As the portal's "Add message" writes them with "Encode the message body in Base64" unticked.
+        var (queue, storage) = NewQueue();
+        var envelope = TestStorage.Envelope("raw-envelope");
+        var raw = azurite.Queue($"{queue}-poison", base64: false);
+        await raw.CreateAsync();
+        await raw.SendMessageAsync(envelope.ToJson());
+        await raw.SendMessageAsync("plain text, not base64!");
+        await storage.Queue.SendToPoisonAsync(TestStorage.Envelope("encoded").ToJson(), CancellationToken.None);
+
+        var list = await LeadCliRunner.RunAsync(["poison", "list", .. LeadCliRunner.Storage(azurite, queue)]);
+        var replay = await LeadCliRunner.RunAsync(["poison", "replay", "--all", .. LeadCliRunner.Storage(azurite, queue)]);
+
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("3 messages", list.Output, StringComparison.Ordinal);
+        Assert.Contains(envelope.LeadId, list.Output, StringComparison.Ordinal);
+        Assert.Contains("not base64-encoded", list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain text", list.All, StringComparison.Ordinal);
+
+        Assert.Equal(1, replay.ExitCode);
+        Assert.Contains("Replayed 2 of 3 messages", replay.Output, StringComparison.Ordinal);
+        Assert.Contains(envelope.LeadId, (await storage.PeekEnvelopesAsync(poison: false)).Select(e => e.LeadId));
+        Assert.Equal("plain text, not base64!", Assert.Single((await raw.PeekMessagesAsync(32)).Value).MessageText);
+    }
+
+    [Fact]
     public async Task Replaying_a_lead_twice_still_ends_in_exactly_one_delivery()
     {
         await using var app = await TestApp.StartAsync(azurite);

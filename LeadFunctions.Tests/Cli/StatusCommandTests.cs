@@ -56,6 +56,22 @@ public sealed class StatusCommandTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task Status_warns_when_the_oldest_waiting_message_is_not_encoded_as_the_app_expects()
+    {
+        var queueName = TestNames.Queue();
+        var raw = azurite.Queue(queueName, base64: false);
+        await raw.CreateAsync();
+        await raw.SendMessageAsync("{\"added\": \"by hand, not base64\"}");
+
+        var run = await LeadCliRunner.RunAsync(["status", .. LeadCliRunner.Storage(azurite, queueName)],
+            new Dictionary<string, string?> { ["Delivery:JournalTable"] = TestNames.Table() });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches($@"Queue\s+{queueName}\s+1 message, oldest waiting", run.Output);
+        Assert.Contains($"the oldest message in {queueName} is not base64-encoded", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unreachable_storage_is_one_line_on_stderr_and_exit_code_3()
     {
         var port = FreePort.Next();
