@@ -156,9 +156,14 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                         continue;
                     }
 
+                    held[message.MessageId] = message;   // held from here on, so an error while visiting it releases it too
                     var step = await visit(message, began.Value);
-                    if (step is Step.Deleted or Step.DeletedAndStop) deleted.Add(message.MessageId);
-                    else held[message.MessageId] = message;
+                    if (step is Step.Deleted or Step.DeletedAndStop)
+                    {
+                        held.Remove(message.MessageId);
+                        deleted.Add(message.MessageId);
+                    }
+
                     stop |= step is Step.ReleaseAndStop or Step.DeletedAndStop;
                 }
 
