@@ -21,6 +21,10 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         if (delay is null || delay <= TimeSpan.Zero) signal.Notify();
     }
 
+    /// <summary>Puts a message text on the lead queue unchanged: replaying a poison message that is not an envelope this version reads.</summary>
+    public Task SendTextAsync(string messageText, CancellationToken cancellationToken) =>
+        SendAsync(storage.LeadQueue, messageText, null, cancellationToken);
+
     /// <summary>Puts a message on the poison queue, as text: an envelope with its reason, or what could not be read.</summary>
     public Task SendToPoisonAsync(string messageText, CancellationToken cancellationToken) =>
         SendAsync(storage.PoisonQueue, messageText, null, cancellationToken);

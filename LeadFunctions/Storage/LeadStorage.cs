@@ -19,29 +19,49 @@ public sealed class LeadStorage
                 : QueueMessageEncoding.Base64,
         };
         ConfigureRetry(queueOptions.Retry);
+        var asStoredOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        ConfigureRetry(asStoredOptions.Retry);
         var tableOptions = new TableClientOptions();
         ConfigureRetry(tableOptions.Retry);
 
-        QueueServiceClient queues;
+        QueueServiceClient queues, queuesAsStored;
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             queues = new QueueServiceClient(options.ConnectionString, queueOptions);
+            queuesAsStored = new QueueServiceClient(options.ConnectionString, asStoredOptions);
             Tables = new TableServiceClient(options.ConnectionString, tableOptions);
         }
         else
         {
             var credential = CreateCredential(options);
-            queues = new QueueServiceClient(ServiceUri(options.QueueServiceUri, options.AccountName, "queue"), credential, queueOptions);
+            var queueUri = ServiceUri(options.QueueServiceUri, options.AccountName, "queue");
+            queues = new QueueServiceClient(queueUri, credential, queueOptions);
+            queuesAsStored = new QueueServiceClient(queueUri, credential, asStoredOptions);
             Tables = new TableServiceClient(ServiceUri(options.TableServiceUri, options.AccountName, "table"), credential, tableOptions);
         }
 
         LeadQueue = queues.GetQueueClient(options.LeadQueueName);
         PoisonQueue = queues.GetQueueClient(options.PoisonQueueName);
+        LeadQueueAsStored = queuesAsStored.GetQueueClient(options.LeadQueueName);
+        PoisonQueueAsStored = queuesAsStored.GetQueueClient(options.PoisonQueueName);
+        MessagesAreBase64 = queueOptions.MessageEncoding == QueueMessageEncoding.Base64;
     }
 
     public QueueClient LeadQueue { get; }
 
     public QueueClient PoisonQueue { get; }
+
+    /// <summary>
+    /// The queues with their messages as stored, not decoded: for operators, who must be able to see and move a
+    /// message that another writer did not encode (decoding it would fail the whole receive or peek).
+    /// </summary>
+    public QueueClient LeadQueueAsStored { get; }
+
+    /// <inheritdoc cref="LeadQueueAsStored"/>
+    public QueueClient PoisonQueueAsStored { get; }
+
+    /// <summary>Whether message texts are stored base64-encoded (host.json <c>messageEncoding</c>).</summary>
+    public bool MessagesAreBase64 { get; }
 
     public TableServiceClient Tables { get; }
 

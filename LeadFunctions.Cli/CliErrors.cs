@@ -1,0 +1,50 @@
+using Azure;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Cli;
+
+/// <summary>A failure the command expected and can say in one line, with its exit code.</summary>
+internal sealed class CommandException : Exception
+{
+    public CommandException()
+    {
+    }
+
+    public CommandException(string message)
+        : base(message)
+    {
+    }
+
+    public CommandException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public CommandException(int exitCode, string message)
+        : base(message) => ExitCode = exitCode;
+
+    public int ExitCode { get; } = ExitCodes.Failed;
+}
+
+/// <summary>Turns an exception into an exit code and one line for the operator: no stack trace, no request URL (it may hold a key).</summary>
+internal static class CliErrors
+{
+    public static (int ExitCode, string Message) Describe(Exception exception) => exception switch
+    {
+        CommandException e => (e.ExitCode, e.Message),
+        OptionsValidationException e => (ExitCodes.Usage, string.Join(" ", e.Failures)),
+        FileNotFoundException e => (ExitCodes.Usage, FirstLine(e.Message)),
+        AggregateException { InnerExceptions.Count: > 0 } e => Describe(e.InnerExceptions[^1]),
+        AuthenticationFailedException or CredentialUnavailableException =>
+            (ExitCodes.Unreachable, $"could not sign in to storage ({exception.GetType().Name}): {FirstLine(exception.Message)} Sign in (az login) or pass --connection-string."),
+        RequestFailedException { Status: 0 } e => (ExitCodes.Unreachable, $"storage could not be reached: {FirstLine(e.InnerException?.Message ?? e.Message)}"),
+        RequestFailedException { Status: 401 or 403 } e => (ExitCodes.Unreachable, $"storage refused the credentials ({e.Status} {e.ErrorCode}): {FirstLine(e.Message)}"),
+        RequestFailedException e => (ExitCodes.Failed, $"storage answered {e.Status} {e.ErrorCode}: {FirstLine(e.Message)}"),
+        HttpRequestException e => (ExitCodes.Unreachable, $"could not reach the endpoint: {FirstLine(e.Message)}"),
+        TimeoutException or TaskCanceledException => (ExitCodes.Unreachable, "the request timed out."),
+        _ => (ExitCodes.Failed, $"unexpected {exception.GetType().Name}: {FirstLine(exception.Message)}"),
+    };
+
+    public static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace LeadFunctions.Cli.Import;
+
+[JsonConverter(typeof(JsonStringEnumConverter<RowOutcome>))]
+internal enum RowOutcome
+{
+    /// <summary>Accepted (2xx) and new to this import and, as far as it knows, to the endpoint.</summary>
+    [JsonStringEnumMemberName("imported")]
+    Imported,
+
+    /// <summary>Accepted, with a lead id seen before: earlier in this file, or by the endpoint (<c>duplicate: true</c>). The destination still holds it once.</summary>
+    [JsonStringEnumMemberName("duplicate")]
+    Duplicate,
+
+    /// <summary>Not a lead (400, 413, 415): sending it again will not help.</summary>
+    [JsonStringEnumMemberName("rejected")]
+    Rejected,
+
+    /// <summary>Not accepted for another reason (still 503 after the last attempt, network, 5xx, wrong key): sending it again may.</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C).</summary>
+    [JsonStringEnumMemberName("notSent")]
+    NotSent,
+}
+
+/// <param name="Line">The line of the file where the lead starts (1 is a CSV's header).</param>
+internal sealed record RowResult(long Line, RowOutcome Outcome, string? LeadId, int? Status, string? Reason);
+
+/// <param name="StoppedBecause">Why the import stopped before sending every lead: an answer every lead would get (401, 404) or an endpoint that never answered.</param>
+internal sealed record ImportReport(
+    string File,
+    string Format,
+    int Leads,
+    int Imported,
+    int Duplicates,
+    int Rejected,
+    int Failed,
+    int NotSent,
+    int Retries,
+    string? StoppedBecause,
+    bool EndpointUnreachable,
+    bool Interrupted,
+    IReadOnlyList<string> Columns,
+    IReadOnlyList<string> IgnoredColumns,
+    IReadOnlyList<RowResult> Results)
+{
+    public bool Complete => Rejected == 0 && Failed == 0 && NotSent == 0;
+}

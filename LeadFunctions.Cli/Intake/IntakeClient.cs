@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace LeadFunctions.Cli.Intake;
+
+/// <summary>
+/// Posts leads to ReceiveLead (<c>POST /api/leads?code=…</c>) exactly as Partner Center does, so they meet the same
+/// validation and get the same lead ids. The URL carries the key: it is never printed (see <see cref="Redact"/>).
+/// </summary>
+internal sealed class IntakeClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public IntakeClient(Uri endpoint, TimeSpan timeout)
+    {
+        Endpoint = endpoint;
+        _http = new HttpClient { Timeout = timeout };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("leadfunctions-cli", "1.0"));
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The endpoint without its query string (which holds the key), for output.</summary>
+    public string RedactedEndpoint => Redact(Endpoint);
+
+    public static string Redact(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
+
+    public async Task<IntakeAnswer> PostAsync(string leadJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(leadJson, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(Endpoint, content, cancellationToken);
+        return await IntakeAnswer.ReadAsync(response, cancellationToken);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
