@@ -28,7 +28,10 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
 
         var outcome = await harness.DeliverAsync(delivery);
 
-        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
+        // Under load the first attempt may outlive its half-second timeout after the create committed; the retry
+        // then finds the record (AlreadyThere). Either way there is exactly one record.
+        Assert.IsType<DeliveryOutcome.Delivered>(outcome);
+        Assert.Equal(1, _fake.Creates);
         var record = _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId));
         Assert.Equal("ada1@contoso.example", record["emailaddress1"]!.GetValue<string>());
         Assert.Equal(8, record["leadsourcecode"]!.GetValue<int>());

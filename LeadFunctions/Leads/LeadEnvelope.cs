@@ -62,7 +62,8 @@ public sealed record LeadEnvelope
         }
         catch (JsonException e)
         {
-            reason = $"The message is not a lead envelope: {e.Message}";
+            // Position only: the parser's own message can quote the text it could not read, which may be lead data.
+            reason = $"The message is not a lead envelope: invalid JSON or field types at {e.Path ?? "$"} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
             return null;
         }
     }
