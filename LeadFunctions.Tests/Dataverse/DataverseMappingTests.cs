@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Dataverse;
 
 public sealed class DataverseMappingTests
 {
-    private static DataverseMapping Mapping(Action<DataverseOptions>? configure = null)
+    private static FieldMapping Mapping(Action<DataverseOptions>? configure = null)
     {
         var options = new DataverseOptions { Url = "https://contoso.crm.dynamics.com" };
         configure?.Invoke(options);
@@ -115,9 +116,9 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Truncation_never_splits_a_surrogate_pair()
     {
-        Assert.Equal("ab", DataverseMapping.Truncate("ab😀", 3));
-        Assert.Equal("ab😀", DataverseMapping.Truncate("ab😀", 4));
-        Assert.Equal("abc", DataverseMapping.Truncate("abc", 50));
+        Assert.Equal("ab", FieldMapping.Truncate("ab😀", 3));
+        Assert.Equal("ab😀", FieldMapping.Truncate("ab😀", 4));
+        Assert.Equal("abc", FieldMapping.Truncate("abc", 50));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Dataverse;
@@ -47,7 +48,7 @@ public sealed class DataverseSettings
     /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
     public string? Problem { get; }
 
-    public DataverseMapping? Mapping { get; }
+    public FieldMapping? Mapping { get; }
 
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com/</c>.</summary>
     public Uri Environment { get; } = new("https://unconfigured.invalid/");
@@ -59,7 +60,7 @@ public sealed class DataverseSettings
     public string Scope { get; } = "https://unconfigured.invalid/.default";
 
     /// <summary>Every problem with <paramref name="options"/>, one sentence each naming the setting.</summary>
-    public static IEnumerable<string> Validate(DataverseOptions options, out DataverseMapping? mapping)
+    public static IEnumerable<string> Validate(DataverseOptions options, out FieldMapping? mapping)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Url))
@@ -92,11 +93,7 @@ public sealed class DataverseSettings
             problems.Add($"Crm__Dataverse__MaxConcurrency must be between 1 and 52 (Dataverse's concurrent-request limit per user); it is {options.MaxConcurrency}.");
         }
 
-        if (options.Timeout <= TimeSpan.Zero) problems.Add("Crm__Dataverse__Timeout must be positive.");
-        if (options.TotalTimeout < options.Timeout) problems.Add("Crm__Dataverse__TotalTimeout must be at least Crm__Dataverse__Timeout.");
-        if (options.Retries is < 0 or > 10) problems.Add("Crm__Dataverse__Retries must be between 0 and 10.");
-        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(10)) problems.Add("Crm__Dataverse__RetryDelay must be between 0 and 10 minutes.");
-        if (options.MaxThrottleWait < TimeSpan.Zero) problems.Add("Crm__Dataverse__MaxThrottleWait must not be negative.");
+        problems.AddRange(options.TimingProblems(DataverseFailures.Destination));
 
         mapping = DataverseMapping.TryCreate(options, out var mappingProblems);
         problems.AddRange(mappingProblems);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LeadFunctions.Leads;
 
-namespace LeadFunctions.Destinations.Dataverse;
+namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
 /// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
