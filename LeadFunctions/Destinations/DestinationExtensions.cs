@@ -1,5 +1,7 @@
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.HubSpot;
+using LeadFunctions.Destinations.Salesforce;
 
 namespace LeadFunctions.Destinations;
 
@@ -14,6 +16,16 @@ public static class DestinationExtensions
             {
                 services.AddDataverse(configuration);
                 return sp => sp.GetRequiredService<DataverseDestination>();
+            },
+            ["Salesforce"] = (services, configuration) =>
+            {
+                services.AddSalesforce(configuration);
+                return sp => sp.GetRequiredService<SalesforceDestination>();
+            },
+            ["HubSpot"] = (services, configuration) =>
+            {
+                services.AddHubSpot(configuration);
+                return sp => sp.GetRequiredService<HubSpotDestination>();
             },
         };
 

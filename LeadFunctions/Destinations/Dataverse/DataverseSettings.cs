@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using Microsoft.Extensions.Options;
 
@@ -63,21 +64,9 @@ public sealed class DataverseSettings
     public static IEnumerable<string> Validate(DataverseOptions options, out FieldMapping? mapping)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Url))
+        if (CrmHttpOptions.UrlProblem("Crm__Dataverse__Url", options.Url, "the environment URL", "https://contoso.crm.dynamics.com", "/" + ApiPath) is { } url)
         {
-            problems.Add("Crm__Dataverse__Url is missing: set it to the environment URL, e.g. https://contoso.crm.dynamics.com.");
-        }
-        else if (!Uri.TryCreate(options.Url.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' is not an absolute https URL such as https://contoso.crm.dynamics.com.");
-        }
-        else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' must use https (plain http is only for local emulators on this machine).");
-        }
-        else if (url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, "/" + ApiPath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' has a path; give only the environment URL, e.g. https://contoso.crm.dynamics.com.");
+            problems.Add(url);
         }
 
         if (options.Credential == DataverseCredential.ClientSecret)

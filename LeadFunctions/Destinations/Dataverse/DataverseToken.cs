@@ -16,15 +16,13 @@ public sealed class DataverseToken : IBearerToken, IDisposable
 
     private readonly TokenCredential? _credential;
     private readonly string[] _scopes;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _renewing = new(1, 1);
-    private volatile Cached? _cached;
+    private readonly TokenCache _cache;
 
     public DataverseToken(TokenCredential? credential, string scope, TimeProvider time)
     {
         _credential = credential;
         _scopes = [scope];
-        _time = time;
+        _cache = new TokenCache(time, Margin);
     }
 
     /// <summary>False when <c>Credential=None</c>: requests carry no token.</summary>
@@ -56,33 +54,14 @@ public sealed class DataverseToken : IBearerToken, IDisposable
     private async ValueTask<string?> FetchAsync(string? rejected, string? claims, CancellationToken cancellationToken)
     {
         if (_credential is null) return null;
-        if (rejected is null && Fresh(_cached) is { } token) return token;
-
-        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _cache.GetAsync(async ct =>
         {
-            var cached = Fresh(_cached);
-            if (cached is not null && (rejected is null || cached != rejected)) return cached;
-
-            var context = new TokenRequestContext(_scopes, claims: claims);
-            var fresh = await _credential.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
-            _cached = new Cached(fresh.Token, fresh.ExpiresOn, fresh.RefreshOn);
-            return fresh.Token;
-        }
-        finally
-        {
-            _renewing.Release();
-        }
+            var fresh = await _credential.GetTokenAsync(new TokenRequestContext(_scopes, claims: claims), ct).ConfigureAwait(false);
+            return new FetchedToken(fresh.Token, fresh.ExpiresOn, fresh.RefreshOn);
+        }, rejected, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _renewing.Dispose();
-
-    private string? Fresh(Cached? token)
-    {
-        if (token is null) return null;
-        var now = _time.GetUtcNow();
-        return token.ExpiresOn - now > Margin && (token.RefreshOn is not { } refreshOn || refreshOn > now) ? token.Token : null;
-    }
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>The <c>claims</c> of a <c>WWW-Authenticate: Bearer … claims="base64"</c> challenge, decoded.</summary>
     private static string? ClaimsChallenge(HttpResponseMessage response)
@@ -107,7 +86,4 @@ public sealed class DataverseToken : IBearerToken, IDisposable
 
         return null;
     }
-
-    /// <summary>A token as one reference, so readers outside the lock never see half of an update.</summary>
-    private sealed record Cached(string Token, DateTimeOffset ExpiresOn, DateTimeOffset? RefreshOn);
 }

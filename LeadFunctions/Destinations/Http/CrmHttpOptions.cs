@@ -37,6 +37,24 @@ public abstract class CrmHttpOptions
     /// <summary>Maximum lengths of text fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields are known.</summary>
     public Dictionary<string, int> MaxLength { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// What is wrong with a CRM's base URL setting, if anything: it must be an absolute https URL without a path
+    /// (plain http only on loopback, for local emulators); <paramref name="allowedPath"/> is a path tolerated anyway.
+    /// </summary>
+    public static string? UrlProblem(string setting, string? value, string what, string example, string? allowedPath = null)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return $"{setting} is missing: set it to {what}, e.g. {example}.";
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"{setting} '{value}' is not an absolute https URL such as {example}.";
+        }
+
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback) return $"{setting} '{value}' must use https (plain http is only for local emulators on this machine).";
+        return url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, allowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            ? $"{setting} '{value}' has a path; give only {what}, e.g. {example}."
+            : null;
+    }
+
     /// <summary>Every problem with the shared settings, one sentence each naming the setting of <paramref name="destination"/>.</summary>
     public IEnumerable<string> TimingProblems(string destination)
     {
