@@ -173,9 +173,11 @@ public abstract class LoopbackFake : IAsyncDisposable
 
     protected void CountUnauthorized() => Interlocked.Increment(ref _unauthorized);
 
+    protected void CountBadRequest() => Interlocked.Increment(ref _badRequests);
+
     protected async Task<int> BadRequestAsync(HttpResponse response, string code, string message)
     {
-        Interlocked.Increment(ref _badRequests);
+        CountBadRequest();
         return await ErrorAsync(response, 400, code, message);
     }
 
@@ -233,6 +235,13 @@ public abstract class LoopbackFake : IAsyncDisposable
             _admitted.Enqueue(now);
             return true;
         }
+    }
+
+    /// <summary>How many more requests <paramref name="limit"/> admits in its current window.</summary>
+    protected int RemainingIn(ServiceProtectionLimit limit)
+    {
+        var now = DateTimeOffset.UtcNow;
+        lock (_lock) return Math.Max(0, limit.Requests - _admitted.Count(t => now - t < limit.Window));
     }
 
     private bool TakeInjected503()
