@@ -137,9 +137,9 @@ public sealed partial class FakeHubSpot : LoopbackFake
         var found = idProperty.Length == 0
             ? Contacts.TryGetValue(id, out var contact) ? new KeyValuePair<string, JsonObject>(id, contact) : default
             : Contacts.FirstOrDefault(c => c.Value[idProperty]?.GetValue<string>() == id);
-        return found.Value is null
-            ? await ErrorAsync(context.Response, 404, "OBJECT_NOT_FOUND", "resource not found")
-            : await JsonAsync(context.Response, 200, Record(found.Key, found.Value, isNew: null));
+        if (found.Value is null) return await ErrorAsync(context.Response, 404, "OBJECT_NOT_FOUND", "resource not found");
+        CountAlreadyExisted();
+        return await JsonAsync(context.Response, 200, Record(found.Key, found.Value, isNew: null));
     }
 
     private async Task<int> UpsertAsync(HttpContext context)

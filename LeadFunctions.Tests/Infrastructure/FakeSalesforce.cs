@@ -143,9 +143,15 @@ public sealed partial class FakeSalesforce : LoopbackFake
         return matches.Count switch
         {
             0 => await ErrorAsync(response, 404, "NOT_FOUND", "The requested resource does not exist"),
-            1 => await JsonAsync(response, 200, new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Lead" }, ["Id"] = matches[0].Key }),
+            1 => await FoundAsync(response, matches[0].Key),
             _ => await JsonAsync(response, 300, new JsonArray(matches.Select(m => (JsonNode)JsonValue.Create($"/services/data/v{Version}/sobjects/Lead/{m.Key}")).ToArray())),
         };
+    }
+
+    private async Task<int> FoundAsync(HttpResponse response, string id)
+    {
+        CountAlreadyExisted();
+        return await JsonAsync(response, 200, new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Lead" }, ["Id"] = id });
     }
 
     private async Task<int> UpsertAsync(HttpContext context, string field, string value)

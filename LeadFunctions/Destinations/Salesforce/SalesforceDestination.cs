@@ -109,8 +109,8 @@ public sealed class SalesforceDestination(
         var retryAfter = CrmAnswer.RetryAfter(response, time);
         if (error.Code == SalesforceFailures.RequestLimitExceeded)
         {
-            // The org's API limit is a rolling 24-hour count: every worker stops for a while instead of spending more of it.
-            Throttle.Pause(settings.Options.RequestLimitWait);
+            // The org's API limit is a rolling 24-hour count: every worker stops for a while (and comes back slower) instead of spending more of it.
+            Throttle.Throttled(settings.Options.RequestLimitWait);
             retryAfter = settings.Options.RequestLimitWait;
         }
 
