@@ -188,7 +188,7 @@ public sealed partial class FakeHubSpot : LoopbackFake
         }
 
         if (failure is { } error) return await FailAsync(context.Response, error);
-        if (!await AnswerLateSometimesAsync(context)) return 0;
+        if (isNew && !await AnswerLateSometimesAsync(context)) return 0;
         return await JsonAsync(context.Response, 200, new JsonObject
         {
             ["status"] = "COMPLETE",

@@ -185,7 +185,7 @@ public sealed partial class FakeSalesforce : LoopbackFake
         }
 
         if (failure is { } error) return await FailAsync(context.Response, error);
-        if (!await AnswerLateSometimesAsync(context)) return 0;
+        if (created && !await AnswerLateSometimesAsync(context)) return 0;
         return await JsonAsync(context.Response, created ? 201 : 200, new JsonObject { ["id"] = id, ["success"] = true, ["errors"] = new JsonArray(), ["created"] = created });
     }
 

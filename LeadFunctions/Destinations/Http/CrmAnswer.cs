@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace LeadFunctions.Destinations.Http;
 
@@ -30,11 +31,15 @@ public static class CrmAnswer
         }
     }
 
-    /// <summary>Removes every value we sent (of 3 characters or more) from a server message, so lead data never reaches a log or the poison queue.</summary>
+    /// <summary>
+    /// Removes every value we sent (of 3 characters or more) from a server message — as sent, and as JSON-escaped when
+    /// the server quotes it inside JSON — so lead data never reaches a log or the poison queue.
+    /// </summary>
     public static string Redact(string message, IEnumerable<string>? sentValues)
     {
         if (sentValues is null || message.Length == 0) return message;
-        foreach (var value in sentValues.Where(v => v.Length >= 3).OrderByDescending(v => v.Length))
+        var forms = sentValues.Where(v => v.Length >= 3).SelectMany(v => new[] { v, JsonEncodedText.Encode(v).Value }).Distinct();
+        foreach (var value in forms.OrderByDescending(v => v.Length))
         {
             message = message.Replace(value, "[value]", StringComparison.OrdinalIgnoreCase);
         }

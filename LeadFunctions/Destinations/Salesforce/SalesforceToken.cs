@@ -34,7 +34,18 @@ public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFact
                 ["client_secret"] = settings.Options.ClientSecret ?? "",
             }),
         };
-        using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException timeout) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The token client's timeout: as transient as a network error, so the delivery's retries apply.
+            throw new HttpRequestException("The Salesforce token endpoint did not answer in time.", timeout, HttpStatusCode.RequestTimeout);
+        }
+
+        using var answer = response;
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (status is 408 or 429 or >= 500) throw new HttpRequestException($"The Salesforce token endpoint answered {status}.", null, response.StatusCode);
