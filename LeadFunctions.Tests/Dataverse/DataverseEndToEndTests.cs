@@ -63,10 +63,7 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
 
     protected override void AssertPermanentReason(JsonElement reason)
     {
-        Assert.Equal("Dataverse", reason.GetProperty("destination").GetString());
-        Assert.Equal(403, reason.GetProperty("status").GetInt32());
-        Assert.Equal("0x80040220", reason.GetProperty("code").GetString());
-        Assert.Contains("security role with Create and Read on Lead", reason.GetProperty("message").GetString(), StringComparison.Ordinal);
+        AssertReason(reason, "Dataverse", 403, "0x80040220", "security role with Create and Read on Lead");
         Assert.Contains(Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("create an application user", StringComparison.Ordinal));
     }
 
@@ -90,12 +87,7 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
         var leads = await PostLeadsAsync(app);
 
         var poisoned = await WaitForPoisonAsync(app);
-        Assert.All(poisoned, reason =>
-        {
-            Assert.Equal(400, reason.GetProperty("status").GetInt32());
-            Assert.Equal("0x80060888", reason.GetProperty("code").GetString());
-            Assert.Contains("'new_offer'", reason.GetProperty("message").GetString(), StringComparison.Ordinal);
-        });
+        Assert.All(poisoned, reason => AssertReason(reason, "Dataverse", 400, "0x80060888", "'new_offer'"));
 
         Fake.AddTextColumn("new_offer", 100); // the admin creates the column
         Assert.Equal(LeadCount, await app.ReplayPoisonAsync());

@@ -246,6 +246,15 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
         return (await app.PoisonedAsync()).Select(envelope => envelope.GetProperty("lastError")).ToList();
     }
 
+    /// <summary>The reason names the destination, the CRM's status and code, and says (among others) <paramref name="says"/>.</summary>
+    protected static void AssertReason(JsonElement reason, string destination, int status, string code, params string[] says)
+    {
+        Assert.Equal(destination, reason.GetProperty("destination").GetString());
+        Assert.Equal(status, reason.GetProperty("status").GetInt32());
+        Assert.Equal(code, reason.GetProperty("code").GetString());
+        foreach (var text in says) Assert.Contains(text, reason.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     protected static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
 
     protected static string? UserDetail(JsonObject lead, string name) => lead["UserDetails"]?[name]?.GetValue<string>();

@@ -181,15 +181,21 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
         Assert.Contains("merge them", cannot.Failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Without_an_External_ID_the_lead_id_is_looked_up_with_SOQL_then_created_once()
+    /// <summary>The admin created the lead-id field as a Unique text field, not as an External ID.</summary>
+    private SalesforceHarness WithoutExternalId()
     {
         _fake.Fields["Lead_Id_Text__c"] = new SalesforceField(SalesforceFieldType.Text, 64, Unique: true);
-        await using var harness = SalesforceHarness.Create(_fake, s =>
+        return SalesforceHarness.Create(_fake, s =>
         {
             s["Crm:Salesforce:ExternalIdField"] = "";
             s["Crm:Salesforce:LeadIdField"] = "Lead_Id_Text__c";
         });
+    }
+
+    [Fact]
+    public async Task Without_an_External_ID_the_lead_id_is_looked_up_with_SOQL_then_created_once()
+    {
+        await using var harness = WithoutExternalId();
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(delivery));
@@ -202,12 +208,7 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Without_an_External_ID_two_deliveries_at_the_same_instant_make_one_lead_when_the_field_is_Unique()
     {
-        _fake.Fields["Lead_Id_Text__c"] = new SalesforceField(SalesforceFieldType.Text, 64, Unique: true);
-        await using var harness = SalesforceHarness.Create(_fake, s =>
-        {
-            s["Crm:Salesforce:ExternalIdField"] = "";
-            s["Crm:Salesforce:LeadIdField"] = "Lead_Id_Text__c";
-        });
+        await using var harness = WithoutExternalId();
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
         await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(0))); // a token first
 

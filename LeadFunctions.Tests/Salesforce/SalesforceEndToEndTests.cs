@@ -55,11 +55,7 @@ public sealed class SalesforceEndToEndTests(Azurite azurite, ITestOutputHelper o
 
     protected override void AssertPermanentReason(JsonElement reason)
     {
-        Assert.Equal("Salesforce", reason.GetProperty("destination").GetString());
-        Assert.Equal(404, reason.GetProperty("status").GetInt32());
-        Assert.Equal("NOT_FOUND", reason.GetProperty("code").GetString());
-        var message = reason.GetProperty("message").GetString();
-        Assert.Contains($"Provided external ID field does not exist or is not accessible: {FakeSalesforce.ExternalIdField}", message, StringComparison.Ordinal);
-        Assert.Contains("check that the lead-id field exists on Lead", message, StringComparison.Ordinal);
+        AssertReason(reason, "Salesforce", 404, "NOT_FOUND",
+            $"Provided external ID field does not exist or is not accessible: {FakeSalesforce.ExternalIdField}", "check that the lead-id field exists on Lead");
     }
 }

@@ -17,15 +17,9 @@ public sealed class DataverseDestination(
     DataverseSettings settings,
     [FromKeyedServices(DataverseDestination.HttpClientName)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
-    TimeProvider time) : CrmDestination(throttle, httpClientFactory)
+    TimeProvider time) : CrmDestination(settings, throttle, httpClientFactory)
 {
     public const string HttpClientName = DataverseFailures.Destination;
-
-    public override string Name => DataverseFailures.Destination;
-
-    protected override string? Problem => settings.Problem;
-
-    protected override CrmHttpOptions Options => settings.Options;
 
     protected override string AfterTimeout => "If Dataverse created the record meanwhile, the next attempt finds it (412).";
 
@@ -34,7 +28,7 @@ public sealed class DataverseDestination(
 
     protected override async Task<DeliveryOutcome> SendAsync(LeadDelivery delivery, CancellationToken cancellationToken)
     {
-        var record = settings.Mapping!.Map(delivery);
+        var record = Map(delivery);
         using var request = DataverseRequests.CreateLead(NameBasedUuid.ForLead(delivery.LeadId), record, settings.Options.SuppressDuplicateDetection);
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;

@@ -5,31 +5,20 @@ namespace LeadFunctions.Destinations.Dataverse;
 public static class DataverseExtensions
 {
     /// <summary>
-    /// The Dataverse destination: settings, one token credential, the <c>Dataverse</c> HTTP client with its shared
-    /// throttle (<see cref="CrmHttpExtensions.AddCrmHttpClient"/>) and the connection check at start.
+    /// The Dataverse destination: one token credential, the settings, the <c>Dataverse</c> HTTP client with its shared
+    /// throttle (<see cref="CrmHttpExtensions.AddCrmDestination"/>) and the connection check at start.
     /// </summary>
     public static IServiceCollection AddDataverse(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DataverseOptions>().Bind(configuration.GetSection(DataverseOptions.Section));
-        services.AddSingleton<DataverseSettings>();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<DataverseSettings>();
             var credential = settings.Problem is null ? DataverseToken.CredentialFor(settings.Options) : null;
             return new DataverseToken(credential, settings.Scope, sp.GetRequiredService<TimeProvider>());
         });
-
-        services.AddCrmHttpClient(
-            DataverseDestination.HttpClientName,
-            sp => sp.GetRequiredService<DataverseSettings>().Options,
-            sp => sp.GetRequiredService<DataverseSettings>().ApiRoot,
-            IsTransientAsync,
-            sp => new DataverseRequestHandler(
-                sp.GetRequiredService<DataverseToken>(),
-                sp.GetRequiredKeyedService<DestinationThrottle>(DataverseDestination.HttpClientName),
-                sp.GetRequiredService<TimeProvider>()));
-
-        services.AddSingleton<DataverseDestination>();
+        services.AddCrmDestination<DataverseOptions, DataverseSettings, DataverseDestination>(
+            configuration, DataverseDestination.HttpClientName, DataverseOptions.Section, IsTransientAsync,
+            (sp, throttle) => new DataverseRequestHandler(sp.GetRequiredService<DataverseToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<DataverseConnectionCheck>();
         return services;
     }

@@ -5,57 +5,26 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// The Dataverse settings as read once at start: the options, the mapping built from them, the Web API root and
-/// token scope, or — when the settings are unusable — the <see cref="Problem"/>. Bad settings never stop the app
-/// (intake keeps accepting leads); the connection check logs the problem and each lead goes to the poison queue
-/// with it, ready to be replayed once the settings are fixed.
+/// The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root
+/// (<c>{Environment}api/data/v9.2/</c>) and the token scope; the connection check logs any problem.
 /// </summary>
-public sealed class DataverseSettings
+public sealed class DataverseSettings : CrmSettings<DataverseOptions>
 {
     public const string ApiPath = "api/data/v9.2/";
 
     public DataverseSettings(IOptions<DataverseOptions> options)
+        : base(DataverseFailures.Destination, options, Validate,
+            "Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.")
     {
-        DataverseOptions value;
-        try
-        {
-            value = options.Value;
-        }
-        catch (InvalidOperationException e)
-        {
-            // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
-            Options = new DataverseOptions();
-            Problem = $"The Dataverse settings cannot be read: {e.Message} {e.InnerException?.Message} (Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.)";
-            return;
-        }
-
-        Options = value;
-        var problems = Validate(value, out var mapping).ToList();
-        Mapping = mapping;
-        if (problems.Count > 0)
-        {
-            Problem = string.Join(" ", problems);
-            return;
-        }
-
-        var environment = new Uri(new Uri(value.Url!).GetLeftPart(UriPartial.Authority));
+        if (Problem is not null) return;
+        var environment = new Uri(new Uri(Options.Url!).GetLeftPart(UriPartial.Authority));
         Environment = environment;
         ApiRoot = new Uri(environment, ApiPath);
         Scope = environment.GetLeftPart(UriPartial.Authority) + "/.default";
     }
 
-    public DataverseOptions Options { get; }
-
-    /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
-    public string? Problem { get; }
-
-    public FieldMapping? Mapping { get; }
-
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com/</c>.</summary>
     public Uri Environment { get; } = new("https://unconfigured.invalid/");
-
-    /// <summary>The Web API root, <c>{Environment}api/data/v9.2/</c>.</summary>
-    public Uri ApiRoot { get; } = new("https://unconfigured.invalid/" + ApiPath);
 
     /// <summary>The token scope, <c>{Environment}/.default</c>.</summary>
     public string Scope { get; } = "https://unconfigured.invalid/.default";
@@ -77,12 +46,7 @@ public sealed class DataverseSettings
             }
         }
 
-        if (options.MaxConcurrency is < 1 or > 52)
-        {
-            problems.Add($"Crm__Dataverse__MaxConcurrency must be between 1 and 52 (Dataverse's concurrent-request limit per user); it is {options.MaxConcurrency}.");
-        }
-
-        problems.AddRange(options.TimingProblems(DataverseFailures.Destination));
+        problems.AddRange(options.SharedProblems(DataverseFailures.Destination, 52, "Dataverse's concurrent-request limit per user"));
 
         mapping = DataverseMapping.TryCreate(options, out var mappingProblems);
         problems.AddRange(mappingProblems);

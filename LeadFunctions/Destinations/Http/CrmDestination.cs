@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.Timeout;
@@ -11,19 +12,21 @@ namespace LeadFunctions.Destinations.Http;
 /// <see cref="DeliveryOutcome.RetryLater"/>. A destination supplies its requests (<see cref="SendAsync"/>), its
 /// health probe and the token failures it knows.
 /// </summary>
-public abstract class CrmDestination(DestinationThrottle throttle, IHttpClientFactory httpClientFactory) : ILeadDestination
+public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle throttle, IHttpClientFactory httpClientFactory) : ILeadDestination
 {
-    public abstract string Name { get; }
+    public string Name => settings.Destination;
 
-    /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
-    protected abstract string? Problem { get; }
+    private string? Problem => settings.Problem;
 
-    protected abstract CrmHttpOptions Options { get; }
+    private CrmHttpOptions Options => settings.Options;
 
     /// <summary>What a retry after a lost answer will find, for the timeout reason (e.g. "(412)").</summary>
     protected virtual string AfterTimeout => $"If {Name} created the record meanwhile, the next attempt finds it.";
 
     protected DestinationThrottle Throttle => throttle;
+
+    /// <summary>The lead's record as the settings map it.</summary>
+    protected JsonObject Map(LeadDelivery delivery) => settings.Mapping!.Map(delivery);
 
     /// <summary>The destination's HTTP client (named after it), with its retries, timeouts, token and throttle.</summary>
     protected HttpClient Http => httpClientFactory.CreateClient(Name);

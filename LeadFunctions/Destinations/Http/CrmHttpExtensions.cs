@@ -12,6 +12,34 @@ public delegate ValueTask<bool> TransientAnswer(HttpResponseMessage response, Ca
 public static class CrmHttpExtensions
 {
     /// <summary>
+    /// One CRM destination: its options bound from <paramref name="section"/>, its settings, its HTTP client and throttle
+    /// (<see cref="AddCrmHttpClient"/>, with the per-attempt handler <paramref name="attemptHandler"/> makes from the
+    /// throttle) and the destination itself.
+    /// </summary>
+    public static IServiceCollection AddCrmDestination<TOptions, TSettings, TDestination>(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        string name,
+        string section,
+        TransientAnswer isTransient,
+        Func<IServiceProvider, DestinationThrottle, DelegatingHandler> attemptHandler)
+        where TOptions : CrmHttpOptions
+        where TSettings : class, ICrmSettings
+        where TDestination : class, ILeadDestination
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section));
+        services.AddSingleton<TSettings>();
+        services.AddCrmHttpClient(
+            name,
+            sp => sp.GetRequiredService<TSettings>().Options,
+            sp => sp.GetRequiredService<TSettings>().ApiRoot,
+            isTransient,
+            sp => attemptHandler(sp, sp.GetRequiredKeyedService<DestinationThrottle>(name)));
+        services.AddSingleton<TDestination>();
+        return services;
+    }
+
+    /// <summary>
     /// The HTTP client of one CRM destination, named <paramref name="name"/>, and its shared
     /// <see cref="DestinationThrottle"/> (a keyed singleton under the same name): no cookies; total timeout → bounded
     /// retries with jitter → attempt timeout → the destination's per-attempt handler (token, throttle bookkeeping).

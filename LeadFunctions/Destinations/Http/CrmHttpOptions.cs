@@ -55,10 +55,18 @@ public abstract class CrmHttpOptions
             : null;
     }
 
-    /// <summary>Every problem with the shared settings, one sentence each naming the setting of <paramref name="destination"/>.</summary>
-    public IEnumerable<string> TimingProblems(string destination)
+    /// <summary>
+    /// Every problem with the shared settings, one sentence each naming the setting of <paramref name="destination"/>;
+    /// <c>MaxConcurrency</c> may be at most <paramref name="maxConcurrency"/>, the CRM's <paramref name="limit"/>.
+    /// </summary>
+    public IEnumerable<string> SharedProblems(string destination, int maxConcurrency, string limit)
     {
         var prefix = $"Crm__{destination}__";
+        if (MaxConcurrency < 1 || MaxConcurrency > maxConcurrency)
+        {
+            yield return $"{prefix}MaxConcurrency must be between 1 and {maxConcurrency} ({limit}); it is {MaxConcurrency}.";
+        }
+
         if (Timeout <= TimeSpan.Zero) yield return $"{prefix}Timeout must be positive.";
         if (TotalTimeout < Timeout) yield return $"{prefix}TotalTimeout must be at least {prefix}Timeout.";
         if (Retries is < 0 or > 10) yield return $"{prefix}Retries must be between 0 and 10.";

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
@@ -25,22 +23,16 @@ public sealed class HubSpotDestination(
     HubSpotSettings settings,
     [FromKeyedServices(HubSpotFailures.Destination)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
-    TimeProvider time) : CrmDestination(throttle, httpClientFactory)
+    TimeProvider time) : CrmDestination(settings, throttle, httpClientFactory)
 {
     private const string Contacts = "crm/v3/objects/contacts";
-
-    public override string Name => HubSpotFailures.Destination;
-
-    protected override string? Problem => settings.Problem;
-
-    protected override CrmHttpOptions Options => settings.Options;
 
     /// <summary>Reads one contact: needs a valid token with the contacts read scope.</summary>
     protected override HttpRequestMessage HealthProbe() => new(HttpMethod.Get, $"{Contacts}?limit=1&properties=hs_object_id");
 
     protected override async Task<DeliveryOutcome> SendAsync(LeadDelivery delivery, CancellationToken cancellationToken)
     {
-        var properties = settings.Mapping!.Map(delivery);
+        var properties = Map(delivery);
         var sent = FieldMapping.TextValues(properties);
         var idProperty = settings.LeadIdProperty;
 
@@ -55,7 +47,7 @@ public sealed class HubSpotDestination(
         {
             ["inputs"] = new JsonArray(new JsonObject { ["idProperty"] = idProperty, ["id"] = delivery.LeadId, ["properties"] = properties.DeepClone() }),
         };
-        using var request = Json(HttpMethod.Post, $"{Contacts}/batch/upsert", upsert);
+        using var request = CrmRequests.Json(HttpMethod.Post, $"{Contacts}/batch/upsert", upsert);
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
@@ -79,7 +71,7 @@ public sealed class HubSpotDestination(
     /// <summary>Writes the lead's properties to the contact that has its e-mail address; that contact keeps its own lead id.</summary>
     private async Task<DeliveryOutcome> UpdateAsync(string contactId, JsonObject properties, List<string> sent, CancellationToken cancellationToken)
     {
-        using var request = Json(HttpMethod.Patch, $"{Contacts}/{Uri.EscapeDataString(contactId)}", new JsonObject { ["properties"] = properties.DeepClone() });
+        using var request = CrmRequests.Json(HttpMethod.Patch, $"{Contacts}/{Uri.EscapeDataString(contactId)}", new JsonObject { ["properties"] = properties.DeepClone() });
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return response.IsSuccessStatusCode
             ? new DeliveryOutcome.Delivered(AlreadyThere: true)
@@ -101,12 +93,5 @@ public sealed class HubSpotDestination(
         }
 
         return HubSpotFailures.Classify(status, error, retryAfter, sent);
-    }
-
-    private static HttpRequestMessage Json(HttpMethod method, string path, JsonObject body)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString())) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return request;
     }
 }

@@ -4,22 +4,13 @@ namespace LeadFunctions.Destinations.HubSpot;
 
 public static class HubSpotExtensions
 {
-    /// <summary>The HubSpot destination: settings, the private app's token, the <c>HubSpot</c> HTTP client with its shared throttle.</summary>
+    /// <summary>The HubSpot destination: the private app's token, the settings, the <c>HubSpot</c> HTTP client with its shared throttle.</summary>
     public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HubSpotOptions>().Bind(configuration.GetSection(HubSpotOptions.Section));
-        services.AddSingleton<HubSpotSettings>();
         services.AddSingleton<HubSpotToken>();
-        services.AddCrmHttpClient(
-            HubSpotFailures.Destination,
-            sp => sp.GetRequiredService<HubSpotSettings>().Options,
-            sp => sp.GetRequiredService<HubSpotSettings>().ApiRoot,
+        return services.AddCrmDestination<HubSpotOptions, HubSpotSettings, HubSpotDestination>(
+            configuration, HubSpotFailures.Destination, HubSpotOptions.Section,
             (response, _) => ValueTask.FromResult(HubSpotFailures.IsTransient((int)response.StatusCode)),
-            sp => new HubSpotRequestHandler(
-                sp.GetRequiredService<HubSpotToken>(),
-                sp.GetRequiredKeyedService<DestinationThrottle>(HubSpotFailures.Destination),
-                sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<HubSpotDestination>();
-        return services;
+            (sp, throttle) => new HubSpotRequestHandler(sp.GetRequiredService<HubSpotToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
     }
 }

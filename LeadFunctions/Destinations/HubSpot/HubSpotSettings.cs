@@ -5,39 +5,15 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Destinations.HubSpot;
 
 /// <summary>
-/// The HubSpot settings as read once at start: the options, the mapping and the API root, or — when they are unusable
-/// — the <see cref="Problem"/>, with which each lead goes to the poison queue until the settings are fixed.
+/// The HubSpot settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the API root.
 /// </summary>
-public sealed class HubSpotSettings
+public sealed class HubSpotSettings : CrmSettings<HubSpotOptions>
 {
     public HubSpotSettings(IOptions<HubSpotOptions> options)
+        : base(HubSpotFailures.Destination, options, Validate, "Crm__HubSpot__OnExistingContact is Delivered or Update; durations are like 00:02:00.")
     {
-        HubSpotOptions value;
-        try
-        {
-            value = options.Value;
-        }
-        catch (InvalidOperationException e)
-        {
-            Options = new HubSpotOptions();
-            Problem = $"The HubSpot settings cannot be read: {e.Message} {e.InnerException?.Message} (Crm__HubSpot__OnExistingContact is Delivered or Update.)";
-            return;
-        }
-
-        Options = value;
-        var problems = Validate(value, out var mapping).ToList();
-        Mapping = mapping;
-        if (problems.Count > 0) Problem = string.Join(" ", problems);
-        else ApiRoot = new Uri(new Uri(value.Url.Trim()).GetLeftPart(UriPartial.Authority) + "/");
+        if (Problem is null) ApiRoot = new Uri(new Uri(Options.Url.Trim()).GetLeftPart(UriPartial.Authority) + "/");
     }
-
-    public HubSpotOptions Options { get; }
-
-    public string? Problem { get; }
-
-    public FieldMapping? Mapping { get; }
-
-    public Uri ApiRoot { get; } = new("https://unconfigured.invalid/");
 
     public string LeadIdProperty => Options.LeadIdProperty.Trim().ToLowerInvariant();
 
@@ -55,12 +31,7 @@ public sealed class HubSpotSettings
             problems.Add($"Crm__HubSpot__LeadIdProperty '{options.LeadIdProperty}' is not a property internal name such as marketplace_lead_id.");
         }
 
-        if (options.MaxConcurrency is < 1 or > 10)
-        {
-            problems.Add($"Crm__HubSpot__MaxConcurrency must be between 1 and 10 (HubSpot counts requests per second per account); it is {options.MaxConcurrency}.");
-        }
-
-        problems.AddRange(options.TimingProblems(HubSpotFailures.Destination));
+        problems.AddRange(options.SharedProblems(HubSpotFailures.Destination, 10, "HubSpot counts requests per second per account"));
         mapping = HubSpotMapping.TryCreate(options, out var mappingProblems);
         problems.AddRange(mappingProblems);
         return problems;

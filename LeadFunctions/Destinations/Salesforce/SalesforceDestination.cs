@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
@@ -24,20 +22,15 @@ public sealed class SalesforceDestination(
     SalesforceSettings settings,
     [FromKeyedServices(SalesforceFailures.Destination)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
-    TimeProvider time) : CrmDestination(throttle, httpClientFactory)
+    TimeProvider time) : CrmDestination(settings, throttle, httpClientFactory)
 {
-    public override string Name => SalesforceFailures.Destination;
-
-    protected override string? Problem => settings.Problem;
-
-    protected override CrmHttpOptions Options => settings.Options;
 
     /// <summary>Reads the Lead object's basic information: needs a token and read access to Lead.</summary>
     protected override HttpRequestMessage HealthProbe() => new(HttpMethod.Get, "sobjects/Lead");
 
     protected override async Task<DeliveryOutcome> SendAsync(LeadDelivery delivery, CancellationToken cancellationToken)
     {
-        var record = settings.Mapping!.Map(delivery);
+        var record = Map(delivery);
         var sent = FieldMapping.TextValues(record);
         var found = settings.UsesExternalId
             ? await FindByExternalIdAsync(delivery.LeadId, sent, cancellationToken).ConfigureAwait(false)
@@ -45,8 +38,8 @@ public sealed class SalesforceDestination(
         if (found is not null) return found;
 
         using var request = settings.UsesExternalId
-            ? Json(HttpMethod.Patch, RecordPath(delivery.LeadId), record)
-            : Json(HttpMethod.Post, "sobjects/Lead", WithLeadId(record, delivery.LeadId));
+            ? CrmRequests.Json(HttpMethod.Patch, RecordPath(delivery.LeadId), record)
+            : CrmRequests.Json(HttpMethod.Post, "sobjects/Lead", WithLeadId(record, delivery.LeadId));
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return (int)response.StatusCode switch
         {
@@ -126,11 +119,4 @@ public sealed class SalesforceDestination(
     }
 
     private static string Escape(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
-
-    private static HttpRequestMessage Json(HttpMethod method, string path, JsonObject body)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString())) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return request;
-    }
 }

@@ -6,50 +6,21 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Destinations.Salesforce;
 
 /// <summary>
-/// The Salesforce settings as read once at start: the options, the mapping, the REST API root and token endpoint, or
-/// — when they are unusable — the <see cref="Problem"/>. Bad settings never stop the app: each lead goes to the
-/// poison queue with the problem, ready to be replayed once the settings are fixed.
+/// The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the REST API root
+/// (<c>{Url}/services/data/v62.0/</c>), the token endpoint and the field that holds the lead id.
 /// </summary>
-public sealed partial class SalesforceSettings
+public sealed partial class SalesforceSettings : CrmSettings<SalesforceOptions>
 {
     public SalesforceSettings(IOptions<SalesforceOptions> options)
+        : base(SalesforceFailures.Destination, options, Validate, "durations are like 00:02:00.")
     {
-        SalesforceOptions value;
-        try
-        {
-            value = options.Value;
-        }
-        catch (InvalidOperationException e)
-        {
-            Options = new SalesforceOptions();
-            Problem = $"The Salesforce settings cannot be read: {e.Message} {e.InnerException?.Message} (durations are like 00:02:00.)";
-            return;
-        }
-
-        Options = value;
-        var problems = Validate(value, out var mapping).ToList();
-        Mapping = mapping;
-        if (problems.Count > 0)
-        {
-            Problem = string.Join(" ", problems);
-            return;
-        }
-
-        var domain = new Uri(new Uri(value.Url!.Trim()).GetLeftPart(UriPartial.Authority));
-        ApiRoot = new Uri(domain, $"services/data/v{value.ApiVersion}/");
+        if (Problem is not null) return;
+        var domain = new Uri(new Uri(Options.Url!.Trim()).GetLeftPart(UriPartial.Authority));
+        ApiRoot = new Uri(domain, $"services/data/v{Options.ApiVersion}/");
         TokenEndpoint = new Uri(domain, "services/oauth2/token");
-        LeadIdField = LeadIdFieldOf(value)!;
-        UsesExternalId = !string.IsNullOrWhiteSpace(value.ExternalIdField);
+        LeadIdField = LeadIdFieldOf(Options)!;
+        UsesExternalId = !string.IsNullOrWhiteSpace(Options.ExternalIdField);
     }
-
-    public SalesforceOptions Options { get; }
-
-    public string? Problem { get; }
-
-    public FieldMapping? Mapping { get; }
-
-    /// <summary>The REST API root, <c>{Url}/services/data/v62.0/</c>.</summary>
-    public Uri ApiRoot { get; } = new("https://unconfigured.invalid/services/data/v62.0/");
 
     public Uri TokenEndpoint { get; } = new("https://unconfigured.invalid/services/oauth2/token");
 
@@ -87,14 +58,9 @@ public sealed partial class SalesforceSettings
             problems.Add($"Crm__Salesforce__{(external ? "ExternalIdField" : "LeadIdField")} '{LeadIdFieldOf(options)}' is not a field API name such as Marketplace_Lead_Id__c.");
         }
 
-        if (options.MaxConcurrency is < 1 or > 25)
-        {
-            problems.Add($"Crm__Salesforce__MaxConcurrency must be between 1 and 25 (Salesforce's concurrent-request limit per org); it is {options.MaxConcurrency}.");
-        }
-
         if (options.TokenLifetime <= TimeSpan.Zero) problems.Add("Crm__Salesforce__TokenLifetime must be positive.");
         if (options.RequestLimitWait < TimeSpan.Zero) problems.Add("Crm__Salesforce__RequestLimitWait must not be negative.");
-        problems.AddRange(options.TimingProblems(SalesforceFailures.Destination));
+        problems.AddRange(options.SharedProblems(SalesforceFailures.Destination, 25, "Salesforce's concurrent-request limit per org"));
 
         mapping = SalesforceMapping.TryCreate(options, out var mappingProblems);
         problems.AddRange(mappingProblems);
