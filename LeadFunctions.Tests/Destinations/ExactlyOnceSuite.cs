@@ -51,6 +51,9 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
     /// <summary>The poison reason names the destination, the CRM's status and code and what to do.</summary>
     protected abstract void AssertPermanentReason(JsonElement reason);
 
+    /// <summary>Requests one lead takes when all goes well (a lookup and a write are two): the rate limits scale with it.</summary>
+    protected virtual int RequestsPerLead => 1;
+
     /// <summary>How many requests one permanently failing lead may cost: never a retry storm.</summary>
     protected virtual int RequestsPerBrokenLead => 1;
 
@@ -90,7 +93,7 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
     [Fact]
     public async Task Throttling_storm_ends_with_every_lead_once()
     {
-        Fake.Limit = new ServiceProtectionLimit(Requests: 15, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 1);
+        Fake.Limit = new ServiceProtectionLimit(Requests: 15 * RequestsPerLead, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 1);
         await using var app = await StartAppAsync();
 
         var leads = await PostLeadsAsync(app);
@@ -147,7 +150,7 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
     [Fact]
     public async Task Every_fault_at_once_ends_with_every_lead_once()
     {
-        Fake.Limit = new ServiceProtectionLimit(Requests: 25, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 1);
+        Fake.Limit = new ServiceProtectionLimit(Requests: 25 * RequestsPerLead, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 1);
         Fake.TransientFailureRate = 0.15;
         Fake.SlowSuccessRate = 0.1;
         Fake.SlowSuccessDelay = TimeSpan.FromSeconds(1.5);

@@ -11,6 +11,8 @@ public sealed class HubSpotEndToEndTests(Azurite azurite, ITestOutputHelper outp
 {
     protected override int MaxConcurrency => 4;
 
+    protected override int RequestsPerLead => 2; // the read by lead id and the upsert
+
     protected override Task<FakeHubSpot> StartFakeAsync() => FakeHubSpot.StartAsync();
 
     protected override Dictionary<string, string?> DestinationSettings() => HubSpotHarness.SettingsFor(Fake);

@@ -11,6 +11,8 @@ public sealed class SalesforceEndToEndTests(Azurite azurite, ITestOutputHelper o
 {
     protected override int MaxConcurrency => 8;
 
+    protected override int RequestsPerLead => 2; // the lookup and the upsert
+
     protected override int RequestsPerBrokenLead => 2; // the lookup and the upsert, each answered 404
 
     protected override int RequestsBesidesLeads => 1; // the token
