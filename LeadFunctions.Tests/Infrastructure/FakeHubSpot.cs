@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace LeadFunctions.Tests.Infrastructure;
@@ -15,7 +14,7 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// (<c>new: true/false</c>), <c>PATCH</c> of a contact, and its rate limit: the <c>X-HubSpot-RateLimit-*</c> headers on
 /// every answer and <c>429</c> with <c>policyName</c> (no <c>Retry-After</c>) — or the daily limit.
 /// </summary>
-public sealed partial class FakeHubSpot : LoopbackFake
+public sealed class FakeHubSpot : LoopbackFake
 {
     public const string AccessToken = "pat-na1-fake-private-app-token";
     public const string LeadIdProperty = "marketplace_lead_id";
@@ -254,7 +253,7 @@ public sealed partial class FakeHubSpot : LoopbackFake
             var text = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value?.ToJsonString();
             string? error = !Properties.ContainsKey(name) ? "PROPERTY_DOESNT_EXIST"
                 : text is { Length: > MaxLength } ? "INVALID_LONG_STRING"
-                : name == "email" && text is not null && !EmailFormat().IsMatch(text) ? "INVALID_EMAIL"
+                : name == "email" && text is not null && !IsEmailAddress(text) ? "INVALID_EMAIL"
                 : null;
             if (error is null) continue;
             var message = error switch
@@ -305,16 +304,7 @@ public sealed partial class FakeHubSpot : LoopbackFake
         return record;
     }
 
-    private static async Task<int> JsonAsync(HttpResponse response, int status, JsonNode body)
-    {
-        response.StatusCode = status;
-        response.ContentType = "application/json;charset=utf-8";
-        await response.WriteAsync(body.ToJsonString());
-        return status;
-    }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailFormat();
 
     /// <summary>HubSpot's default contact properties this fake knows.</summary>
     public static IReadOnlyList<string> StandardProperties { get; } =

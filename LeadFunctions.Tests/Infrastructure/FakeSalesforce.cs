@@ -263,7 +263,7 @@ public sealed partial class FakeSalesforce : LoopbackFake
             if (value.GetValueKind() != JsonValueKind.String) return (400, "INVALID_TYPE_ON_FIELD_IN_RECORD", $"{name}: value not of required type: {value.ToJsonString()}", [name]);
             var text = value.GetValue<string>();
             if (text.Length > field.MaxLength) return (400, "STRING_TOO_LONG", $"{name}: data value too large: {text} (max length={field.MaxLength})", [name]);
-            if (field.Type == SalesforceFieldType.Email && !EmailFormat().IsMatch(text)) return (400, "INVALID_EMAIL_ADDRESS", $"Email: invalid email address: {text}", [name]);
+            if (field.Type == SalesforceFieldType.Email && !IsEmailAddress(text)) return (400, "INVALID_EMAIL_ADDRESS", $"Email: invalid email address: {text}", [name]);
             if (field.Type == SalesforceFieldType.Picklist && !field.Values!.Contains(text))
             {
                 return (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", $"{name}: bad value for restricted picklist field: {text}", [name]);
@@ -294,13 +294,6 @@ public sealed partial class FakeSalesforce : LoopbackFake
             ["fields"] = new JsonArray(fields.Select(f => (JsonNode)JsonValue.Create(f)).ToArray()),
         }));
 
-    private static async Task<int> JsonAsync(HttpResponse response, int status, JsonNode body)
-    {
-        response.StatusCode = status;
-        response.ContentType = "application/json;charset=UTF-8";
-        await response.WriteAsync(body.ToJsonString());
-        return status;
-    }
 
     [GeneratedRegex("^sobjects/Lead/([A-Za-z][A-Za-z0-9_]*)/([^/]+)$")]
     private static partial Regex ByExternalId();
@@ -308,8 +301,6 @@ public sealed partial class FakeSalesforce : LoopbackFake
     [GeneratedRegex(@"^SELECT Id FROM Lead WHERE ([A-Za-z][A-Za-z0-9_]*) = '((?:[^'\\]|\\.)*)' LIMIT (\d+)$")]
     private static partial Regex Soql();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailFormat();
 
     /// <summary>The Lead fields this fake knows, with Salesforce's types and lengths.</summary>
     public static IReadOnlyDictionary<string, SalesforceField> StandardFields { get; } = new Dictionary<string, SalesforceField>

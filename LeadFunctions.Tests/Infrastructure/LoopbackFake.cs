@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +20,7 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// burst, or a rate), slow successes (committed, answered late), an outage (connections dropped) and one answer for
 /// everything (e.g. 403).
 /// </summary>
-public abstract class LoopbackFake : IAsyncDisposable
+public abstract partial class LoopbackFake : IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Queue<DateTimeOffset> _admitted = new();
@@ -188,6 +190,18 @@ public abstract class LoopbackFake : IAsyncDisposable
         return await BadRequestAsync(response, code, violation);
     }
 
+    /// <summary>A JSON answer.</summary>
+    protected static async Task<int> JsonAsync(HttpResponse response, int status, JsonNode body)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json;charset=utf-8";
+        await response.WriteAsync(body.ToJsonString());
+        return status;
+    }
+
+    /// <summary>What the CRMs accept as an e-mail address: something, @, a domain with a dot.</summary>
+    protected static bool IsEmailAddress(string text) => EmailAddress().IsMatch(text);
+
     protected bool Chance(double rate)
     {
         if (rate <= 0) return false;
@@ -243,6 +257,9 @@ public abstract class LoopbackFake : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         lock (_lock) return Math.Max(0, limit.Requests - _admitted.Count(t => now - t < limit.Window));
     }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailAddress();
 
     private bool TakeInjected503()
     {
