@@ -24,7 +24,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task A_lead_becomes_one_record_keyed_by_the_v5_uuid_of_its_lead_id_with_the_OData_headers()
     {
         await using var harness = DataverseHarness.Create(_fake);
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var outcome = await harness.DeliverAsync(delivery);
 
@@ -43,7 +43,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task Delivering_the_same_lead_again_finds_the_record_and_creates_nothing()
     {
         await using var harness = DataverseHarness.Create(_fake);
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         await harness.DeliverAsync(delivery);
         var again = await harness.DeliverAsync(delivery with { Attempt = 2 });
@@ -61,7 +61,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
         await using var harness = DataverseHarness.Create(_fake);
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
         Assert.Equal(1, _fake.Creates);
@@ -75,7 +75,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.FailNextWith503(2);
         await using var harness = DataverseHarness.Create(_fake);
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
         Assert.Equal(2, _fake.Injected503);
@@ -87,7 +87,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.FailNextWith503(10);
         await using var harness = DataverseHarness.Create(_fake);
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
         Assert.Equal(503, retry.Failure.Status);
@@ -101,7 +101,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.Down = true;
         await using var harness = DataverseHarness.Create(_fake);
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
         Assert.Null(retry.Failure.Status);
@@ -115,7 +115,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.AnswerEverything = (403, "0x80040220", "Principal user is missing prvCreateLead privilege.");
         await using var harness = DataverseHarness.Create(_fake);
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal(403, cannot.Failure.Status);
@@ -129,7 +129,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task An_unknown_mapped_column_is_permanent_until_the_column_exists()
     {
         await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})");
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
         Assert.Equal(400, cannot.Failure.Status);
@@ -146,7 +146,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task A_custom_column_shorter_than_its_text_is_rejected_until_its_max_length_is_set_then_cut()
     {
         _fake.AddTextColumn("new_offer", 10);
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         await using (var unconfigured = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "OfferTitle"))
         {
@@ -169,7 +169,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     {
         await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:leadqualitycode"] = "UserDetails.Email");
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Contains("Cannot convert the literal '[value]'", cannot.Failure.Message, StringComparison.Ordinal);
@@ -180,12 +180,12 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task A_duplicate_detection_match_is_permanent_and_not_retried()
     {
         await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:SuppressDuplicateDetection"] = "false");
-        var first = DataverseTestLeads.ContactMe(1);
-        var second = DataverseTestLeads.ContactMe(1);
+        var first = TestLeads.ContactMe(1);
+        var second = TestLeads.ContactMe(1);
         second["ActionCode"] = "INS"; // another lead of the same customer
 
-        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(DataverseTestLeads.Delivery(first)));
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(second));
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(TestLeads.Delivery(first)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(second));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal(500, cannot.Failure.Status);
@@ -197,11 +197,11 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task Duplicate_detection_is_off_by_default_so_several_leads_of_one_customer_are_all_created()
     {
         await using var harness = DataverseHarness.Create(_fake);
-        var second = DataverseTestLeads.ContactMe(1);
+        var second = TestLeads.ContactMe(1);
         second["ActionCode"] = "INS";
 
-        await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
-        await harness.DeliverAsync(DataverseTestLeads.Delivery(second));
+        await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+        await harness.DeliverAsync(TestLeads.Delivery(second));
 
         Assert.Equal(2, _fake.Leads.Count);
     }
@@ -213,7 +213,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         var credential = Credential("stale", "fresh");
         await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(new DeliveryOutcome.Delivered(false), outcome);
         Assert.Equal(1, _fake.Unauthorized);
@@ -227,7 +227,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         var credential = Credential("wrong", "still wrong");
         await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal(401, cannot.Failure.Status);
@@ -244,7 +244,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(sp =>
             new DataverseToken(credential.Object, sp.GetRequiredService<DataverseSettings>().Scope, TimeProvider.System)));
 
-        for (var i = 0; i < 5; i++) await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i)));
+        for (var i = 0; i < 5; i++) await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(i)));
 
         Assert.Equal(5, _fake.Creates);
         credential.Verify(c => c.GetTokenAsync(
@@ -256,7 +256,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     {
         _fake.Limit = new ServiceProtectionLimit(Requests: 4, Window: TimeSpan.FromSeconds(30), RetryAfterSeconds: 1);
         await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Retries"] = "5");
-        var leads = Enumerable.Range(0, 12).Select(i => DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i))).ToList();
+        var leads = Enumerable.Range(0, 12).Select(i => TestLeads.Delivery(TestLeads.ContactMe(i))).ToList();
 
         var delivering = leads.Select(harness.DeliverAsync).ToList();
         while (_fake.Throttled == 0) await Task.Delay(10);
@@ -277,8 +277,8 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.Limit = new ServiceProtectionLimit(Requests: 0, Window: TimeSpan.FromMinutes(5), RetryAfterSeconds: 120);
         await using var harness = DataverseHarness.Create(_fake);
 
-        var first = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
-        var second = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(2)));
+        var first = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+        var second = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(2)));
 
         var retry = Assert.IsType<DeliveryOutcome.RetryLater>(first);
         Assert.Equal(429, retry.Failure.Status);
@@ -295,9 +295,9 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.DopHint = 2;
         _fake.SlowSuccessRate = 0;
         await using var harness = DataverseHarness.Create(_fake);
-        await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(0)));
+        await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(0)));
 
-        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(i)))));
+        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(i)))));
 
         Assert.Equal(21, _fake.Leads.Count);
         Assert.Equal(2, harness.Throttle.Ceiling);
@@ -313,7 +313,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
             s["Crm:Dataverse:Credential"] = "Secret";
         });
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal("Configuration", cannot.Failure.Code);
@@ -330,7 +330,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
                 new MsalServiceException("invalid_client", "AADSTS7000215: Invalid client secret provided.", 401)));
         await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal("invalid_client", cannot.Failure.Code);
@@ -346,7 +346,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
             .ThrowsAsync(new CredentialUnavailableException("ManagedIdentityCredential authentication unavailable."));
         await using var harness = DataverseHarness.Create(_fake, services: s => s.AddSingleton(new DataverseToken(credential.Object, "scope/.default", TimeProvider.System)));
 
-        var outcome = await harness.DeliverAsync(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
         Assert.Equal("CredentialUnavailable", retry.Failure.Code);

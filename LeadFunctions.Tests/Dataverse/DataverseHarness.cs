@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public sealed class DataverseHarness : IAsyncDisposable
 
     public DataverseDestination Destination => Services.GetRequiredService<DataverseDestination>();
 
-    public DataverseThrottle Throttle => Services.GetRequiredService<DataverseThrottle>();
+    public DestinationThrottle Throttle => Services.GetRequiredKeyedService<DestinationThrottle>(DataverseDestination.HttpClientName);
 
     /// <summary>Settings a test starts from: no token, half-second attempts, two quick in-process retries.</summary>
     public static Dictionary<string, string?> SettingsFor(FakeDataverse fake) => new()

@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Dataverse;
 
 public sealed class DataverseMappingTests
 {
-    private static DataverseMapping Mapping(Action<DataverseOptions>? configure = null)
+    private static FieldMapping Mapping(Action<DataverseOptions>? configure = null)
     {
         var options = new DataverseOptions { Url = "https://contoso.crm.dynamics.com" };
         configure?.Invoke(options);
@@ -28,7 +29,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Default_mapping_fills_the_standard_lead_columns_of_the_design()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(7)));
+        var record = Mapping().Map(TestLeads.Delivery(TestLeads.ContactMe(7)));
 
         Assert.Equal("Ada7", Text(record, "firstname"));
         Assert.Equal("Lovelace7", Text(record, "lastname"));
@@ -47,7 +48,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Documented_sample_lead_maps_like_the_power_automate_step()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(RepoPaths.Sample("documented-sample-lead.json")));
+        var record = Mapping().Map(TestLeads.Delivery(RepoPaths.Sample("documented-sample-lead.json")));
 
         Assert.Equal("One", Text(record, "lastname"));
         Assert.Equal("Azure Marketplace: Test Microsoft — Install", Text(record, "subject"));
@@ -57,7 +58,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Composite_lead_source_names_the_marketplace_and_the_offer_when_there_is_no_title()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(DataverseTestLeads.Education(3)));
+        var record = Mapping().Map(TestLeads.Delivery(TestLeads.Education(3)));
 
         Assert.Equal("AppSource: contoso.analytics3 — Install", Text(record, "subject"));
         Assert.Equal("Lead source: SPZA-INS|contoso.analytics3\nAction: INS (Install)", Text(record, "description"));
@@ -66,7 +67,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Edu_lead_without_personal_details_gets_a_last_name_and_sends_only_what_it_has()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(DataverseTestLeads.Education(1)));
+        var record = Mapping().Map(TestLeads.Delivery(TestLeads.Education(1)));
 
         Assert.Equal("(not provided)", Text(record, "lastname"));
         Assert.Equal("US", Text(record, "address1_country"));
@@ -81,7 +82,7 @@ public sealed class DataverseMappingTests
     [InlineData("""{"UserDetails":{"FirstName":"Ada","LastName":"   "},"OfferTitle":"X"}""", "(not provided)")]
     public void Missing_last_name_falls_back_to_company_then_email_name_then_not_provided(string lead, string expected)
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(lead));
+        var record = Mapping().Map(TestLeads.Delivery(lead));
 
         Assert.Equal(expected, Text(record, "lastname"));
     }
@@ -89,7 +90,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void A_lead_with_nothing_for_the_subject_is_a_Marketplace_lead()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery("""{"UserDetails":{"LastName":"Lovelace"}}"""));
+        var record = Mapping().Map(TestLeads.Delivery("""{"UserDetails":{"LastName":"Lovelace"}}"""));
 
         Assert.Equal("Marketplace lead", Text(record, "subject"));
         Assert.False(record.ContainsKey("description"));
@@ -98,7 +99,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Every_text_is_cut_to_its_column_length_and_never_rejected_for_length()
     {
-        var record = Mapping().Map(DataverseTestLeads.Delivery(DataverseTestLeads.Oversized(1)));
+        var record = Mapping().Map(TestLeads.Delivery(TestLeads.Oversized(1)));
 
         foreach (var (column, max) in new Dictionary<string, int>
                  {
@@ -115,15 +116,15 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Truncation_never_splits_a_surrogate_pair()
     {
-        Assert.Equal("ab", DataverseMapping.Truncate("ab😀", 3));
-        Assert.Equal("ab😀", DataverseMapping.Truncate("ab😀", 4));
-        Assert.Equal("abc", DataverseMapping.Truncate("abc", 50));
+        Assert.Equal("ab", FieldMapping.Truncate("ab😀", 3));
+        Assert.Equal("ab😀", FieldMapping.Truncate("ab😀", 4));
+        Assert.Equal("abc", FieldMapping.Truncate("abc", 50));
     }
 
     [Fact]
     public void A_field_path_overrides_a_default_column()
     {
-        var record = Mapping(o => o.Mapping["jobtitle"] = "UserDetails.Company").Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(2)));
+        var record = Mapping(o => o.Mapping["jobtitle"] = "UserDetails.Company").Map(TestLeads.Delivery(TestLeads.ContactMe(2)));
 
         Assert.Equal("Analytical Engines 2", Text(record, "jobtitle"));
     }
@@ -138,7 +139,7 @@ public sealed class DataverseMappingTests
             o.Mapping["New_Braces"] = "{{literal}} {Marketplace}";
             o.Mapping["subject"] = "[{UserDetails.Country}] {Subject}";
         });
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(4));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(4));
 
         var record = mapping.Map(delivery);
 
@@ -151,7 +152,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void A_template_whose_fields_are_all_missing_leaves_the_column_out()
     {
-        var record = Mapping(o => o.Mapping["new_offer"] = " {OfferTitle} ").Map(DataverseTestLeads.Delivery(DataverseTestLeads.Education(1)));
+        var record = Mapping(o => o.Mapping["new_offer"] = " {OfferTitle} ").Map(TestLeads.Delivery(TestLeads.Education(1)));
 
         Assert.False(record.ContainsKey("new_offer"));
     }
@@ -166,7 +167,7 @@ public sealed class DataverseMappingTests
             o.Mapping["new_channel"] = "=Partner Center";
             o.Mapping["new_code"] = "=\"8\"";
             o.Mapping["telephone2"] = "=null";
-        }).Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        }).Map(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(2, record["leadqualitycode"]!.GetValue<int>());
         Assert.True(record["donotemail"]!.GetValue<bool>());
@@ -179,7 +180,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Option_set_value_of_the_lead_source_is_configurable_both_ways()
     {
-        var delivery = DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1));
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         Assert.Equal(100000001, Mapping(o => o.LeadSourceCode = 100000001).Map(delivery)["leadsourcecode"]!.GetValue<int>());
         Assert.Equal(3, Mapping(o => o.Mapping["leadsourcecode"] = "=3").Map(delivery)["leadsourcecode"]!.GetValue<int>());
@@ -194,7 +195,7 @@ public sealed class DataverseMappingTests
             o.Mapping["leadsourcecode"] = "";
             o.Mapping["lastname"] = "";
             o.Mapping["subject"] = "";
-        }).Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(5)));
+        }).Map(TestLeads.Delivery(TestLeads.ContactMe(5)));
 
         Assert.False(record.ContainsKey("telephone1"));
         Assert.False(record.ContainsKey("leadsourcecode"));
@@ -210,7 +211,7 @@ public sealed class DataverseMappingTests
             o.Mapping["new_offer"] = "OfferTitle";
             o.MaxLength["new_offer"] = 10;
             o.MaxLength["subject"] = 20; // a standard column made shorter in this org
-        }).Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        }).Map(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal("Contoso An", Text(record, "new_offer"));
         Assert.Equal(20, Text(record, "subject")!.Length);
@@ -219,7 +220,7 @@ public sealed class DataverseMappingTests
     [Fact]
     public void Column_names_are_logical_names_in_lower_case()
     {
-        var record = Mapping(o => o.Mapping["New_Offer"] = "OfferTitle").Map(DataverseTestLeads.Delivery(DataverseTestLeads.ContactMe(1)));
+        var record = Mapping(o => o.Mapping["New_Offer"] = "OfferTitle").Map(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal("Contoso Analytics", Text(record, "new_offer"));
     }

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Tests.Dataverse;
@@ -103,13 +101,7 @@ public sealed class DataverseSettingsTests
     [Fact]
     public void The_sample_local_settings_are_valid_Dataverse_settings()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        var options = new DataverseOptions();
-        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(DataverseOptions.Section).Bind(options);
-
-        var settings = new DataverseSettings(Options.Create(options));
+        var settings = new DataverseSettings(Options.Create(RepoPaths.SampleSettings<DataverseOptions>(DataverseOptions.Section)));
 
         Assert.Null(settings.Problem);
         Assert.Equal(DataverseCredential.Default, settings.Options.Credential);

@@ -1,17 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LeadFunctions.Tests.Infrastructure;
 
@@ -23,136 +15,38 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// a service-protection limit (429 + Retry-After), injected 503s, slow successes (committed, answered late),
 /// an outage (connections dropped), or one answer for everything (e.g. 403). It keeps the records it created.
 /// </summary>
-public sealed partial class FakeDataverse : IAsyncDisposable
+public sealed partial class FakeDataverse : LoopbackFake
 {
     public const string OrganizationId = "0a1b2c3d-0000-4000-8000-00000000f00d";
     public const string UserId = "0a1b2c3d-0000-4000-8000-0000000000a1";
 
-    private readonly WebApplication _app;
-    private readonly Lock _lock = new();
-    private readonly Queue<DateTimeOffset> _admitted = new();
-    private readonly Random _random;
-    private int _concurrent;
-    private int _inject503;
-
-    private FakeDataverse(WebApplication app, int seed)
+    private FakeDataverse(int seed)
+        : base(seed)
     {
-        _app = app;
-        _random = new Random(seed);
         foreach (var (name, attribute) in StandardAttributes) Attributes[name] = attribute;
     }
-
-    /// <summary>The environment URL to give the app (<c>Crm:Dataverse:Url</c>).</summary>
-    public Uri Url { get; private set; } = null!;
 
     /// <summary>The lead records, by <c>leadid</c>.</summary>
     public ConcurrentDictionary<Guid, JsonObject> Leads { get; } = new();
 
+    public override int RecordCount => Leads.Count;
+
     /// <summary>The lead table's columns; add one to simulate an admin creating a custom column.</summary>
     public ConcurrentDictionary<string, LeadAttribute> Attributes { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Requests the real service would reject or that break our contract (e.g. PATCH without If-None-Match, a cookie sent back).</summary>
-    public ConcurrentQueue<string> Violations { get; } = new();
-
-    /// <summary>Every answer: when, what, which status.</summary>
-    public ConcurrentQueue<(DateTimeOffset At, string Method, string Path, int Status)> Log { get; } = new();
 
     // Behaviour, switchable while running.
     public string? RequiredToken { get; set; }
 
     public int? DopHint { get; set; }
 
-    public ServiceProtectionLimit? Limit { get; set; }
-
-    public int ConcurrencyLimit { get; set; } = 52;
-
-    public double TransientFailureRate { get; set; }
-
-    public double SlowSuccessRate { get; set; }
-
-    public TimeSpan SlowSuccessDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Every connection is dropped without an answer (a network outage).</summary>
-    public bool Down { get; set; }
-
-    /// <summary>Every request gets this answer (e.g. 403 for an application user without a role).</summary>
-    public (int Status, string Code, string Message)? AnswerEverything { get; set; }
-
-    // Counters.
-    public int Requests => Volatile.Read(ref _requests);
-
-    public int Creates => Volatile.Read(ref _creates);
-
-    public int AlreadyExisted => Volatile.Read(ref _alreadyExisted);
-
-    public int Throttled => Volatile.Read(ref _throttled);
-
-    public int Injected503 => Volatile.Read(ref _injected503);
-
-    public int SlowSuccesses => Volatile.Read(ref _slowSuccesses);
-
-    public int Dropped => Volatile.Read(ref _dropped);
-
-    public int Unauthorized => Volatile.Read(ref _unauthorized);
-
-    public int BadRequests => Volatile.Read(ref _badRequests);
-
-    public int WithToken => Volatile.Read(ref _withToken);
-
-    public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
-
-    private int _requests, _creates, _alreadyExisted, _throttled, _injected503, _slowSuccesses, _dropped, _unauthorized, _badRequests, _withToken, _maxConcurrent;
-
-    public static async Task<FakeDataverse> StartAsync(int seed = 1234)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        var app = builder.Build();
-        var fake = new FakeDataverse(app, seed);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address.TrimEnd('/') + "/");
-        return fake;
-    }
-
-    /// <summary>The next <paramref name="count"/> requests get 503 (a burst).</summary>
-    public void FailNextWith503(int count) => Interlocked.Add(ref _inject503, count);
+    public static Task<FakeDataverse> StartAsync(int seed = 1234) => StartAsync(new FakeDataverse(seed));
 
     /// <summary>A custom text column, as an admin would create it.</summary>
     public void AddTextColumn(string name, int maxLength) => Attributes[name] = new LeadAttribute(AttributeType.Text, maxLength);
 
     public JsonObject Lead(Guid id) => Leads.TryGetValue(id, out var record) ? record : throw new KeyNotFoundException($"No lead {id}.");
 
-    public async ValueTask DisposeAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(cts.Token);
-        await _app.DisposeAsync();
-    }
-
-    private async Task HandleAsync(HttpContext context)
-    {
-        Interlocked.Increment(ref _requests);
-        var concurrent = Interlocked.Increment(ref _concurrent);
-        for (var max = MaxConcurrent; concurrent > max && Interlocked.CompareExchange(ref _maxConcurrent, concurrent, max) != max; max = MaxConcurrent)
-        {
-        }
-
-        try
-        {
-            var status = await AnswerAsync(context, concurrent);
-            Log.Enqueue((DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path.Value ?? "", status));
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _concurrent);
-        }
-    }
-
-    private async Task<int> AnswerAsync(HttpContext context, int concurrent)
+    protected override async Task<int> AnswerAsync(HttpContext context, int concurrent)
     {
         var request = context.Request;
         var response = context.Response;
@@ -162,49 +56,20 @@ public sealed partial class FakeDataverse : IAsyncDisposable
         if (DopHint is { } hint) response.Headers["x-ms-dop-hint"] = hint.ToString(CultureInfo.InvariantCulture);
         if (request.Headers.Cookie.Count > 0) Violations.Enqueue("The client sent a cookie back (the affinity cookie must be disabled).");
 
-        if (Down)
-        {
-            Interlocked.Increment(ref _dropped);
-            context.Abort();
-            return 0;
-        }
-
         var authorization = request.Headers.Authorization.ToString();
-        if (authorization.Length > 0) Interlocked.Increment(ref _withToken);
         if (RequiredToken is { } token && authorization != "Bearer " + token)
         {
-            Interlocked.Increment(ref _unauthorized);
+            CountUnauthorized();
             response.Headers.WWWAuthenticate = "Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=" + Url;
             response.StatusCode = 401;
             return 401;
         }
 
-        if (AnswerEverything is { } everything) return await ErrorAsync(response, everything.Status, everything.Code, everything.Message);
+        if (await FaultAsync(context, concurrent) is { } fault) return fault;
 
-        if (concurrent > ConcurrencyLimit)
-        {
-            Interlocked.Increment(ref _throttled);
-            response.Headers.RetryAfter = "1";
-            return await ErrorAsync(response, 429, "0x80072326", $"Number of concurrent requests exceeded the limit of {ConcurrencyLimit}.");
-        }
-
-        if (Limit is { } limit && !Admit(limit))
-        {
-            Interlocked.Increment(ref _throttled);
-            response.Headers.RetryAfter = limit.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return await ErrorAsync(response, 429, "0x80072322",
-                $"Number of requests exceeded the limit of {limit.Requests} over time window of {limit.Window.TotalSeconds:0} seconds.");
-        }
-
-        if (TakeInjected503() || Chance(TransientFailureRate))
-        {
-            Interlocked.Increment(ref _injected503);
-            return await ErrorAsync(response, 503, "0x80040216", "The service is temporarily unavailable.");
-        }
-
-        if (!request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)) return await ViolationAsync(response, "Accept: application/json is missing.");
-        if (request.Headers["OData-MaxVersion"] != "4.0") return await ViolationAsync(response, "OData-MaxVersion: 4.0 is missing.");
-        if (request.Headers["OData-Version"] != "4.0") return await ViolationAsync(response, "OData-Version: 4.0 is missing.");
+        if (!request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)) return await ViolationAsync(response, "0x0", "Accept: application/json is missing.");
+        if (request.Headers["OData-MaxVersion"] != "4.0") return await ViolationAsync(response, "0x0", "OData-MaxVersion: 4.0 is missing.");
+        if (request.Headers["OData-Version"] != "4.0") return await ViolationAsync(response, "0x0", "OData-Version: 4.0 is missing.");
 
         var path = request.Path.Value ?? "";
         if (request.Method == "GET" && path == "/api/data/v9.2/WhoAmI")
@@ -236,7 +101,7 @@ public sealed partial class FakeDataverse : IAsyncDisposable
         if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||
             (contentType.Contains("charset", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("charset=utf-8", StringComparison.OrdinalIgnoreCase)))
         {
-            return await ViolationAsync(response, $"Content-Type must be application/json; charset=utf-8 (was '{contentType}').");
+            return await ViolationAsync(response, "0x0", $"Content-Type must be application/json; charset=utf-8 (was '{contentType}').");
         }
 
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
@@ -291,7 +156,7 @@ public sealed partial class FakeDataverse : IAsyncDisposable
         {
             if (ifNoneMatch == "*")
             {
-                Interlocked.Increment(ref _alreadyExisted);
+                CountAlreadyExisted();
                 return await ErrorAsync(response, 412, "0x80040237", "A record with matching key values already exists.");
             }
 
@@ -299,22 +164,10 @@ public sealed partial class FakeDataverse : IAsyncDisposable
         }
         else
         {
-            Interlocked.Increment(ref _creates);
+            CountCreate();
         }
 
-        if (Chance(SlowSuccessRate))
-        {
-            // Committed; the answer comes after the client has given up waiting.
-            Interlocked.Increment(ref _slowSuccesses);
-            try
-            {
-                await Task.Delay(SlowSuccessDelay, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return 0;
-            }
-        }
+        if (!await AnswerLateSometimesAsync(context)) return 0;
 
         response.Headers["OData-EntityId"] = $"{Url}api/data/v9.2/leads({id})";
         response.StatusCode = 204;
@@ -357,47 +210,17 @@ public sealed partial class FakeDataverse : IAsyncDisposable
         }
     }
 
-    private bool Admit(ServiceProtectionLimit limit)
+    protected override Task<int> ThrottleAsync(HttpResponse response, ServiceProtectionLimit? limit)
     {
-        var now = DateTimeOffset.UtcNow;
-        lock (_lock)
-        {
-            while (_admitted.Count > 0 && now - _admitted.Peek() >= limit.Window) _admitted.Dequeue();
-            if (_admitted.Count >= limit.Requests) return false;
-            _admitted.Enqueue(now);
-            return true;
-        }
+        response.Headers.RetryAfter = (limit?.RetryAfterSeconds ?? 1).ToString(CultureInfo.InvariantCulture);
+        return limit is null
+            ? ErrorAsync(response, 429, "0x80072326", $"Number of concurrent requests exceeded the limit of {ConcurrencyLimit}.")
+            : ErrorAsync(response, 429, "0x80072322", $"Number of requests exceeded the limit of {limit.Requests} over time window of {limit.Window.TotalSeconds:0} seconds.");
     }
 
-    private bool TakeInjected503()
-    {
-        while (true)
-        {
-            var left = Volatile.Read(ref _inject503);
-            if (left <= 0) return false;
-            if (Interlocked.CompareExchange(ref _inject503, left - 1, left) == left) return true;
-        }
-    }
+    protected override Task<int> UnavailableAsync(HttpResponse response) => ErrorAsync(response, 503, "0x80040216", "The service is temporarily unavailable.");
 
-    private bool Chance(double rate)
-    {
-        if (rate <= 0) return false;
-        lock (_lock) return _random.NextDouble() < rate;
-    }
-
-    private async Task<int> ViolationAsync(HttpResponse response, string violation)
-    {
-        Violations.Enqueue(violation);
-        return await BadRequestAsync(response, "0x0", violation);
-    }
-
-    private async Task<int> BadRequestAsync(HttpResponse response, string code, string message)
-    {
-        Interlocked.Increment(ref _badRequests);
-        return await ErrorAsync(response, 400, code, message);
-    }
-
-    private static async Task<int> ErrorAsync(HttpResponse response, int status, string code, string message)
+    protected override async Task<int> ErrorAsync(HttpResponse response, int status, string code, string message)
     {
         response.StatusCode = status;
         response.ContentType = "application/json; odata.metadata=minimal";
@@ -447,5 +270,3 @@ public enum AttributeType
 
 public sealed record LeadAttribute(AttributeType Type, int MaxLength, int[]? Options = null);
 
-/// <summary>Dataverse's service protection: at most <paramref name="Requests"/> per sliding <paramref name="Window"/>, then 429.</summary>
-public sealed record ServiceProtectionLimit(int Requests, TimeSpan Window, int RetryAfterSeconds);

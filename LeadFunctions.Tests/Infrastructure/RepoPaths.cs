@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>Where things are in the repository, found from the test binaries upwards.</summary>
@@ -8,6 +10,17 @@ public static class RepoPaths
     public static string Samples => Path.Combine(AppContext.BaseDirectory, "Samples");
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(Samples, name));
+
+    /// <summary>The section of <c>local.settings.sample.json</c> named <paramref name="section"/> (e.g. <c>Crm:Dataverse</c>), bound to options.</summary>
+    public static T SampleSettings<T>(string section) where T : new()
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
+        var options = new T();
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(section).Bind(options);
+        return options;
+    }
 
     private static string FindRoot()
     {

@@ -121,6 +121,38 @@ public sealed class TestApp : IAsyncDisposable
         return properties.Value.ApproximateMessagesCount;
     }
 
+    /// <summary>What the replay command does: moves every message of the poison queue, unchanged, back to the lead queue.</summary>
+    public async Task<int> ReplayPoisonAsync()
+    {
+        // Only what is there now: a lead that fails again must not be moved round in circles.
+        var waiting = await CountMessagesAsync(PoisonQueue);
+        var moved = 0;
+        while (moved < waiting && (await PoisonQueue.ReceiveMessagesAsync(Math.Min(32, waiting - moved), TimeSpan.FromMinutes(1))).Value is { Length: > 0 } batch)
+        {
+            foreach (var message in batch)
+            {
+                await Queue.SendMessageAsync(message.MessageText, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1));
+                await PoisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                moved++;
+            }
+        }
+
+        return moved;
+    }
+
+    /// <summary>The envelopes waiting in the poison queue (up to 32 at a time are peeked; enough for the tests).</summary>
+    public async Task<List<System.Text.Json.JsonElement>> PoisonedAsync()
+    {
+        var envelopes = new List<System.Text.Json.JsonElement>();
+        foreach (var message in (await PoisonQueue.PeekMessagesAsync(32)).Value)
+        {
+            using var envelope = System.Text.Json.JsonDocument.Parse(message.MessageText);
+            envelopes.Add(envelope.RootElement.Clone());
+        }
+
+        return envelopes;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using LeadFunctions.Tests.HubSpot;
 using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
@@ -8,7 +10,8 @@ namespace LeadFunctions.Tests.Telemetry;
 
 /// <summary>
 /// Invariant 5: no name, email, phone, company, title or free text of a lead appears in any log line, span or metric,
-/// on any path (delivered, rejected, poisoned, unauthorized). Every personal field carries a unique marker; the
+/// on any path (delivered, rejected, poisoned, unauthorized) and with every destination (Table, Salesforce and HubSpot
+/// quoting values back in their errors). Every personal field carries a unique marker; the
 /// non-personal fields that logs do carry by design (offer title, action code, country, lead source) do not.
 /// </summary>
 public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
@@ -73,7 +76,25 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
             app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
         }
 
+        // Salesforce and HubSpot at once, each rejecting a value and quoting it back in its error.
+        await using (var salesforce = await FakeSalesforce.StartAsync())
+        await using (var hubSpot = await FakeHubSpot.StartAsync())
+        {
+            salesforce.Fields["Offer__c"] = new SalesforceField(SalesforceFieldType.Text, 10);
+            var settings = SalesforceHarness.SettingsFor(salesforce);
+            foreach (var (key, value) in HubSpotHarness.SettingsFor(hubSpot)) settings[key] = value;
+            settings["Crm:Target"] = "Salesforce;HubSpot";
+            settings["Crm:Salesforce:Mapping:Offer__c"] = "UserDetails.Email"; // too long: "data value too large: <the value>"
+            settings["Crm:HubSpot:Mapping:email"] = "UserDetails.Phone"; // not an address: "Email address <the value> is invalid"
+            await using var app = await TestApp.StartAsync(azurite, settings, telemetry.Register);
+            for (var i = 6; i < 8; i++) Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(i))).StatusCode);
+            Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 4));
+            app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        }
+
         var everything = telemetry.AllText().ToList();
+        Assert.Contains(everything, t => t.Contains("STRING_TOO_LONG", StringComparison.Ordinal) && t.Contains("[value]", StringComparison.Ordinal));
+        Assert.Contains(everything, t => t.Contains("INVALID_EMAIL", StringComparison.Ordinal) && t.Contains("[value]", StringComparison.Ordinal));
         Assert.True(everything.Count > 20, $"only {everything.Count} texts were captured: the capture is not working");
         Assert.Contains(everything, t => t.Contains("delivered to Table", StringComparison.Ordinal));
         Assert.Contains(everything, t => t.Contains("poison", StringComparison.OrdinalIgnoreCase));

@@ -6,6 +6,11 @@ using OpenTelemetry.Metrics;
 
 namespace LeadFunctions.Tests.Telemetry;
 
+/// <summary>
+/// Spans are captured from process-wide activity sources, so another test's requests would show up in this one's
+/// capture: these tests run alone (<see cref="AloneCollection"/>).
+/// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Fact]
@@ -80,4 +85,10 @@ public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.DoesNotContain("devstoreaccount1", text, StringComparison.Ordinal);
         Assert.DoesNotContain(app.QueueName, text, StringComparison.Ordinal);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "Alone";
 }

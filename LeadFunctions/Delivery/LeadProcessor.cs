@@ -9,11 +9,14 @@ namespace LeadFunctions.Delivery;
 /// <summary>
 /// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (DESIGN 3.4).
 /// Returning means the message is handled and may be deleted: delivered, re-scheduled as a new message, skipped,
-/// or moved to the poison queue with its reason. Throwing means "release it for another try"; at the last
+/// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
+/// goes to all of the message's destinations at once; those that have it are done, those that failed transiently
+/// share one re-scheduled message, and each one that failed permanently gets its own poison message — each naming
+/// its destinations (<see cref="LeadEnvelope.Targets"/>), so a retry or a replay goes only where the lead is missing. Throwing means "release it for another try"; at the last
 /// dequeue the processor poisons the message itself so that both hosting modes record the reason.
 /// </summary>
 public sealed partial class LeadProcessor(
-    ILeadDestination destination,
+    LeadDestinations destinations,
     LeadQueue queue,
     DeliveryJournal journal,
     LeadMetrics metrics,
@@ -34,19 +37,20 @@ public sealed partial class LeadProcessor(
             return;
         }
 
+        var targets = destinations.For(envelope.Targets);
         try
         {
-            await DeliverAsync(envelope, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(envelope, targets, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (message.DequeueCount >= triggerOptions.Value.MaxDequeueCount && !cancellationToken.IsCancellationRequested)
         {
-            var failure = new DeliveryFailure(destination.Name, null, e.GetType().Name,
+            var failure = new DeliveryFailure(Names(targets), null, e.GetType().Name,
                 $"Failed on each of {message.DequeueCount} dequeues; last error: {e.GetType().FullName}.");
             await PoisonAsync(envelope, failure, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task DeliverAsync(LeadEnvelope envelope, CancellationToken cancellationToken)
+    private async Task DeliverAsync(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets, CancellationToken cancellationToken)
     {
         var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
@@ -58,7 +62,7 @@ public sealed partial class LeadProcessor(
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt });
         using var activity = LeadTracing.StartProcess(envelope);
-        activity?.SetTag("lead.destination", destination.Name);
+        activity?.SetTag("lead.destination", Names(targets));
         if (lead.IsTestLead && _options.TestLeads == TestLeadHandling.Skip)
         {
             LogTestLeadSkipped(envelope.LeadId);
@@ -66,31 +70,64 @@ public sealed partial class LeadProcessor(
             return;
         }
 
-        var outcome = await destination.DeliverAsync(new LeadDelivery(envelope.LeadId, lead, envelope.ReceivedAt, envelope.Attempt), cancellationToken)
-            .ConfigureAwait(false);
-        activity?.SetTag("lead.outcome", outcome.GetType().Name);
+        var delivery = new LeadDelivery(envelope.LeadId, lead, envelope.ReceivedAt, envelope.Attempt);
+        var outcomes = await Task.WhenAll(targets.Select(d => d.DeliverAsync(delivery, cancellationToken))).ConfigureAwait(false);
+        activity?.SetTag("lead.outcome", string.Join(",", outcomes.Select(o => o.GetType().Name).Distinct()));
 
-        switch (outcome)
+        var retries = new List<(ILeadDestination Destination, DeliveryOutcome.RetryLater Retry)>();
+        foreach (var (destination, outcome) in targets.Zip(outcomes))
         {
-            case DeliveryOutcome.Delivered delivered:
-                await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
-                    .ConfigureAwait(false);
-                metrics.Delivered(destination.Name, delivered.AlreadyThere, time.GetUtcNow() - envelope.ReceivedAt);
-                LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, lead.OfferTitle, lead.ActionCode, lead.Customer.Country);
-                break;
+            switch (outcome)
+            {
+                case DeliveryOutcome.Delivered delivered:
+                    await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
+                        .ConfigureAwait(false);
+                    metrics.Delivered(destination.Name, delivered.AlreadyThere, time.GetUtcNow() - envelope.ReceivedAt);
+                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, lead.OfferTitle, lead.ActionCode, lead.Customer.Country);
+                    break;
 
-            case DeliveryOutcome.CannotDeliver cannot:
-                await PoisonAsync(envelope, cannot.Failure, cancellationToken).ConfigureAwait(false);
-                break;
+                case DeliveryOutcome.CannotDeliver cannot:
+                    await PoisonAsync(envelope with { Targets = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
+                    break;
 
-            case DeliveryOutcome.RetryLater retry:
-                await RescheduleAsync(envelope, retry, cancellationToken).ConfigureAwait(false);
-                break;
+                case DeliveryOutcome.RetryLater retry:
+                    retries.Add((destination, retry));
+                    break;
+            }
+        }
+
+        if (retries.Count > 0)
+        {
+            var next = envelope with { Targets = Only(envelope, targets, retries.Select(r => r.Destination).ToList()) };
+            await RescheduleAsync(next, retries.Select(r => r.Retry).ToList(), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RescheduleAsync(LeadEnvelope envelope, DeliveryOutcome.RetryLater retry, CancellationToken cancellationToken)
+    /// <summary>
+    /// The targets of a message for <paramref name="some"/> of this message's destinations: unchanged when that is all
+    /// of them (a single-destination lead never gets a targets list), else their names.
+    /// </summary>
+    private static IReadOnlyList<string>? Only(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> all, List<ILeadDestination> some) =>
+        some.Count == all.Count ? envelope.Targets : some.Select(d => d.Name).ToList();
+
+    /// <summary>One retry for several destinations: the longest wait any asked for, and every failure in the reason.</summary>
+    private static DeliveryOutcome.RetryLater Combine(IReadOnlyList<DeliveryOutcome.RetryLater> retries)
     {
+        if (retries.Count == 1) return retries[0];
+        var first = retries[0].Failure;
+        var failure = first with
+        {
+            Destination = string.Join(", ", retries.Select(r => r.Failure.Destination)),
+            Message = string.Join("; ", retries.Select(r => r.Failure.ToString())),
+        };
+        return new DeliveryOutcome.RetryLater(failure, retries.Max(r => r.RetryAfter));
+    }
+
+    private static string Names(IEnumerable<ILeadDestination> targets) => string.Join(", ", targets.Select(d => d.Name));
+
+    private async Task RescheduleAsync(LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries, CancellationToken cancellationToken)
+    {
+        var retry = Combine(retries);
         var now = time.GetUtcNow();
         var age = now - envelope.DeliveryStartedAt;
         if (age >= _options.MaxAge)
@@ -110,7 +147,7 @@ public sealed partial class LeadProcessor(
         // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
         // destination's create-once key turns into one record.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
-        metrics.Retried(retry.Failure.Destination, retry.Failure.Status);
+        foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, retry.Failure.ToString());
     }
 

@@ -1,29 +1,60 @@
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.HubSpot;
+using LeadFunctions.Destinations.Salesforce;
 
 namespace LeadFunctions.Destinations;
 
 public static class DestinationExtensions
 {
-    private static readonly string[] Known = ["Table", "Dataverse"];
+    /// <summary>Each destination by its <c>Crm__Target</c> name, and how to add it.</summary>
+    private static readonly Dictionary<string, Func<IServiceCollection, IConfiguration, Func<IServiceProvider, ILeadDestination>>> Known =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Table"] = (_, _) => sp => sp.GetRequiredService<AzureTableDestination>(),
+            ["Dataverse"] = (services, configuration) =>
+            {
+                services.AddDataverse(configuration);
+                return sp => sp.GetRequiredService<DataverseDestination>();
+            },
+            ["Salesforce"] = (services, configuration) =>
+            {
+                services.AddSalesforce(configuration);
+                return sp => sp.GetRequiredService<SalesforceDestination>();
+            },
+            ["HubSpot"] = (services, configuration) =>
+            {
+                services.AddHubSpot(configuration);
+                return sp => sp.GetRequiredService<HubSpotDestination>();
+            },
+        };
 
-    /// <summary>Registers the destination that <c>Crm__Target</c> names as the <see cref="ILeadDestination"/>.</summary>
+    /// <summary>
+    /// Registers the destinations <c>Crm__Target</c> names: each as a keyed <see cref="ILeadDestination"/> under its
+    /// name, all of them as <see cref="LeadDestinations"/>. With one target, that one is also the plain
+    /// <see cref="ILeadDestination"/>, which tests may replace.
+    /// </summary>
     public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DestinationOptions>(configuration.GetSection(DestinationOptions.Section));
         services.Configure<AzureTableOptions>(configuration.GetSection(AzureTableOptions.Section));
         services.AddSingleton<AzureTableDestination>();
 
-        var target = configuration[$"{DestinationOptions.Section}:Target"] ?? new DestinationOptions().Target;
-        var isDataverse = string.Equals(target, "Dataverse", StringComparison.OrdinalIgnoreCase);
-        if (isDataverse) services.AddDataverse(configuration);
-
-        services.AddSingleton<ILeadDestination>(sp => target.ToUpperInvariant() switch
+        var targets = DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Target"])
+            .Select(target => Known.Keys.FirstOrDefault(k => string.Equals(k, target, StringComparison.OrdinalIgnoreCase)) ?? target)
+            .ToList();
+        foreach (var target in targets)
         {
-            "TABLE" => sp.GetRequiredService<AzureTableDestination>(),
-            "DATAVERSE" => sp.GetRequiredService<DataverseDestination>(),
-            _ => new UnknownDestination(target, Known),
-        });
+            var resolve = Known.TryGetValue(target, out var add)
+                ? add(services, configuration)
+                : _ => new UnknownDestination(target, Known.Keys);
+            services.AddKeyedSingleton(target, (sp, _) => resolve(sp));
+        }
+
+        if (targets.Count == 1) services.AddSingleton(sp => sp.GetRequiredKeyedService<ILeadDestination>(targets[0]));
+        services.AddSingleton(sp => new LeadDestinations(targets.Count == 1
+            ? [sp.GetRequiredService<ILeadDestination>()]
+            : targets.Select(t => sp.GetRequiredKeyedService<ILeadDestination>(t)).ToList()));
         return services;
     }
 }

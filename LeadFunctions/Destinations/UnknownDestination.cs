@@ -4,17 +4,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Destinations;
 
 /// <summary>
-/// Stands in when <c>Crm__Target</c> names no known destination: intake keeps accepting leads, and each one goes to
-/// the poison queue with the reason, ready to be replayed once the setting is fixed.
+/// Stands in when <c>Crm__Target</c> names no known destination (or a message names one that is no longer
+/// configured): intake keeps accepting leads, and each one goes to the poison queue with the reason, ready to be
+/// replayed once the setting is fixed.
 /// </summary>
-public sealed class UnknownDestination(string target, IEnumerable<string> known) : ILeadDestination
+public sealed class UnknownDestination(string target, IEnumerable<string> known, string? reason = null) : ILeadDestination
 {
+    private readonly string _reason = reason ?? $"Crm__Target '{target}' is not a known destination; use one of: {string.Join(", ", known)}.";
+
     public string Name => target;
 
     public Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken) =>
-        Task.FromResult<DeliveryOutcome>(new DeliveryOutcome.CannotDeliver(new DeliveryFailure(
-            target, null, "UnknownDestination", $"Crm__Target '{target}' is not a known destination; use one of: {string.Join(", ", known)}.")));
+        Task.FromResult<DeliveryOutcome>(new DeliveryOutcome.CannotDeliver(new DeliveryFailure(target, null, "UnknownDestination", _reason)));
 
     public Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(HealthCheckResult.Unhealthy($"Crm__Target '{target}' is not a known destination."));
+        Task.FromResult(HealthCheckResult.Unhealthy(_reason));
 }

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// <c>GET /api/health</c>: whether storage (the lead queue) and the destination are reachable. 200 when both are,
-/// 503 otherwise. The answer names each check and its status only — no URLs, names or errors (those go to the log).
+/// <c>GET /api/health</c>: whether storage (the lead queue) and the destinations are reachable. 200 when all are,
+/// 503 otherwise. The answer names each check and each destination with its status only — no URLs, names or errors
+/// (those go to the log).
 /// </summary>
 public static partial class HealthApi
 {
@@ -41,6 +42,7 @@ public static partial class HealthApi
         {
             ["status"] = report.Status.ToString(),
             ["checks"] = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            ["destinations"] = report.Entries.TryGetValue("destination", out var destination) ? destination.Data : new Dictionary<string, object>(),
         }));
     }
 
@@ -64,8 +66,8 @@ internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
     }
 }
 
-internal sealed class DestinationHealthCheck(ILeadDestination destination) : IHealthCheck
+internal sealed class DestinationHealthCheck(LeadDestinations destinations) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        destination.CheckHealthAsync(cancellationToken);
+        destinations.CheckHealthAsync(cancellationToken);
 }

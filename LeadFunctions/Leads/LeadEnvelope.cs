@@ -32,6 +32,13 @@ public sealed record LeadEnvelope
 
     public string? TraceState { get; init; }
 
+    /// <summary>
+    /// The destinations (<c>Crm__Target</c> names) this message is still for; absent means every configured one. Set
+    /// only when a lead's destinations part ways: a retry for those that failed transiently, a poison message for the
+    /// one that failed permanently — so neither a retry nor a replay goes where the lead already is.
+    /// </summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+
     /// <summary>When the lead was last replayed from the poison queue; the maximum age then counts from here.</summary>
     public DateTimeOffset? ReplayedAt { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Identity;
+using LeadFunctions.Destinations.Http;
 using Polly.Timeout;
 
 namespace LeadFunctions.Destinations.Dataverse;
@@ -13,7 +14,7 @@ namespace LeadFunctions.Destinations.Dataverse;
 public sealed partial class DataverseConnectionCheck(
     DataverseSettings settings,
     DataverseToken token,
-    DataverseThrottle throttle,
+    [FromKeyedServices(DataverseDestination.HttpClientName)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
     ILogger<DataverseConnectionCheck> logger) : BackgroundService
 {

@@ -1,5 +1,5 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -11,17 +11,7 @@ public sealed record DataverseError(string? Code, string? Message)
     /// <summary>Reads the error of a failed response; the body is buffered, so it can be read again.</summary>
     public static async Task<DataverseError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.IsSuccessStatusCode) return None;
-        try
-        {
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return Parse(text);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
-        {
-            return None;
-        }
+        return Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
     }
 
     public static DataverseError Parse(string? body)
@@ -43,16 +33,6 @@ public sealed record DataverseError(string? Code, string? Message)
             return None;
         }
     }
-
-    /// <summary>The wait a response asks for (<c>Retry-After</c> as seconds or as a date), if any.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => RetryAfter(response.Headers.RetryAfter, time);
-
-    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch
-    {
-        { Delta: { } delta } => delta > TimeSpan.Zero ? delta : TimeSpan.Zero,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     private static string? Text(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;

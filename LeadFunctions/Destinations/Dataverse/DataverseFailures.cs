@@ -1,4 +1,5 @@
 using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -50,22 +51,10 @@ public static class DataverseFailures
     /// <summary>The server's message, without values we sent, followed by what the operator can do about it.</summary>
     public static string Describe(int status, DataverseError error, IEnumerable<string>? sentValues = null)
     {
-        var message = Redact(FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
         var advice = Advice(status, error.Code);
         var text = string.IsNullOrEmpty(message) ? $"Dataverse answered {status} without an error message." : message;
         return advice is null ? text : $"{text} {advice}";
-    }
-
-    /// <summary>Removes every value we sent (of 3 characters or more) from a server message, so lead data never reaches a log or the poison queue.</summary>
-    public static string Redact(string message, IEnumerable<string>? sentValues)
-    {
-        if (sentValues is null || message.Length == 0) return message;
-        foreach (var value in sentValues.Where(v => v.Length >= 3).OrderByDescending(v => v.Length))
-        {
-            message = message.Replace(value, "[value]", StringComparison.OrdinalIgnoreCase);
-        }
-
-        return message;
     }
 
     private static string? Advice(int status, string? code) => (status, code?.ToLowerInvariant()) switch
@@ -80,10 +69,4 @@ public static class DataverseFailures
         (429, _) => "Service protection limit: waiting for Retry-After.",
         _ => null,
     };
-
-    private static string FirstLine(string? message)
-    {
-        var line = message?.Split('\n', 2)[0].Trim() ?? "";
-        return line.Length > 500 ? line[..500] : line;
-    }
 }

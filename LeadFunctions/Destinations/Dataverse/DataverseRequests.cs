@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -13,11 +13,7 @@ public static class DataverseRequests
     /// </summary>
     public static HttpRequestMessage CreateLead(Guid leadId, JsonObject record, bool suppressDuplicateDetection)
     {
-        var request = new HttpRequestMessage(HttpMethod.Patch, $"leads({leadId:D})")
-        {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(record.ToJsonString())),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        var request = CrmRequests.Json(HttpMethod.Patch, $"leads({leadId:D})", record);
         request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
         if (!suppressDuplicateDetection) request.Headers.Add("MSCRM.SuppressDuplicateDetection", "false");
         return WithODataHeaders(request);

@@ -1,82 +1,41 @@
+using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// The Dataverse settings as read once at start: the options, the mapping built from them, the Web API root and
-/// token scope, or — when the settings are unusable — the <see cref="Problem"/>. Bad settings never stop the app
-/// (intake keeps accepting leads); the connection check logs the problem and each lead goes to the poison queue
-/// with it, ready to be replayed once the settings are fixed.
+/// The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root
+/// (<c>{Environment}api/data/v9.2/</c>) and the token scope; the connection check logs any problem.
 /// </summary>
-public sealed class DataverseSettings
+public sealed class DataverseSettings : CrmSettings<DataverseOptions>
 {
     public const string ApiPath = "api/data/v9.2/";
 
     public DataverseSettings(IOptions<DataverseOptions> options)
+        : base(DataverseFailures.Destination, options, Validate,
+            "Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.")
     {
-        DataverseOptions value;
-        try
-        {
-            value = options.Value;
-        }
-        catch (InvalidOperationException e)
-        {
-            // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
-            Options = new DataverseOptions();
-            Problem = $"The Dataverse settings cannot be read: {e.Message} {e.InnerException?.Message} (Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.)";
-            return;
-        }
-
-        Options = value;
-        var problems = Validate(value, out var mapping).ToList();
-        Mapping = mapping;
-        if (problems.Count > 0)
-        {
-            Problem = string.Join(" ", problems);
-            return;
-        }
-
-        var environment = new Uri(new Uri(value.Url!).GetLeftPart(UriPartial.Authority));
+        if (Problem is not null) return;
+        var environment = new Uri(new Uri(Options.Url!).GetLeftPart(UriPartial.Authority));
         Environment = environment;
         ApiRoot = new Uri(environment, ApiPath);
         Scope = environment.GetLeftPart(UriPartial.Authority) + "/.default";
     }
 
-    public DataverseOptions Options { get; }
-
-    /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
-    public string? Problem { get; }
-
-    public DataverseMapping? Mapping { get; }
-
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com/</c>.</summary>
     public Uri Environment { get; } = new("https://unconfigured.invalid/");
-
-    /// <summary>The Web API root, <c>{Environment}api/data/v9.2/</c>.</summary>
-    public Uri ApiRoot { get; } = new("https://unconfigured.invalid/" + ApiPath);
 
     /// <summary>The token scope, <c>{Environment}/.default</c>.</summary>
     public string Scope { get; } = "https://unconfigured.invalid/.default";
 
     /// <summary>Every problem with <paramref name="options"/>, one sentence each naming the setting.</summary>
-    public static IEnumerable<string> Validate(DataverseOptions options, out DataverseMapping? mapping)
+    public static IEnumerable<string> Validate(DataverseOptions options, out FieldMapping? mapping)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Url))
+        if (CrmHttpOptions.UrlProblem("Crm__Dataverse__Url", options.Url, "the environment URL", "https://contoso.crm.dynamics.com", "/" + ApiPath) is { } url)
         {
-            problems.Add("Crm__Dataverse__Url is missing: set it to the environment URL, e.g. https://contoso.crm.dynamics.com.");
-        }
-        else if (!Uri.TryCreate(options.Url.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' is not an absolute https URL such as https://contoso.crm.dynamics.com.");
-        }
-        else if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' must use https (plain http is only for local emulators on this machine).");
-        }
-        else if (url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, "/" + ApiPath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"Crm__Dataverse__Url '{options.Url}' has a path; give only the environment URL, e.g. https://contoso.crm.dynamics.com.");
+            problems.Add(url);
         }
 
         if (options.Credential == DataverseCredential.ClientSecret)
@@ -87,16 +46,7 @@ public sealed class DataverseSettings
             }
         }
 
-        if (options.MaxConcurrency is < 1 or > 52)
-        {
-            problems.Add($"Crm__Dataverse__MaxConcurrency must be between 1 and 52 (Dataverse's concurrent-request limit per user); it is {options.MaxConcurrency}.");
-        }
-
-        if (options.Timeout <= TimeSpan.Zero) problems.Add("Crm__Dataverse__Timeout must be positive.");
-        if (options.TotalTimeout < options.Timeout) problems.Add("Crm__Dataverse__TotalTimeout must be at least Crm__Dataverse__Timeout.");
-        if (options.Retries is < 0 or > 10) problems.Add("Crm__Dataverse__Retries must be between 0 and 10.");
-        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(10)) problems.Add("Crm__Dataverse__RetryDelay must be between 0 and 10 minutes.");
-        if (options.MaxThrottleWait < TimeSpan.Zero) problems.Add("Crm__Dataverse__MaxThrottleWait must not be negative.");
+        problems.AddRange(options.SharedProblems(DataverseFailures.Destination, 52, "Dataverse's concurrent-request limit per user"));
 
         mapping = DataverseMapping.TryCreate(options, out var mappingProblems);
         problems.AddRange(mappingProblems);

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -8,22 +9,20 @@ namespace LeadFunctions.Destinations.Dataverse;
 /// tokens per instance), scope <c>{environment URL}/.default</c>, and a cache of our own so that developer
 /// credentials (which start a CLI per call) are not asked per request. Null token when <c>Credential=None</c>.
 /// </summary>
-public sealed class DataverseToken : IDisposable
+public sealed class DataverseToken : IBearerToken, IDisposable
 {
     /// <summary>Renew this long before a token expires, so no request leaves with a token about to lapse.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
 
     private readonly TokenCredential? _credential;
     private readonly string[] _scopes;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _renewing = new(1, 1);
-    private volatile Cached? _cached;
+    private readonly TokenCache _cache;
 
     public DataverseToken(TokenCredential? credential, string scope, TimeProvider time)
     {
         _credential = credential;
         _scopes = [scope];
-        _time = time;
+        _cache = new TokenCache(time, Margin);
     }
 
     /// <summary>False when <c>Credential=None</c>: requests carry no token.</summary>
@@ -41,42 +40,50 @@ public sealed class DataverseToken : IDisposable
         }),
     };
 
+    public ValueTask<string?> GetAsync(CancellationToken cancellationToken) => FetchAsync(null, null, cancellationToken);
+
+    /// <summary>A new token after a <c>401</c>, passing the server's claims challenge (continuous access evaluation) if it sent one.</summary>
+    public ValueTask<string?> RenewAsync(string? rejected, HttpResponseMessage refusal, CancellationToken cancellationToken) =>
+        _credential is null ? ValueTask.FromResult<string?>(null) : FetchAsync(rejected ?? "", ClaimsChallenge(refusal), cancellationToken);
+
     /// <summary>
     /// A token for the next request. With <paramref name="rejected"/> (the token a <c>401</c> refused), a new one is
     /// fetched, bypassing our cache and passing the server's claims challenge if it sent one — unless another
     /// request has already replaced that token.
     /// </summary>
-    public async ValueTask<string?> GetAsync(CancellationToken cancellationToken, string? rejected = null, string? claims = null)
+    private async ValueTask<string?> FetchAsync(string? rejected, string? claims, CancellationToken cancellationToken)
     {
         if (_credential is null) return null;
-        if (rejected is null && Fresh(_cached) is { } token) return token;
-
-        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _cache.GetAsync(async ct =>
         {
-            var cached = Fresh(_cached);
-            if (cached is not null && (rejected is null || cached != rejected)) return cached;
-
-            var context = new TokenRequestContext(_scopes, claims: claims);
-            var fresh = await _credential.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
-            _cached = new Cached(fresh.Token, fresh.ExpiresOn, fresh.RefreshOn);
-            return fresh.Token;
-        }
-        finally
-        {
-            _renewing.Release();
-        }
+            var fresh = await _credential.GetTokenAsync(new TokenRequestContext(_scopes, claims: claims), ct).ConfigureAwait(false);
+            return new FetchedToken(fresh.Token, fresh.ExpiresOn, fresh.RefreshOn);
+        }, rejected, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _renewing.Dispose();
+    public void Dispose() => _cache.Dispose();
 
-    private string? Fresh(Cached? token)
+    /// <summary>The <c>claims</c> of a <c>WWW-Authenticate: Bearer … claims="base64"</c> challenge, decoded.</summary>
+    private static string? ClaimsChallenge(HttpResponseMessage response)
     {
-        if (token is null) return null;
-        var now = _time.GetUtcNow();
-        return token.ExpiresOn - now > Margin && (token.RefreshOn is not { } refreshOn || refreshOn > now) ? token.Token : null;
-    }
+        foreach (var challenge in response.Headers.WwwAuthenticate)
+        {
+            if (!string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) || challenge.Parameter is null) continue;
+            foreach (var part in challenge.Parameter.Split(','))
+            {
+                var pair = part.Split('=', 2);
+                if (pair.Length != 2 || !string.Equals(pair[0].Trim(), "claims", StringComparison.OrdinalIgnoreCase)) continue;
+                try
+                {
+                    return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pair[1].Trim().Trim('"')));
+                }
+                catch (FormatException)
+                {
+                    return null;
+                }
+            }
+        }
 
-    /// <summary>A token as one reference, so readers outside the lock never see half of an update.</summary>
-    private sealed record Cached(string Token, DateTimeOffset ExpiresOn, DateTimeOffset? RefreshOn);
+        return null;
+    }
 }

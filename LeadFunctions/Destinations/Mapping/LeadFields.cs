@@ -1,7 +1,7 @@
 using System.Globalization;
 using LeadFunctions.Leads;
 
-namespace LeadFunctions.Destinations.Dataverse;
+namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
 /// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
@@ -11,6 +11,9 @@ namespace LeadFunctions.Destinations.Dataverse;
 /// </summary>
 public static class LeadFields
 {
+    /// <summary>What fills a required field when the lead has nothing for it.</summary>
+    public const string NotProvided = "(not provided)";
+
     /// <summary>The value of <paramref name="path"/> for this delivery; null when the lead does not have it (or it is blank).</summary>
     public static string? Resolve(LeadDelivery delivery, string path)
     {
@@ -65,7 +68,7 @@ public static class LeadFields
     {
         if (NonBlank(lead.Customer.Company) is { } company) return company;
         if (NonBlank(lead.Customer.Email) is { } email && email.IndexOf('@', StringComparison.Ordinal) is var at and > 0) return email[..at].Trim();
-        return "(not provided)";
+        return NotProvided;
     }
 
     private static string? NonBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -1,15 +1,18 @@
-namespace LeadFunctions.Destinations.Dataverse;
+namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
-/// How much this app sends to Dataverse, shared by every worker (Microsoft's service-protection guidance):
+/// How much this app sends to one CRM, shared by every worker (the guidance of Dataverse, Salesforce and HubSpot alike):
 /// <list type="bullet">
-/// <item>a "not before" gate: after a <c>429</c>, nobody sends until its <c>Retry-After</c> has passed;</item>
+/// <item>a "not before" gate: after a <c>429</c>, nobody sends until its <c>Retry-After</c> has passed; a server that
+/// says its window is used up (<see cref="Pause"/>) closes the gate the same way;</item>
 /// <item>a concurrency limit: at most <see cref="Limit"/> deliveries in flight. It starts at
-/// <c>MaxConcurrency</c> (or the server's lower <c>x-ms-dop-hint</c>), halves when a throttling episode starts,
-/// and grows back by one after each <see cref="Limit"/> successes in a row — sending less while throttled, ramping up gradually.</item>
+/// <c>MaxConcurrency</c> (or the server's lower hint, e.g. Dataverse's <c>x-ms-dop-hint</c>), halves when a throttling
+/// episode starts, and grows back by one after each <see cref="Limit"/> successes in a row — sending less while
+/// throttled, ramping up gradually.</item>
 /// </list>
+/// One instance per destination: each CRM counts its own limits.
 /// </summary>
-public sealed class DataverseThrottle
+public sealed class DestinationThrottle
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<TaskCompletionSource> _waiting = new();
@@ -21,7 +24,7 @@ public sealed class DataverseThrottle
     private int _successes;
     private long _notBeforeUtcTicks;
 
-    public DataverseThrottle(int maxConcurrency, TimeProvider time)
+    public DestinationThrottle(int maxConcurrency, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _maxConcurrency = maxConcurrency;
@@ -117,7 +120,21 @@ public sealed class DataverseThrottle
         }
     }
 
-    /// <summary>A request Dataverse accepted: after <see cref="Limit"/> of them in a row, allow one more in flight.</summary>
+    /// <summary>
+    /// The server says its window has no room left (e.g. HubSpot's <c>X-HubSpot-RateLimit-Remaining: 0</c>): close the
+    /// gate for <paramref name="wait"/> without counting it as throttling, so nobody draws a <c>429</c>.
+    /// </summary>
+    public void Pause(TimeSpan wait)
+    {
+        if (wait <= TimeSpan.Zero) return;
+        var until = _time.GetUtcNow().UtcTicks + wait.Ticks;
+        lock (_lock)
+        {
+            if (until > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, until);
+        }
+    }
+
+    /// <summary>A request the server accepted: after <see cref="Limit"/> of them in a row, allow one more in flight.</summary>
     public void Succeeded()
     {
         lock (_lock)
@@ -129,7 +146,7 @@ public sealed class DataverseThrottle
         }
     }
 
-    /// <summary>The server's recommended degree of parallelism (<c>x-ms-dop-hint</c>): the limit never exceeds it.</summary>
+    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>): the limit never exceeds it.</summary>
     public void AdoptHint(int hint)
     {
         if (hint < 1) return;
@@ -170,7 +187,7 @@ public sealed class DataverseThrottle
         }
     }
 
-    private sealed class Slot(DataverseThrottle owner) : IDisposable
+    private sealed class Slot(DestinationThrottle owner) : IDisposable
     {
         private int _disposed;
 

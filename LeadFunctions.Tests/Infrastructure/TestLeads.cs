@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
 
-namespace LeadFunctions.Tests.Dataverse;
+namespace LeadFunctions.Tests.Infrastructure;
 
-/// <summary>Leads for the Dataverse tests: read through the real <see cref="LeadReader"/>, so ids and fields are what delivery sees.</summary>
-public static class DataverseTestLeads
+/// <summary>Leads for the destination tests: read through the real <see cref="LeadReader"/>, so ids and fields are what delivery sees.</summary>
+public static class TestLeads
 {
     public static readonly DateTimeOffset ReceivedAt = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
 

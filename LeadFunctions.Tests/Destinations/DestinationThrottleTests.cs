@@ -1,16 +1,16 @@
-using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Http;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LeadFunctions.Tests.Dataverse;
+namespace LeadFunctions.Tests.Destinations;
 
-public sealed class DataverseThrottleTests
+public sealed class DestinationThrottleTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task At_most_the_limit_is_in_flight_and_a_released_slot_lets_the_next_one_in()
     {
-        var throttle = new DataverseThrottle(2, _time);
+        var throttle = new DestinationThrottle(2, _time);
         var first = await throttle.EnterAsync(CancellationToken.None);
         var second = await throttle.EnterAsync(CancellationToken.None);
 
@@ -28,7 +28,7 @@ public sealed class DataverseThrottleTests
     [Fact]
     public async Task A_cancelled_wait_gives_up_its_place()
     {
-        var throttle = new DataverseThrottle(1, _time);
+        var throttle = new DestinationThrottle(1, _time);
         using var held = await throttle.EnterAsync(CancellationToken.None);
         using var cts = new CancellationTokenSource();
 
@@ -42,7 +42,7 @@ public sealed class DataverseThrottleTests
     [Fact]
     public async Task A_429_closes_the_gate_for_everyone_until_Retry_After_has_passed()
     {
-        var throttle = new DataverseThrottle(8, _time);
+        var throttle = new DestinationThrottle(8, _time);
 
         throttle.Throttled(TimeSpan.FromSeconds(30));
 
@@ -59,7 +59,7 @@ public sealed class DataverseThrottleTests
     [Fact]
     public void A_throttling_episode_halves_the_limit_once_and_successes_ramp_it_up_one_at_a_time()
     {
-        var throttle = new DataverseThrottle(8, _time);
+        var throttle = new DestinationThrottle(8, _time);
 
         throttle.Throttled(TimeSpan.FromSeconds(5));
         throttle.Throttled(TimeSpan.FromSeconds(5)); // answers to requests already in flight: same episode
@@ -80,7 +80,7 @@ public sealed class DataverseThrottleTests
     [Fact]
     public void The_servers_dop_hint_lowers_the_limit_but_never_raises_it_above_MaxConcurrency()
     {
-        var throttle = new DataverseThrottle(8, _time);
+        var throttle = new DestinationThrottle(8, _time);
 
         throttle.AdoptHint(3);
         Assert.Equal(3, throttle.Limit);

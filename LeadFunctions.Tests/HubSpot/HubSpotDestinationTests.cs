@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using LeadFunctions.Delivery;
+using LeadFunctions.Tests.Infrastructure;
+
+namespace LeadFunctions.Tests.HubSpot;
+
+/// <summary>One delivery at a time against the strict fake contacts API: exactly once, duplicate e-mails, rate limits, failure classes.</summary>
+public sealed class HubSpotDestinationTests : IAsyncLifetime
+{
+    private FakeHubSpot _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeHubSpot.StartAsync();
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    [Fact]
+    public async Task A_lead_becomes_one_contact_keyed_by_its_lead_id_with_the_private_app_token()
+    {
+        await using var harness = HubSpotHarness.Create(_fake);
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
+
+        var outcome = await harness.DeliverAsync(delivery);
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
+        var contact = _fake.ContactWith(FakeHubSpot.LeadIdProperty, delivery.LeadId);
+        Assert.Equal("ada1@contoso.example", contact["email"]!.GetValue<string>());
+        Assert.Equal("Chief Mathematician", contact["jobtitle"]!.GetValue<string>());
+        Assert.Empty(_fake.Violations);
+        Assert.Equal(_fake.Requests, _fake.WithToken);
+    }
+
+    [Fact]
+    public async Task Delivering_the_same_lead_again_finds_it_by_the_unique_property_and_writes_nothing()
+    {
+        await using var harness = HubSpotHarness.Create(_fake);
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
+        await harness.DeliverAsync(delivery);
+
+        var again = await harness.DeliverAsync(delivery with { Attempt = 2 });
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), again);
+        Assert.Single(_fake.Contacts);
+        Assert.Equal(0, _fake.Updates);
+    }
+
+    [Fact]
+    public async Task A_lead_without_an_email_address_is_still_one_contact()
+    {
+        await using var harness = HubSpotHarness.Create(_fake);
+        var delivery = TestLeads.Delivery(TestLeads.Education(1));
+
+        await harness.DeliverAsync(delivery);
+        await harness.DeliverAsync(delivery with { Attempt = 2 });
+
+        var contact = Assert.Single(_fake.Contacts.Values);
+        Assert.Null(contact["email"]);
+        Assert.Equal("(not provided)", contact["lastname"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_is_lost_in_a_timeout_is_matched_not_duplicated()
+    {
+        _fake.SlowSuccessRate = 1;
+        _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
+        await using var harness = HubSpotHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
+        Assert.Equal(1, _fake.Creates);
+        Assert.Single(_fake.Contacts);
+    }
+
+    [Fact]
+    public async Task An_email_that_belongs_to_a_contact_already_counts_as_delivered_by_default_and_changes_nothing()
+    {
+        var existing = _fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Edited in HubSpot" });
+        await using var harness = HubSpotHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
+        var contact = Assert.Single(_fake.Contacts).Value;
+        Assert.Equal("Edited in HubSpot", contact["jobtitle"]!.GetValue<string>());
+        Assert.Equal(0, _fake.Updates);
+        Assert.Equal(existing, Assert.Single(_fake.Contacts).Key);
+    }
+
+    [Fact]
+    public async Task With_OnExistingContact_Update_the_existing_contact_gets_the_leads_properties()
+    {
+        _fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Old title", [FakeHubSpot.LeadIdProperty] = "an-earlier-lead" });
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:OnExistingContact"] = "Update");
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+
+        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
+        var contact = Assert.Single(_fake.Contacts).Value;
+        Assert.Equal("Chief Mathematician", contact["jobtitle"]!.GetValue<string>());
+        Assert.Equal("an-earlier-lead", contact[FakeHubSpot.LeadIdProperty]!.GetValue<string>());
+        Assert.Equal(1, _fake.Updates);
+    }
+
+    [Fact]
+    public async Task Rate_limit_headers_make_every_worker_wait_for_the_window_instead_of_hammering()
+    {
+        _fake.Limit = new ServiceProtectionLimit(Requests: 6, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 0);
+        await using var harness = HubSpotHarness.Create(_fake, s =>
+        {
+            s["Crm:HubSpot:Retries"] = "5";
+            s["Crm:HubSpot:TotalTimeout"] = "00:00:20";
+        });
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(i)))));
+
+        Assert.All(outcomes, o => Assert.IsType<DeliveryOutcome.Delivered>(o));
+        Assert.Equal(8, _fake.Contacts.Count);
+        // Only requests already in flight when the window ran out draw a 429: at most a few per window, never a storm.
+        Assert.True(_fake.Throttled <= 8, $"{_fake.Throttled} of {_fake.Requests} requests were throttled");
+    }
+
+    [Fact]
+    public async Task The_daily_limit_hands_the_lead_back_for_an_hour()
+    {
+        _fake.DailyLimitExhausted = true;
+        await using var harness = HubSpotHarness.Create(_fake);
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+
+        var retry = Assert.IsType<DeliveryOutcome.RetryLater>(outcome);
+        Assert.Equal(429, retry.Failure.Status);
+        Assert.Equal("RATE_LIMIT", retry.Failure.Code);
+        Assert.Equal(TimeSpan.FromHours(1), retry.RetryAfter);
+        Assert.Contains("DAILY", retry.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mapped_property_that_does_not_exist_is_permanent_until_it_exists()
+    {
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:Mapping:marketplace_offer"] = "OfferTitle");
+        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
+        Assert.Equal(400, cannot.Failure.Status);
+        Assert.Equal("PROPERTY_DOESNT_EXIST", cannot.Failure.Code);
+        Assert.Contains("Crm__HubSpot__Mapping__<property>", cannot.Failure.Message, StringComparison.Ordinal);
+
+        _fake.Properties["marketplace_offer"] = false;
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(delivery));
+    }
+
+    [Fact]
+    public async Task A_validation_error_that_quotes_lead_data_is_kept_without_it()
+    {
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:Mapping:email"] = "UserDetails.Phone");
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Equal("INVALID_EMAIL", cannot.Failure.Code);
+        Assert.Contains("Email address [value] is invalid", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("+1 425 555 0001", cannot.Failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_permanent_at_once()
+    {
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:AccessToken"] = "pat-revoked");
+
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
+
+        Assert.Equal(401, cannot.Failure.Status);
+        Assert.Contains("Crm__HubSpot__AccessToken", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task A_short_burst_of_5xx_is_absorbed_by_the_in_process_retries()
+    {
+        _fake.FailNextWith503(2);
+        await using var harness = HubSpotHarness.Create(_fake);
+
+        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
+        Assert.Equal(2, _fake.Injected503);
+    }
+}

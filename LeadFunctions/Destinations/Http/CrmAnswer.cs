@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>What every CRM's answers have in common: the wait they ask for, and error text that is safe to keep.</summary>
+public static class CrmAnswer
+{
+    /// <summary>The wait a response asks for (<c>Retry-After</c> as seconds or as a date), if any.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => RetryAfter(response.Headers.RetryAfter, time);
+
+    public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch
+    {
+        { Delta: { } delta } => delta > TimeSpan.Zero ? delta : TimeSpan.Zero,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>The body of a failed response, buffered so it can be read again; null when it cannot be read.</summary>
+    public static async Task<string?> FailureBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode) return null;
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes every value we sent (of 3 characters or more) from a server message — as sent, and as JSON-escaped when
+    /// the server quotes it inside JSON — so lead data never reaches a log or the poison queue.
+    /// </summary>
+    public static string Redact(string message, IEnumerable<string>? sentValues)
+    {
+        if (sentValues is null || message.Length == 0) return message;
+        var forms = sentValues.Where(v => v.Length >= 3).SelectMany(v => new[] { v, JsonEncodedText.Encode(v).Value }).Distinct();
+        foreach (var value in forms.OrderByDescending(v => v.Length))
+        {
+            message = message.Replace(value, "[value]", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return message;
+    }
+
+    /// <summary>The first line of a message, at most 500 characters.</summary>
+    public static string FirstLine(string? message)
+    {
+        var line = message?.Split('\n', 2)[0].Trim() ?? "";
+        return line.Length > 500 ? line[..500] : line;
+    }
+}

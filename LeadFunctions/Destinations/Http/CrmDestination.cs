@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using LeadFunctions.Delivery;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Polly.Timeout;
+
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>
+/// What every CRM destination reached over HTTPS does around its own requests: refuses to send with unusable
+/// settings (each lead goes to the poison queue with the reason, ready for a replay), takes a slot of the shared
+/// <see cref="DestinationThrottle"/> and waits for its gate, and turns timeouts and network failures into
+/// <see cref="DeliveryOutcome.RetryLater"/>. A destination supplies its requests (<see cref="SendAsync"/>), its
+/// health probe and the token failures it knows.
+/// </summary>
+public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle throttle, IHttpClientFactory httpClientFactory) : ILeadDestination
+{
+    public string Name => settings.Destination;
+
+    private string? Problem => settings.Problem;
+
+    private CrmHttpOptions Options => settings.Options;
+
+    /// <summary>What a retry after a lost answer will find, for the timeout reason (e.g. "(412)").</summary>
+    protected virtual string AfterTimeout => $"If {Name} created the record meanwhile, the next attempt finds it.";
+
+    protected DestinationThrottle Throttle => throttle;
+
+    /// <summary>The lead's record as the settings map it.</summary>
+    protected JsonObject Map(LeadDelivery delivery) => settings.Mapping!.Map(delivery);
+
+    /// <summary>The destination's HTTP client (named after it), with its retries, timeouts, token and throttle.</summary>
+    protected HttpClient Http => httpClientFactory.CreateClient(Name);
+
+    public async Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken)
+    {
+        if (Problem is { } problem) return Cannot(null, "Configuration", $"{problem} Fix the settings, then replay the poison queue.");
+
+        using var slot = await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (!await throttle.WaitForGateAsync(Options.MaxThrottleWait, cancellationToken).ConfigureAwait(false))
+        {
+            // Another request was told to back off for longer than a delivery may wait: come back through the queue.
+            return Retry(429, "Throttled", $"{Name} asked this app to wait (rate limit); the lead was not sent.", throttle.Remaining);
+        }
+
+        DeliveryOutcome? tokenFailure = null;
+        try
+        {
+            return await SendAsync(delivery, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return Retry(null, "Timeout", $"No answer within {Options.Timeout:g} per attempt ({Options.TotalTimeout:g} in all). {AfterTimeout}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Retry(null, "Timeout", $"The request was cancelled before {Name} answered.");
+        }
+        catch (HttpRequestException e)
+        {
+            return Retry(null, e.HttpRequestError.ToString(), $"{Name} is not reachable: {CrmAnswer.FirstLine((e.InnerException ?? e).Message)}");
+        }
+        catch (Exception e) when ((tokenFailure = TokenFailure(e)) is not null)
+        {
+            return tokenFailure;
+        }
+    }
+
+    /// <summary>Healthy when the probe answers with success: the URL is right, a token is granted and the app may read.</summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (Problem is { } problem) return HealthCheckResult.Unhealthy(problem);
+        try
+        {
+            using var request = HealthProbe();
+            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"{Name} {request.Method} {request.RequestUri} answered {(int)response.StatusCode}.");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OperationCanceledException { CancellationToken.IsCancellationRequested: false }
+                                      || TokenFailure(e) is not null)
+        {
+            return HealthCheckResult.Unhealthy($"{Name} not reachable: {e.GetType().Name}.");
+        }
+    }
+
+    /// <summary>Sends the lead (within a slot, the gate open) and classifies the answer.</summary>
+    protected abstract Task<DeliveryOutcome> SendAsync(LeadDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>A cheap request that needs the same access as a delivery, for the health endpoint.</summary>
+    protected abstract HttpRequestMessage HealthProbe();
+
+    /// <summary>The outcome of an exception getting a token, or null when <paramref name="exception"/> is not one.</summary>
+    protected virtual DeliveryOutcome? TokenFailure(Exception exception) => null;
+
+    protected DeliveryOutcome.RetryLater Retry(int? status, string? code, string message, TimeSpan? retryAfter = null) =>
+        new(new DeliveryFailure(Name, status, code, message), retryAfter);
+
+    protected DeliveryOutcome.CannotDeliver Cannot(int? status, string? code, string message) =>
+        new(new DeliveryFailure(Name, status, code, message));
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>
+/// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once when the
+/// CRM answers <c>401</c> (a second <c>401</c> is permanent, DESIGN 3.4), and tells the destination's shared
+/// <see cref="DestinationThrottle"/> what the server said. Destinations add what their servers say beyond
+/// <c>429</c> + <c>Retry-After</c> and success by overriding <see cref="Observe"/>.
+/// </summary>
+public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle, TimeProvider time) : DelegatingHandler
+{
+    protected DestinationThrottle Throttle => throttle;
+
+    protected TimeProvider Time => time;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var bearer = await token.GetAsync(cancellationToken).ConfigureAwait(false);
+        Authorize(request, bearer);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized &&
+            await token.RenewAsync(bearer, response, cancellationToken).ConfigureAwait(false) is { } fresh)
+        {
+            // Expired or revoked: one fresh token, one more try.
+            response.Dispose();
+            Authorize(request, fresh);
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        Observe(response);
+        return response;
+    }
+
+    /// <summary>Tells the throttle about one answer: a <c>429</c> closes the gate for its <c>Retry-After</c>; a success counts towards ramping up.</summary>
+    protected virtual void Observe(HttpResponseMessage response)
+    {
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            throttle.Throttled(CrmAnswer.RetryAfter(response, time) ?? ThrottledWithoutRetryAfter(response));
+        }
+        else if (response.IsSuccessStatusCode)
+        {
+            throttle.Succeeded();
+        }
+    }
+
+    /// <summary>How long to hold everyone after a <c>429</c> that names no wait.</summary>
+    protected virtual TimeSpan ThrottledWithoutRetryAfter(HttpResponseMessage response) => TimeSpan.FromSeconds(1);
+
+    private static void Authorize(HttpRequestMessage request, string? bearer) =>
+        request.Headers.Authorization = bearer is null ? null : new AuthenticationHeaderValue("Bearer", bearer);
+}

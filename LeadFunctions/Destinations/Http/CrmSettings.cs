@@ -1,0 +1,66 @@
+using LeadFunctions.Destinations.Mapping;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>What every CRM destination's settings give the shared plumbing: its name, options, mapping, API root, or the problem.</summary>
+public interface ICrmSettings
+{
+    /// <summary>The destination's name (<c>Crm__Target</c>, setting names, its HTTP client and throttle).</summary>
+    string Destination { get; }
+
+    CrmHttpOptions Options { get; }
+
+    /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
+    string? Problem { get; }
+
+    FieldMapping? Mapping { get; }
+
+    /// <summary>The base address of the destination's HTTP client.</summary>
+    Uri ApiRoot { get; }
+}
+
+/// <summary>Every problem with a destination's options, one sentence each naming the setting, and the mapping they describe.</summary>
+public delegate IEnumerable<string> CrmSettingsValidator<in TOptions>(TOptions options, out FieldMapping? mapping);
+
+/// <summary>
+/// A destination's settings as read once at start: the options, the mapping built from them, or — when they are
+/// unusable — the <see cref="Problem"/>. Bad settings never stop the app (intake keeps accepting leads): each lead goes
+/// to the poison queue with the problem, ready to be replayed once the settings are fixed.
+/// </summary>
+public abstract class CrmSettings<TOptions> : ICrmSettings
+    where TOptions : CrmHttpOptions, new()
+{
+    /// <param name="unreadable">What the operator should know when a value cannot even be converted (e.g. the valid enum names).</param>
+    protected CrmSettings(string destination, IOptions<TOptions> options, CrmSettingsValidator<TOptions> validate, string unreadable)
+    {
+        Destination = destination;
+        try
+        {
+            Options = options.Value;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
+            Options = new TOptions();
+            Problem = $"The {destination} settings cannot be read: {e.Message} {e.InnerException?.Message} ({unreadable})";
+            return;
+        }
+
+        var problems = validate(Options, out var mapping).ToList();
+        Mapping = mapping;
+        if (problems.Count > 0) Problem = string.Join(" ", problems);
+    }
+
+    public string Destination { get; }
+
+    public TOptions Options { get; }
+
+    CrmHttpOptions ICrmSettings.Options => Options;
+
+    public string? Problem { get; }
+
+    public FieldMapping? Mapping { get; }
+
+    public Uri ApiRoot { get; protected init; } = new("https://unconfigured.invalid/");
+}

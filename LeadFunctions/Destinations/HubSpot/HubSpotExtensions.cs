@@ -1,0 +1,16 @@
+using LeadFunctions.Destinations.Http;
+
+namespace LeadFunctions.Destinations.HubSpot;
+
+public static class HubSpotExtensions
+{
+    /// <summary>The HubSpot destination: the private app's token, the settings, the <c>HubSpot</c> HTTP client with its shared throttle.</summary>
+    public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<HubSpotToken>();
+        return services.AddCrmDestination<HubSpotOptions, HubSpotSettings, HubSpotDestination>(
+            configuration, HubSpotFailures.Destination, HubSpotOptions.Section,
+            (response, _) => ValueTask.FromResult(HubSpotFailures.IsTransient((int)response.StatusCode)),
+            (sp, throttle) => new HubSpotRequestHandler(sp.GetRequiredService<HubSpotToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
+    }
+}

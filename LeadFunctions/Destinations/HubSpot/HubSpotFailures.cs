@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Http;
+
+namespace LeadFunctions.Destinations.HubSpot;
+
+/// <summary>HubSpot's error body: <c>{"status":"error","message","category","policyName"?}</c>.</summary>
+public sealed partial record HubSpotError(string? Category, string? Message, string? PolicyName)
+{
+    public static HubSpotError None { get; } = new(null, null, null);
+
+    public static async Task<HubSpotError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
+
+    public static HubSpotError Parse(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return None;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return None;
+            return new HubSpotError(Text(root, "category") ?? Text(root, "errorType"), Text(root, "message"), Text(root, "policyName"));
+        }
+        catch (JsonException)
+        {
+            return None;
+        }
+    }
+
+    /// <summary>The contact that has the e-mail address already, from <c>409</c> "Contact already exists. Existing ID: 123".</summary>
+    public string? ExistingContactId => Message is { } text && ExistingId().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
+
+    /// <summary>The detailed error of a validation failure, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>.</summary>
+    public string? Detail => Message is { } text && DetailCode().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    [GeneratedRegex(@"Existing ID:\s*(\d+)")]
+    private static partial Regex ExistingId();
+
+    [GeneratedRegex("\\\\?\"error\\\\?\"\\s*:\\s*\\\\?\"([A-Z_]+)")]
+    private static partial Regex DetailCode();
+}
+
+/// <summary>
+/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient (a daily limit waits an
+/// hour); a refused token (<c>401</c>), missing scopes (<c>403</c>) and validation errors (<c>400</c>) are permanent,
+/// with the category, the detail and the message without any value we sent, plus what to do.
+/// </summary>
+public static class HubSpotFailures
+{
+    public const string Destination = "HubSpot";
+
+    /// <summary>How long to wait after the account's daily request limit is used up (it resets at midnight in the account's time zone).</summary>
+    public static readonly TimeSpan DailyLimitWait = TimeSpan.FromHours(1);
+
+    public static bool IsTransient(int status) => status is 408 or 429 or >= 500;
+
+    public static DeliveryOutcome Classify(int status, HubSpotError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
+    {
+        var code = error.Detail ?? error.Category;
+        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var text = string.IsNullOrEmpty(message) ? $"HubSpot answered {status} without an error message." : message;
+        var failure = new DeliveryFailure(Destination, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
+        return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
+    }
+
+    private static string? Advice(int status, HubSpotError error) => (status, error.Detail) switch
+    {
+        (400, "PROPERTY_DOESNT_EXIST") => "A mapped property does not exist on contacts: create it in HubSpot or fix Crm__HubSpot__Mapping__<property>, then replay the poison queue.",
+        (400, _) when error.Message?.Contains("unique", StringComparison.OrdinalIgnoreCase) == true =>
+            "The lead-id property must have \"Require unique values\" on: recreate it so (Crm__HubSpot__LeadIdProperty), then replay the poison queue.",
+        (400, _) => "HubSpot rejected the contact: check Crm__HubSpot__Mapping (property names, option values), then replay the poison queue.",
+        (401, _) => "The private app's token was refused: set Crm__HubSpot__AccessToken to the app's current token, then replay the poison queue.",
+        (403, _) => "The private app lacks a scope: give it crm.objects.contacts.read and crm.objects.contacts.write, then replay the poison queue.",
+        (404, _) => "Not found: check that the lead-id property exists on contacts (Crm__HubSpot__LeadIdProperty), then replay the poison queue.",
+        (429, _) => $"Rate limit ({error.PolicyName ?? "unknown policy"}): waiting.",
+        _ => null,
+    };
+}

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using LeadFunctions.Destinations.Mapping;
+
+namespace LeadFunctions.Destinations.HubSpot;
+
+/// <summary>
+/// A HubSpot contact in the shared mapping format (<see cref="FieldMapping"/>): property internal names (lower case),
+/// HubSpot's 65,536-character limit for every text property, the lead-id property reserved for the app, a last name
+/// always filled (so a contact without e-mail still has a name), and an e-mail address that is too long left out.
+/// </summary>
+public static partial class HubSpotMapping
+{
+    /// <summary>The longest value HubSpot stores in a text property.</summary>
+    public const int MaxPropertyLength = 65_536;
+
+    public static MappingRules Rules(HubSpotOptions options) => new()
+    {
+        Destination = HubSpotFailures.Destination,
+        FieldName = PropertyName(),
+        FieldNameRule = "a HubSpot property internal name (lower-case letters, digits and _)",
+        LowerCaseNames = true,
+        Defaults =
+        [
+            new("firstname", "UserDetails.FirstName"),
+            new("lastname", "UserDetails.LastName"),
+            new("email", "UserDetails.Email"),
+            new("phone", "UserDetails.Phone"),
+            new("company", "UserDetails.Company"),
+            new("jobtitle", "UserDetails.Title"),
+            new("country", "UserDetails.Country"),
+            new("message", "{Subject}\n\n{Notes}"),
+        ],
+        DefaultMaxLength = MaxPropertyLength,
+        Reserved = new Dictionary<string, string>
+        {
+            [options.LeadIdProperty.Trim().ToLowerInvariant()] = $"{options.LeadIdProperty} holds the lead id, set by the app; it cannot be mapped.",
+            ["hs_object_id"] = "hs_object_id is the record id HubSpot assigns; it cannot be mapped.",
+        },
+        Required = [new("lastname", LeadFields.LastNameFallback)],
+        LeftOutWhenTooLong = new HashSet<string> { "email" },
+    };
+
+    public static FieldMapping? TryCreate(HubSpotOptions options, out IReadOnlyList<string> problems) =>
+        FieldMapping.TryCreate(Rules(options), options.Mapping, options.MaxLength, out problems);
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    internal static partial Regex PropertyName();
+}

@@ -1,0 +1,36 @@
+using LeadFunctions.Destinations.Http;
+
+namespace LeadFunctions.Destinations.HubSpot;
+
+/// <summary>
+/// Settings of the HubSpot destination (<c>Crm__HubSpot__…</c>); see docs/destinations.md. The shared ones
+/// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="HubSpotMapping"/>.
+/// </summary>
+public sealed class HubSpotOptions : CrmHttpOptions
+{
+    public const string Section = "Crm:HubSpot";
+
+    public HubSpotOptions() => MaxConcurrency = 4;
+
+    /// <summary>The API root; only changed for a local emulator.</summary>
+    public string Url { get; set; } = "https://api.hubapi.com";
+
+    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write); a Key Vault reference in Azure.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
+    public string LeadIdProperty { get; set; } = "marketplace_lead_id";
+
+    /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>
+    public ExistingContact OnExistingContact { get; set; } = ExistingContact.Delivered;
+}
+
+/// <summary>What a lead does to a contact that has its e-mail address already.</summary>
+public enum ExistingContact
+{
+    /// <summary>Nothing: the contact exists, so the lead counts as delivered (the default).</summary>
+    Delivered,
+
+    /// <summary>The contact's properties are updated with the lead's mapped properties (its lead id stays the first lead's).</summary>
+    Update,
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LeadFunctions.Destinations;
+
+/// <summary>
+/// The destinations <c>Crm__Target</c> names (one, or several separated by <c>;</c> or <c>,</c>), in that order, and
+/// which of them one queue message is for (<see cref="Leads.LeadEnvelope.Targets"/>).
+/// </summary>
+public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
+{
+    public IReadOnlyList<ILeadDestination> Configured => configured;
+
+    /// <summary>
+    /// The destinations of a message: every configured one when <paramref name="targets"/> is absent, else those it
+    /// names. A name that is no longer configured stands for a destination that poisons the lead with the reason, so
+    /// that a replay after a change of <c>Crm__Target</c> never delivers where nobody asked for it.
+    /// </summary>
+    public IReadOnlyList<ILeadDestination> For(IReadOnlyList<string>? targets)
+    {
+        if (targets is not { Count: > 0 }) return configured;
+        return targets
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(name => configured.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+                            ?? new UnknownDestination(name, configured.Select(d => d.Name), $"'{name}' is not in Crm__Target any more ({string.Join(";", configured.Select(d => d.Name))}); " +
+                                                                                          "add it back and replay, or remove \"targets\" from the message to deliver it to the configured destinations."))
+            .ToList();
+    }
+
+    /// <summary>Each destination's health; the worst one is the result, and the data names each destination's status.</summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var results = await Task.WhenAll(configured.Select(d => d.CheckHealthAsync(cancellationToken))).ConfigureAwait(false);
+        var data = configured.Zip(results).ToDictionary(p => p.First.Name, p => (object)p.Second.Status.ToString());
+        if (results.Length == 1) return new HealthCheckResult(results[0].Status, results[0].Description, results[0].Exception, data);
+
+        var worst = results.Min(r => r.Status);
+        var description = string.Join("; ", configured.Zip(results)
+            .Where(p => p.Second.Status != HealthStatus.Healthy)
+            .Select(p => $"{p.First.Name}: {p.Second.Status} ({p.Second.Description})"));
+        return new HealthCheckResult(worst, description.Length == 0 ? null : description, data: data);
+    }
+}

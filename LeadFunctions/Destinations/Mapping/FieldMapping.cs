@@ -1,0 +1,253 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace LeadFunctions.Destinations.Mapping;
+
+/// <summary>
+/// Turns a lead into the body of a CRM record: a destination's default mapping (<see cref="MappingRules"/>), changed by
+/// <c>Crm__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings. The one configuration format of every destination.
+/// A setting's value is one of:
+/// <list type="bullet">
+/// <item>a field path — <c>UserDetails.Email</c>, <c>OfferTitle</c>, <c>LeadSource.Offer</c>, or a derived field of <see cref="LeadFields"/>;</item>
+/// <item>a template — text with <c>{path}</c> placeholders, e.g. <c>{OfferTitle} ({ActionCode})</c>; <c>{{</c> and <c>}}</c> are literal braces;</item>
+/// <item>a constant — <c>=</c> then a JSON number, <c>true</c>/<c>false</c>, <c>null</c> or <c>"text"</c>, else the text as written
+/// (<c>=8</c> is the number 8, e.g. an option-set value; <c>=Web</c> and <c>="8"</c> are text);</item>
+/// <item>empty — the default field is not sent.</item>
+/// </list>
+/// A field whose value the lead does not have is left out. Text is cut to the field's maximum length (known for
+/// standard fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others). The destination's required
+/// fields are always filled, with their fallbacks.
+/// </summary>
+public sealed partial class FieldMapping
+{
+    private readonly MappingRules _rules;
+    private readonly IReadOnlyList<Column> _columns;
+    private readonly IReadOnlyDictionary<string, int> _maxLengths;
+
+    private FieldMapping(MappingRules rules, IReadOnlyList<Column> columns, IReadOnlyDictionary<string, int> maxLengths)
+    {
+        _rules = rules;
+        _columns = columns;
+        _maxLengths = maxLengths;
+    }
+
+    /// <summary>The fields this mapping may send, in order.</summary>
+    public IReadOnlyList<string> Fields => _columns.Select(c => c.Name).ToList();
+
+    /// <summary>
+    /// Builds the mapping of <paramref name="rules"/> changed by the <paramref name="mapping"/> and
+    /// <paramref name="maxLength"/> settings; <paramref name="problems"/> says what is wrong with them, one sentence each.
+    /// </summary>
+    public static FieldMapping? TryCreate(
+        MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength, out IReadOnlyList<string> problems)
+    {
+        var errors = new List<string>();
+        var names = rules.Names;
+        var sources = new List<KeyValuePair<string, string?>>();
+        foreach (var (field, value) in rules.Defaults) sources.Add(new(field, value));
+        foreach (var (key, value) in mapping)
+        {
+            var field = rules.Normalize(key);
+            var index = sources.FindIndex(s => names.Equals(s.Key, field));
+            if (index >= 0) sources[index] = new(sources[index].Key, value);
+            else sources.Add(new(field, value));
+        }
+
+        foreach (var (key, length) in maxLength)
+        {
+            if (length <= 0) errors.Add($"{rules.Setting("MaxLength", key)} must be a positive number of characters.");
+        }
+
+        var lengths = new Dictionary<string, int>(names);
+        foreach (var (key, length) in maxLength) lengths[rules.Normalize(key)] = length;
+        var columns = new List<Column>();
+        foreach (var (field, value) in sources)
+        {
+            var setting = rules.Setting("Mapping", field);
+            if (!rules.FieldName.IsMatch(field))
+            {
+                errors.Add($"{setting}: '{field}' is not {rules.FieldNameRule}.");
+                continue;
+            }
+
+            if (rules.Reserved.TryGetValue(field, out var reason))
+            {
+                errors.Add($"{setting}: {reason}");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            if (ParseSource(setting, value.Trim(), errors) is not { } source) continue;
+            columns.Add(new Column(field, source, rules.MaxLengthOf(field, lengths)));
+        }
+
+        problems = errors;
+        return errors.Count == 0 ? new FieldMapping(rules, columns, lengths) : null;
+    }
+
+    /// <summary>The record body for one lead: only the fields the lead has values for, text cut to length.</summary>
+    public JsonObject Map(LeadDelivery delivery)
+    {
+        var record = new JsonObject(new JsonNodeOptions { PropertyNameCaseInsensitive = !_rules.LowerCaseNames });
+        foreach (var column in _columns)
+        {
+            var value = column.Source.ValueFor(delivery);
+            if (value is null && column.Source is not Constant) continue;
+            if (value is JsonValue text && text.TryGetValue(out string? s) && column.MaxLength is { } max && s.Length > max)
+            {
+                // A cut e-mail address is no address: such a field is left out instead.
+                if (_rules.LeftOutWhenTooLong.Contains(column.Name)) continue;
+                value = JsonValue.Create(Truncate(s, max));
+            }
+
+            record[column.Name] = value;
+        }
+
+        // Required by the CRM (or its forms): never leave them empty.
+        foreach (var (field, fallback) in _rules.Required)
+        {
+            if (!IsBlank(record[field])) continue;
+            var text = fallback(delivery.Lead);
+            record[field] = _rules.MaxLengthOf(field, _maxLengths) is { } max ? Truncate(text, max) : text;
+        }
+
+        return record;
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxLength"/> UTF-16 characters, never inside a surrogate pair.</summary>
+    public static string Truncate(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        var cut = maxLength;
+        if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
+        return text[..cut];
+    }
+
+    /// <summary>The text values of a record: they are cut out of any server message before it is logged or stored.</summary>
+    public static List<string> TextValues(JsonObject record) =>
+        record.Select(p => p.Value is JsonValue v && v.TryGetValue(out string? s) ? s : null).OfType<string>().ToList();
+
+    private static bool IsBlank(JsonNode? node) =>
+        node is null || (node is JsonValue value && value.TryGetValue(out string? text) && string.IsNullOrWhiteSpace(text));
+
+    private static Source? ParseSource(string setting, string value, List<string> errors)
+    {
+        if (value.StartsWith('='))
+        {
+            var literal = value[1..].Trim();
+            try
+            {
+                var node = JsonNode.Parse(literal);
+                if (node is JsonValue or null) return new Constant(node);
+            }
+            catch (JsonException)
+            {
+                // Not JSON: the text as written.
+            }
+
+            return new Constant(JsonValue.Create(literal));
+        }
+
+        if (value.Contains('{', StringComparison.Ordinal) || value.Contains('}', StringComparison.Ordinal))
+        {
+            return Template.TryParse(value, out var template, out var problem)
+                ? template
+                : Fail($"{setting}: the template '{value}' {problem}");
+        }
+
+        return FieldPath().IsMatch(value)
+            ? new Field(value)
+            : Fail($"{setting}: '{value}' is neither a field path (e.g. UserDetails.Email), a template (e.g. {{OfferTitle}} ({{ActionCode}})) nor a constant (e.g. =8 or =Web).");
+
+        Source? Fail(string problem)
+        {
+            errors.Add(problem);
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$")]
+    internal static partial Regex FieldPath();
+
+    private sealed record Column(string Name, Source Source, int? MaxLength);
+
+    private abstract record Source
+    {
+        public abstract JsonNode? ValueFor(LeadDelivery delivery);
+    }
+
+    private sealed record Field(string Path) : Source
+    {
+        public override JsonNode? ValueFor(LeadDelivery delivery) =>
+            LeadFields.Resolve(delivery, Path) is { } text ? JsonValue.Create(text) : null;
+    }
+
+    private sealed record Constant(JsonNode? Value) : Source
+    {
+        public override JsonNode? ValueFor(LeadDelivery delivery) => Value?.DeepClone();
+    }
+
+    /// <summary>Text with <c>{path}</c> placeholders; a placeholder the lead lacks is empty, and an all-blank result leaves the field out.</summary>
+    private sealed record Template(IReadOnlyList<(string Text, bool IsField)> Parts) : Source
+    {
+        public override JsonNode? ValueFor(LeadDelivery delivery)
+        {
+            var text = new StringBuilder();
+            foreach (var (part, isField) in Parts) text.Append(isField ? LeadFields.Resolve(delivery, part) : part);
+            var result = text.ToString().Trim();
+            return result.Length == 0 ? null : JsonValue.Create(result);
+        }
+
+        public static bool TryParse(string value, out Template template, out string problem)
+        {
+            var parts = new List<(string, bool)>();
+            var literal = new StringBuilder();
+            template = new Template(parts);
+            problem = "";
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if ((c == '{' || c == '}') && i + 1 < value.Length && value[i + 1] == c)
+                {
+                    literal.Append(c);
+                    i++;
+                }
+                else if (c == '{')
+                {
+                    var end = value.IndexOf('}', i + 1);
+                    if (end < 0)
+                    {
+                        problem = "has a '{' without its '}'.";
+                        return false;
+                    }
+
+                    var path = value[(i + 1)..end].Trim();
+                    if (!FieldPath().IsMatch(path))
+                    {
+                        problem = $"has '{{{path}}}', which is not a field path (e.g. {{UserDetails.Email}}).";
+                        return false;
+                    }
+
+                    if (literal.Length > 0) parts.Add((literal.ToString(), false));
+                    literal.Clear();
+                    parts.Add((path, true));
+                    i = end;
+                }
+                else if (c == '}')
+                {
+                    problem = "has a '}' without its '{' (write }} for a literal brace).";
+                    return false;
+                }
+                else
+                {
+                    literal.Append(c);
+                }
+            }
+
+            if (literal.Length > 0) parts.Add((literal.ToString(), false));
+            return true;
+        }
+    }
+}

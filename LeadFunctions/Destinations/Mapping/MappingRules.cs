@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Destinations.Mapping;
+
+/// <summary>
+/// What one destination's records look like to a <see cref="FieldMapping"/>: how its fields are named, the default
+/// mapping, the maximum lengths it is known to have, the fields it fills itself and those it requires.
+/// </summary>
+public sealed record MappingRules
+{
+    /// <summary>The destination's name in settings: <c>Crm__{Destination}__Mapping__…</c>.</summary>
+    public required string Destination { get; init; }
+
+    /// <summary>What a valid field name looks like, e.g. a Dataverse column logical name.</summary>
+    public required Regex FieldName { get; init; }
+
+    /// <summary>The rule in words, completing "'x' is not …", e.g. "a Dataverse column logical name (lower-case letters, digits and _)".</summary>
+    public required string FieldNameRule { get; init; }
+
+    /// <summary>True where field names are lower case (Dataverse logical names, HubSpot internal names): settings are lowered to match.</summary>
+    public bool LowerCaseNames { get; init; }
+
+    /// <summary>The default mapping: field and source, in the order they are sent.</summary>
+    public required IReadOnlyList<KeyValuePair<string, string>> Defaults { get; init; }
+
+    /// <summary>Maximum lengths of the standard text fields a mapping is likely to use.</summary>
+    public IReadOnlyDictionary<string, int> StandardMaxLengths { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The maximum length of any other text field (e.g. HubSpot's 65,536 characters per property); null: unknown.</summary>
+    public int? DefaultMaxLength { get; init; }
+
+    /// <summary>Fields the destination fills itself (the record key), with the reason they cannot be mapped.</summary>
+    public IReadOnlyDictionary<string, string> Reserved { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Fields that are never left empty, with what fills them when the lead has nothing for them.</summary>
+    public IReadOnlyList<KeyValuePair<string, Func<Lead, string>>> Required { get; init; } = [];
+
+    /// <summary>Fields that are left out rather than cut when too long (a cut e-mail address is not an address).</summary>
+    public IReadOnlySet<string> LeftOutWhenTooLong { get; init; } = new HashSet<string>();
+
+    /// <summary>How field names compare: exactly for lower-case names, else ignoring case (Salesforce API names).</summary>
+    public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+
+    /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Crm__Dataverse__Mapping__subject</c>.</summary>
+    public string Setting(string kind, string field) => $"Crm__{Destination}__{kind}__{field}";
+
+    public string Normalize(string field) => LowerCaseNames ? field.Trim().ToLowerInvariant() : field.Trim();
+
+    /// <summary>The configured length, else the standard one, else the default; null when none is known.</summary>
+    public int? MaxLengthOf(string field, IReadOnlyDictionary<string, int> configured) =>
+        configured.TryGetValue(field, out var length) ? length
+        : StandardMaxLengths.TryGetValue(field, out var standard) ? standard
+        : DefaultMaxLength;
+}
