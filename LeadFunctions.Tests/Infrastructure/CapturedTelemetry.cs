@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,17 +7,14 @@ using OpenTelemetry.Trace;
 namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// Everything an app instance says about itself: every log line (message, structured values, scopes, exceptions),
-/// every span (name, attributes, events, status) and every metric point with its tags.
+/// Everything an app instance says about itself: every log entry (<see cref="CapturedLogs"/>), every span (name, attributes, events, status) and every metric point with its tags.
 /// </summary>
-public sealed class CapturedTelemetry : ILoggerProvider, ISupportExternalScope
+public sealed class CapturedTelemetry
 {
-    private readonly ConcurrentQueue<string> _logs = new();
     private readonly List<Activity> _spans = [];
     private readonly List<Metric> _metrics = [];
-    private IExternalScopeProvider? _scopes;
 
-    public IReadOnlyCollection<string> Logs => _logs;
+    public CapturedLogs Logs { get; } = new();
 
     public IReadOnlyList<Activity> Spans
     {
@@ -31,7 +27,7 @@ public sealed class CapturedTelemetry : ILoggerProvider, ISupportExternalScope
     /// <summary>Registers the capture with an app (pass to <see cref="TestApp.StartAsync"/>'s service overrides).</summary>
     public void Register(IServiceCollection services)
     {
-        services.AddSingleton<ILoggerProvider>(this);
+        services.AddSingleton<ILoggerProvider>(Logs);
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SynchronizedList<Activity>(_spans)));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(new SynchronizedList<Metric>(_metrics)));
     }
@@ -39,7 +35,7 @@ public sealed class CapturedTelemetry : ILoggerProvider, ISupportExternalScope
     /// <summary>Every text the app emitted: log lines and their values, span names, attributes, events, metric tags.</summary>
     public IEnumerable<string> AllText()
     {
-        foreach (var line in _logs) yield return line;
+        foreach (var line in Logs.Everything) yield return line;
         foreach (var span in Spans)
         {
             yield return span.DisplayName;
@@ -62,38 +58,6 @@ public sealed class CapturedTelemetry : ILoggerProvider, ISupportExternalScope
                 foreach (var tag in point.Tags) yield return $"{metric.Name} {tag.Key}={tag.Value}";
             }
         }
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturedTelemetry owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes?.Push(state);
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var text = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)}");
-            if (state is IEnumerable<KeyValuePair<string, object?>> values)
-            {
-                foreach (var (key, value) in values) text.Append($" | {key}={value}");
-            }
-
-            owner._scopes?.ForEachScope((scope, builder) => builder.Append($" | scope {Describe(scope)}"), text);
-            if (exception is not null) text.Append($" | exception {exception}");
-            owner._logs.Enqueue(text.ToString());
-        }
-
-        private static string Describe(object? scope) => scope is IEnumerable<KeyValuePair<string, object?>> pairs
-            ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))
-            : scope?.ToString() ?? "";
     }
 
     /// <summary>The in-memory exporters add from the export thread while tests read.</summary>

@@ -19,7 +19,7 @@ public sealed class SalesforceEndToEndTests(Azurite azurite, ITestOutputHelper o
 
     protected override Task<FakeSalesforce> StartFakeAsync() => FakeSalesforce.StartAsync();
 
-    protected override Dictionary<string, string?> DestinationSettings() => SalesforceHarness.SettingsFor(Fake, "Crm:Salesforce:");
+    protected override Dictionary<string, string?> DestinationSettings() => SalesforceHarness.SettingsFor(Fake);
 
     protected override JsonObject RecordOf(string leadId) => Fake.LeadWith(FakeSalesforce.ExternalIdField, leadId);
 

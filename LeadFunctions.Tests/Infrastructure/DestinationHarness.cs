@@ -1,0 +1,62 @@
+using LeadFunctions.Delivery;
+using LeadFunctions.Destinations;
+using LeadFunctions.Destinations.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LeadFunctions.Tests.Infrastructure;
+
+/// <summary>
+/// One destination as the app wires it (its <c>Add…</c> extension), without the rest of the app, pointed at a
+/// loopback fake with short timeouts. For tests of one delivery at a time; each destination's harness only adds
+/// the settings its fake needs.
+/// </summary>
+public abstract class DestinationHarness<TDestination> : IAsyncDisposable where TDestination : ILeadDestination
+{
+    protected DestinationHarness(
+        Dictionary<string, string?> settings,
+        Action<IServiceCollection, IConfiguration> register,
+        Action<IServiceCollection>? services)
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        collection.AddSingleton(TimeProvider.System);
+        register(collection, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services?.Invoke(collection);
+        Services = collection.BuildServiceProvider();
+    }
+
+    public ServiceProvider Services { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public TDestination Destination => Services.GetRequiredService<TDestination>();
+
+    public DestinationThrottle Throttle => Services.GetRequiredKeyedService<DestinationThrottle>(Destination.Name);
+
+    /// <summary>The timeouts and retries every harness starts from: half-second attempts, two quick in-process retries.</summary>
+    protected static Dictionary<string, string?> QuickSettings(string destination, IDictionary<string, string?> own)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Timeout"] = "00:00:00.500",
+            ["TotalTimeout"] = "00:00:05",
+            ["Retries"] = "2",
+            ["RetryDelay"] = "00:00:00.020",
+            ["MaxThrottleWait"] = "00:00:05",
+        };
+        foreach (var (key, value) in own) settings[key] = value;
+        var all = settings.ToDictionary(p => $"Crm:{destination}:{p.Key}", p => p.Value);
+        all["Crm:Target"] = destination;
+        return all;
+    }
+
+    public Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery) => Destination.DeliverAsync(delivery, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
