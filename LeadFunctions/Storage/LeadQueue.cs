@@ -10,6 +10,9 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
     /// <summary>A time-to-live of -1 second: the message never expires (the SDK's default would delete it after 7 days).</summary>
     public static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
+    /// <summary>Azure Storage's limit for one message, counted after encoding (base64 makes text a third larger).</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
     public string Name => storage.LeadQueue.Name;
 
     public string PoisonName => storage.PoisonQueue.Name;
@@ -17,13 +20,13 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
     /// <summary>Enqueues an envelope; returns only once the storage service has it. <paramref name="delay"/> hides it until then.</summary>
     public async Task SendAsync(LeadEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
     {
-        await SendAsync(storage.LeadQueue, envelope.ToJson(), delay, cancellationToken).ConfigureAwait(false);
+        await SendAsync(storage.LeadQueue, storage.MessageEncoding, envelope.ToJson(), delay, cancellationToken).ConfigureAwait(false);
         if (delay is null || delay <= TimeSpan.Zero) signal.Notify();
     }
 
     /// <summary>Puts a message on the poison queue, as text: an envelope with its reason, or what could not be read.</summary>
     public Task SendToPoisonAsync(string messageText, CancellationToken cancellationToken) =>
-        SendAsync(storage.PoisonQueue, messageText, null, cancellationToken);
+        SendAsync(storage.PoisonQueue, storage.MessageEncoding, messageText, null, cancellationToken);
 
     /// <summary>Creates both queues if they are missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -32,8 +35,12 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         await storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SendAsync(QueueClient queue, string text, TimeSpan? delay, CancellationToken cancellationToken)
+    private static async Task SendAsync(QueueClient queue, QueueMessageEncoding encoding, string text, TimeSpan? delay, CancellationToken cancellationToken)
     {
+        var size = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (encoding == QueueMessageEncoding.Base64) size = (size + 2) / 3 * 4;
+        if (size > MaxMessageBytes) throw new LeadTooLargeException(size);
+
         try
         {
             await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
@@ -55,4 +62,11 @@ public sealed class LeadQueueSignal
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+}
+
+/// <summary>The message would be larger than a queue message may be; storage would refuse it, so it is not sent.</summary>
+public sealed class LeadTooLargeException(int size)
+    : InvalidOperationException($"The queue message would be {size} bytes once encoded; a queue message holds at most {LeadQueue.MaxMessageBytes}.")
+{
+    public int Size { get; } = size;
 }

@@ -18,6 +18,7 @@ public sealed class LeadStorage
                 ? QueueMessageEncoding.None
                 : QueueMessageEncoding.Base64,
         };
+        MessageEncoding = queueOptions.MessageEncoding;
         ConfigureRetry(queueOptions.Retry);
         var tableOptions = new TableClientOptions();
         ConfigureRetry(tableOptions.Retry);
@@ -42,6 +43,9 @@ public sealed class LeadStorage
     public QueueClient LeadQueue { get; }
 
     public QueueClient PoisonQueue { get; }
+
+    /// <summary>How queue messages are encoded (host.json <c>messageEncoding</c>): it decides how much text fits in one.</summary>
+    public QueueMessageEncoding MessageEncoding { get; }
 
     public TableServiceClient Tables { get; }
 
