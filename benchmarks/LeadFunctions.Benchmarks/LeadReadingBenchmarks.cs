@@ -40,6 +40,14 @@ public class LeadReadingBenchmarks
         return LeadReader.Published.Read(document.RootElement).LeadId;
     }
 
+    /// <summary>The same with the reader as it was before this optimisation (JsonNode tree + JsonSchema.Net on every lead).</summary>
+    [Benchmark]
+    public string? ReadLeadBefore()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return LeadFunctions.Tests.Leads.ReferenceLeadReader.Published.Read(document.RootElement).LeadId;
+    }
+
     /// <summary>The Table destination's mapping alone, on a lead read once (its canonical form already materialised).</summary>
     [Benchmark]
     public TableEntity MapToTableRow() => AzureTableDestination.ToEntity(_delivery);

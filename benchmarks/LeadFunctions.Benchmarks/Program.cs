@@ -10,6 +10,9 @@ namespace LeadFunctions.Benchmarks;
 /// </summary>
 public static class Program
 {
+    /// <summary>The function key the benchmarks give the app they start.</summary>
+    public const string Key = "bench-key";
+
     public static async Task<int> Main(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "";
@@ -19,6 +22,10 @@ public static class Program
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "intake":
+                return await IntakeBenchmark.RunAsync(rest);
+            case "coldstart":
+                return await ColdStart.RunAsync(rest);
             default:
                 await Console.Error.WriteLineAsync("usage: LeadFunctions.Benchmarks micro|intake|coldstart [options]  (see eng/bench.sh)");
                 return 2;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks (method and results: docs/benchmarks.md). Not part of the test command: they take minutes and want a
+# quiet machine. Every request goes to 127.0.0.1; every load is bounded in requests and time and stops by itself.
+#
+#   eng/bench.sh            everything: micro, intake (delivery off, then on), cold start
+#   eng/bench.sh micro      per-lead CPU and allocations (BenchmarkDotNet)
+#   eng/bench.sh intake     intake throughput, latency and memory beside the raw SDK enqueue
+#   eng/bench.sh coldstart  process start to first 202: JIT, ReadyToRun, tiering settings
+# Output: the console, and artifacts/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+out=artifacts/bench
+mkdir -p "$out"
+
+if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+dotnet build LeadFunctions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+bench=(dotnet benchmarks/LeadFunctions.Benchmarks/bin/Release/net10.0/LeadFunctions.Benchmarks.dll)
+
+if [ "$what" = all ] || [ "$what" = micro ]; then
+  "${bench[@]}" micro --filter '*' --artifacts "$out/micro" | tee "$out/micro.txt"
+fi
+
+if [ "$what" = all ] || [ "$what" = intake ]; then
+  "${bench[@]}" intake --process-queue false --rounds 3 | tee "$out/intake-without-delivery.txt"
+  "${bench[@]}" intake --process-queue true --rounds 3 --clients 16,64 | tee "$out/intake-with-delivery.txt"
+fi
+
+if [ "$what" = all ] || [ "$what" = coldstart ]; then
+  # Self-contained linux-x64, ReadyToRun: what the Functions deployment ships (DESIGN 5). Restores offline from the
+  # NuGet cache/mirror: the runtime and Crossgen2 packs are ordinary packages.
+  dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o "$out/publish-r2r" --nologo -v quiet -clp:ErrorsOnly
+  # Trimmed as an experiment: it needs the Request Delegate Generator off (it cannot handle the anonymous type that
+  # GET / returns) and trim warnings allowed (reflection-based JSON in Hosting/); see docs/benchmarks.md.
+  dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -p:PublishTrimmed=true \
+    -p:EnableRequestDelegateGenerator=false -p:TreatWarningsAsErrors=false -o "$out/publish-r2r-trimmed" --nologo -v quiet -clp:ErrorsOnly \
+    > "$out/publish-trimmed.log" 2>&1 || echo "trimmed publish failed: $out/publish-trimmed.log"
+  dll=LeadFunctions/bin/Release/net10.0/LeadFunctions.dll
+  r2r="$out/publish-r2r/LeadFunctions"
+  "${bench[@]}" coldstart --runs 7 \
+    --variant "jit=$dll" \
+    --variant "jit-no-pgo=$dll@DOTNET_TieredPGO=0" \
+    --variant "jit-workstation-gc=$dll@DOTNET_gcServer=0" \
+    --variant "r2r=$r2r" \
+    --variant "r2r-no-pgo=$r2r@DOTNET_TieredPGO=0" \
+    --variant "r2r-workstation-gc=$r2r@DOTNET_gcServer=0,DOTNET_TieredPGO=0" \
+    --variant "r2r-trimmed=$out/publish-r2r-trimmed/LeadFunctions@DOTNET_TieredPGO=0" \
+    | tee "$out/coldstart.txt"
+fi
