@@ -134,6 +134,8 @@ public sealed class LeadReader(LeadSchema schema)
             if (level.Add(entry)) walk.Note(path, name, "appears more than once (names match case-insensitively); the last one is used.");
         }
 
+        level.Compact();
+
         // Names repeated inside the unknown values that are kept (the canonical form keeps the last of each).
         foreach (var entry in level.Entries)
         {
@@ -236,20 +238,34 @@ public sealed class LeadReader(LeadSchema schema)
 
         private Entry[] _entries = [];
         private int _count;
+        private int _gaps;
         private Dictionary<string, int>? _index;
 
-        public static Level Rent() => new() { _entries = ArrayPool<Entry>.Shared.Rent(16) };
+        [ThreadStatic]
+        private static Level? t_free;
+
+        private Level? _nextFree;
+
+        /// <summary>A level from this thread's free list (a read uses one per object of the lead, then returns them).</summary>
+        public static Level Rent()
+        {
+            var level = t_free ?? new Level();
+            t_free = level._nextFree;
+            level._nextFree = null;
+            level._entries = ArrayPool<Entry>.Shared.Rent(16);
+            return level;
+        }
 
         /// <summary>Adds a property; true when it replaced one of the same name (the last one wins).</summary>
         public bool Add(Entry entry)
         {
+            // A replaced entry becomes a gap (Compact closes the gaps once), so that many repeats stay linear.
             var existing = IndexOf(entry.Name);
             if (existing >= 0)
             {
                 _entries[existing].Children?.Return();
-                Array.Copy(_entries, existing + 1, _entries, existing, _count - existing - 1);
-                _count--;
-                _index = null;
+                _entries[existing] = default;
+                _gaps++;
             }
 
             if (_count == _entries.Length)
@@ -260,9 +276,26 @@ public sealed class LeadReader(LeadSchema schema)
                 _entries = larger;
             }
 
-            _entries[_count++] = entry;
-            _index?.Add(entry.Name, _count - 1);
+            _entries[_count] = entry;
+            if (_index is not null) _index[entry.Name] = _count;
+            _count++;
             return existing >= 0;
+        }
+
+        /// <summary>Closes the gaps that replaced entries left, keeping the order.</summary>
+        public void Compact()
+        {
+            if (_gaps == 0) return;
+            var kept = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_entries[i].Name is not null) _entries[kept++] = _entries[i];
+            }
+
+            Array.Clear(_entries, kept, _count - kept);
+            _count = kept;
+            _gaps = 0;
+            _index = null;
         }
 
         public Entry? Find(string name) => IndexOf(name) is var i and >= 0 ? _entries[i] : null;
@@ -274,26 +307,40 @@ public sealed class LeadReader(LeadSchema schema)
         /// <summary>The normalised lead as a JSON object (what <see cref="Lead.Canonical"/> holds), names in the order they came.</summary>
         public JsonObject ToJsonObject()
         {
-            var obj = new JsonObject();
-            foreach (var entry in Entries)
+            // Built from a sized collection: JsonObject then allocates its dictionary once instead of growing it.
+            var properties = ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Rent(Math.Max(_count, 1));
+            try
             {
-                obj.Add(entry.Name, entry switch
+                for (var i = 0; i < _count; i++)
                 {
-                    { Children: { } children } => children.ToJsonObject(),
-                    { Text: { } text } => JsonValue.Create(text),
-                    _ => CanonicalJson.AsPosted(entry.Value),
-                });
-            }
+                    var entry = _entries[i];
+                    properties[i] = new(entry.Name, entry switch
+                    {
+                        { Children: { } children } => children.ToJsonObject(),
+                        { Text: { } text } => JsonValue.Create(text),
+                        _ => CanonicalJson.AsPosted(entry.Value),
+                    });
+                }
 
-            return obj;
+                return new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(properties, 0, _count));
+            }
+            finally
+            {
+                ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Return(properties, clearArray: true);
+            }
         }
 
         public void Return()
         {
+            if (ReferenceEquals(this, Empty)) return;
             foreach (var entry in Entries) entry.Children?.Return();
             ReturnArray();
             _entries = [];
             _count = 0;
+            _gaps = 0;
+            _index = null;
+            _nextFree = t_free;
+            t_free = this;
         }
 
         private void ReturnArray()
@@ -306,7 +353,10 @@ public sealed class LeadReader(LeadSchema schema)
             if (_index is null && _count > 16)
             {
                 _index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
-                for (var i = 0; i < _count; i++) _index[_entries[i].Name] = i;
+                for (var i = 0; i < _count; i++)
+                {
+                    if (_entries[i].Name is { } existing) _index[existing] = i;
+                }
             }
 
             if (_index is not null) return _index.GetValueOrDefault(name, -1);
