@@ -29,17 +29,23 @@ if [ "$what" = all ] || [ "$what" = intake ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then
+  # Each variant is published from a clean intermediate folder: ReadyToRun output is reused incrementally, and
+  # switching composite on or off in the same obj/ folder yields a package that aborts at start.
+  publish() {
+    local dir="$1"; shift
+    rm -rf LeadFunctions/obj/Release/net10.0/linux-x64 LeadFunctions/bin/Release/net10.0/linux-x64 "$dir"
+    dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o "$dir" --nologo -v quiet -clp:ErrorsOnly "$@"
+  }
   # Self-contained linux-x64, ReadyToRun: what the Functions deployment ships (DESIGN 5). Restores offline from the
   # NuGet cache/mirror: the runtime and Crossgen2 packs are ordinary packages.
-  dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o "$out/publish-r2r" --nologo -v quiet -clp:ErrorsOnly
+  publish "$out/publish-r2r"
   # Composite: the framework and the app precompiled into one image (about 2 minutes to publish, 150 MB).
-  dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
-    -o "$out/publish-r2r-composite" --nologo -v quiet -clp:ErrorsOnly
+  publish "$out/publish-r2r-composite" -p:PublishReadyToRunComposite=true
   # Trimmed as an experiment: it needs the Request Delegate Generator off (it cannot handle the anonymous type that
   # GET / returns) and trim warnings allowed (reflection-based JSON in Hosting/); see docs/benchmarks.md.
-  dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -p:PublishTrimmed=true \
-    -p:EnableRequestDelegateGenerator=false -p:TreatWarningsAsErrors=false -o "$out/publish-r2r-trimmed" --nologo -v quiet -clp:ErrorsOnly \
+  publish "$out/publish-r2r-trimmed" -p:PublishTrimmed=true -p:EnableRequestDelegateGenerator=false -p:TreatWarningsAsErrors=false \
     > "$out/publish-trimmed.log" 2>&1 || echo "trimmed publish failed: $out/publish-trimmed.log"
+  rm -rf LeadFunctions/obj/Release/net10.0/linux-x64 LeadFunctions/bin/Release/net10.0/linux-x64
   dll=LeadFunctions/bin/Release/net10.0/LeadFunctions.dll
   r2r="$out/publish-r2r/LeadFunctions"
   composite="$out/publish-r2r-composite/LeadFunctions"

@@ -88,7 +88,7 @@ internal static class ColdStart
                 }
             }
 
-            throw new TimeoutException($"{launch.Name} gave no 202 within 60 s.");
+            throw new TimeoutException(process.HasExited ? $"{launch.Name} exited with code {process.ExitCode} before answering." : $"{launch.Name} gave no 202 within 60 s.");
         }
         finally
         {
