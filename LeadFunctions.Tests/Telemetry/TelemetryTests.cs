@@ -22,9 +22,11 @@ public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
         var response = await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"));
         var leadId = (await response.JsonAsync()).GetProperty("leadId").GetString();
 
-        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(telemetry.Spans.Any(s => s.DisplayName == "ProcessLead"))));
-        var spans = telemetry.Spans;
-        var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/api/leads");
+        // Spans are collected process-wide, so other tests' apps may add theirs: follow this lead's trace only.
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(telemetry.Spans.Any(s => s.DisplayName == "ProcessLead" && Equals(s.GetTagItem("lead.id"), leadId)))));
+        var request = Assert.Single(telemetry.Spans, s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("lead.id"), leadId));
+        var spans = telemetry.Spans.Where(s => s.TraceId == request.TraceId).ToList();
+        Assert.Equal("/api/leads", request.GetTagItem("url.path"));
         var enqueue = Assert.Single(spans, s => s.Kind == ActivityKind.Producer);
         var process = Assert.Single(spans, s => s.DisplayName == "ProcessLead");
         Assert.Equal(request.TraceId, enqueue.TraceId);

@@ -83,6 +83,12 @@ public static partial class ReceiveLeadApi
                 };
                 await queue.SendAsync(envelope, null, context.RequestAborted).ConfigureAwait(false);
             }
+            catch (LeadTooLargeException)
+            {
+                // Under the body limit but, as a queue message (base64, in its envelope), over storage's 64 KiB.
+                return Reject(logger, metrics, StatusCodes.Status413PayloadTooLarge, "Lead too large",
+                    $"The lead is too large to be stored (a queue message holds at most {LeadQueue.MaxMessageBytes} bytes once encoded).", "too-large");
+            }
             catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
             {
                 LogNotStored(logger, leadId, e.GetType().Name);

@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Json.Schema;
 
 namespace LeadFunctions.Leads;
@@ -11,81 +13,144 @@ namespace LeadFunctions.Leads;
 /// sent where a string belongs is coerced, <c>null</c> means absent, unknown properties are kept. What cannot be read
 /// as a lead is reported as problems, each with its JSON path.
 /// </summary>
+/// <remarks>
+/// One pass over the payload normalises it, checks the property types the schema declares and writes the canonical
+/// form the lead id hashes. JsonSchema.Net evaluates the canonical form only when that check could not prove it valid
+/// (a wrong type, or a schema with keywords beyond property types), so that its report stays the one clients see.
+/// </remarks>
 public sealed class LeadReader(LeadSchema schema)
 {
     public static LeadReader Published { get; } = new(LeadSchema.Published);
 
     private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
 
+    private const string UserDetailsPath = "$.UserDetails";
+
+    private static readonly LeadIssue NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
+
     public LeadReadResult Read(JsonElement payload)
     {
-        var notes = new List<LeadIssue>();
         if (payload.ValueKind != JsonValueKind.Object)
         {
             return LeadReadResult.Rejected(new LeadIssue("$", $"A lead must be a JSON object; this is {Describe(payload.ValueKind)}."));
         }
 
-        var canonical = Normalize(payload, schema.Root, "$", notes);
-        var canonicalBytes = CanonicalJson.Write(canonical);
+        // The payload travels verbatim in the queue envelope, so all of it must be text, not only what the lead keeps.
+        if (!IsText(payload)) return LeadReadResult.Rejected(NotText);
 
-        var problems = Validate(canonicalBytes);
-        if (problems.Count == 0 && !HasLeadContent(canonical, schema.Root))
+        var walk = new Walk();
+        Level? root = null;
+        try
         {
-            var known = string.Join(", ", schema.Root.Properties.Select(p => p.Name));
-            problems.Add(new LeadIssue("$", $"No lead content: none of {known} is present."));
+            string leadId;
+            List<LeadIssue>? problems = null;
+            try
+            {
+                root = Normalize(payload, schema.Root, "$", ref walk);
+                var canonical = CanonicalJson.Write(root);
+                leadId = LeadIdentity.From(canonical.Span);
+                if (!walk.Proven || !schema.TypesOnly) problems = Validate(canonical);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                return LeadReadResult.Rejected(NotText);
+            }
+
+            var notes = (IReadOnlyList<LeadIssue>?)walk.Notes ?? [];
+            if (problems is not { Count: > 0 } && !HasLeadContent(root, schema.Root))
+            {
+                var known = string.Join(", ", schema.Root.Properties.Select(p => p.Name));
+                problems = [new LeadIssue("$", $"No lead content: none of {known} is present.")];
+            }
+
+            if (problems is { Count: > 0 }) return new LeadReadResult(null, null, problems, notes);
+            return new LeadReadResult(ToLead(root), leadId, [], notes);
         }
-
-        if (problems.Count > 0) return new LeadReadResult(null, null, problems, notes);
-
-        var lead = ToLead(canonical);
-        return new LeadReadResult(lead, LeadIdentity.From(canonicalBytes), problems, notes);
+        finally
+        {
+            root?.Return();
+        }
     }
 
-    private static JsonObject Normalize(JsonElement element, SchemaObject? schema, string path, List<LeadIssue> notes)
+    /// <summary>
+    /// JSON syntax allows "\ud800", and the parser lets invalid UTF-8 through inside strings: neither can be read as
+    /// text. Valid UTF-8 without \u escapes is text; with escapes, writing it (which unescapes) tells.
+    /// </summary>
+    private static bool IsText(JsonElement payload)
     {
-        var result = new JsonObject();
+        var raw = JsonMarshal.GetRawUtf8Value(payload);
+        if (!Utf8.IsValid(raw)) return false;
+        if (raw.IndexOf("\\u"u8) < 0) return true;
+        try
+        {
+            using var writer = new Utf8JsonWriter(Stream.Null);
+            payload.WriteTo(writer);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static Level Normalize(JsonElement element, SchemaObject? schema, string path, ref Walk walk)
+    {
+        var level = Level.Rent();
         foreach (var property in element.EnumerateObject())
         {
-            var declared = schema?.Find(property.Name);
+            var declared = schema?.Find(property);
             var name = declared?.Name ?? property.Name;
-            var propertyPath = $"{path}.{name}";
             var value = property.Value;
 
             if (value.ValueKind == JsonValueKind.Null)
             {
-                notes.Add(new LeadIssue(propertyPath, "null is treated as absent."));
+                walk.Note(path, name, "null is treated as absent.");
                 continue;
             }
 
-            JsonNode? node;
+            Entry entry;
             if (declared?.Type == "string" && value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
             {
-                node = JsonValue.Create(value.GetRawText());
-                notes.Add(new LeadIssue(propertyPath, $"{Describe(value.ValueKind)} coerced to a string."));
+                entry = new Entry(name, value, value.GetRawText(), null);
+                walk.Note(path, name, $"{Describe(value.ValueKind)} coerced to a string.");
+            }
+            else if (value.ValueKind == JsonValueKind.String)
+            {
+                entry = new Entry(name, value, value.GetString(), null);
             }
             else if (declared?.Children is { } children && value.ValueKind == JsonValueKind.Object)
             {
-                node = Normalize(value, children, propertyPath, notes);
+                entry = new Entry(name, value, null, Normalize(value, children, path == "$" && name == "UserDetails" ? UserDetailsPath : $"{path}.{name}", ref walk));
             }
             else
             {
-                node = JsonNode.Parse(value.GetRawText());
+                entry = new Entry(name, value, null, null);
             }
 
-            if (result.Remove(name))
-            {
-                notes.Add(new LeadIssue(propertyPath, "appears more than once (names match case-insensitively); the last one is used."));
-            }
+            // What the normaliser cannot prove is left to the schema evaluation: a declared type that does not match.
+            if (declared?.Type is "string" && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) walk.Proven = false;
+            if (declared?.Type is "object" && value.ValueKind is not JsonValueKind.Object) walk.Proven = false;
 
-            result[name] = node;
+            if (level.Add(entry)) walk.Note(path, name, "appears more than once (names match case-insensitively); the last one is used.");
         }
 
-        return result;
+        level.Compact();
+
+        // Names repeated inside the unknown values that are kept (the canonical form keeps the last of each).
+        foreach (var entry in level.Entries)
+        {
+            if (entry is { Text: null, Children: null, Value.ValueKind: JsonValueKind.Object or JsonValueKind.Array })
+            {
+                CanonicalJson.NoteDuplicates(entry.Value, $"{path}.{entry.Name}", ref walk);
+            }
+        }
+
+        return level;
     }
 
-    private List<LeadIssue> Validate(byte[] canonicalBytes)
+    private List<LeadIssue> Validate(ReadOnlyMemory<byte> canonical)
     {
-        using var document = JsonDocument.Parse(canonicalBytes);
+        using var document = JsonDocument.Parse(canonical);
         var evaluation = schema.Validator.Evaluate(document.RootElement, ListErrors);
         var problems = new List<LeadIssue>();
         if (evaluation.IsValid) return problems;
@@ -102,35 +167,43 @@ public sealed class LeadReader(LeadSchema schema)
         return problems;
     }
 
-    private static bool HasLeadContent(JsonObject canonical, SchemaObject schema) =>
-        schema.Properties.Any(p => canonical[p.Name] switch
-        {
-            JsonObject nested when p.Children is { } children => HasLeadContent(nested, children),
-            JsonValue => true,
-            _ => false,
-        });
-
-    private static Lead ToLead(JsonObject canonical)
+    private static bool HasLeadContent(Level level, SchemaObject schema)
     {
-        var user = canonical["UserDetails"] as JsonObject ?? [];
-        return new Lead(
-            Text(canonical, "ActionCode"),
-            Text(canonical, "OfferTitle"),
-            LeadSource.Parse(Text(canonical, "LeadSource")),
-            Text(canonical, "Description"),
-            new CustomerDetails(
-                Text(user, "FirstName"),
-                Text(user, "LastName"),
-                Text(user, "Email"),
-                Text(user, "Phone"),
-                Text(user, "Country"),
-                Text(user, "Company"),
-                Text(user, "Title")),
-            canonical);
+        for (var i = 0; i < schema.PropertyList.Count; i++)
+        {
+            var declared = schema.PropertyList[i];
+            if (level.Find(declared.Name) is not { } entry) continue;
+            if (entry.Children is { } nested && declared.Children is { } children)
+            {
+                if (HasLeadContent(nested, children)) return true;
+            }
+            else if (entry.Text is not null || entry.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
-    private static string? Text(JsonObject obj, string name) =>
-        obj[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+    private static Lead ToLead(Level root)
+    {
+        var user = root.Find("UserDetails") is { } details ? details.Children ?? Level.Empty : Level.Empty;
+        return new Lead(
+            root.Text("ActionCode"),
+            root.Text("OfferTitle"),
+            LeadSource.Parse(root.Text("LeadSource")),
+            root.Text("Description"),
+            new CustomerDetails(
+                user.Text("FirstName"),
+                user.Text("LastName"),
+                user.Text("Email"),
+                user.Text("Phone"),
+                user.Text("Country"),
+                user.Text("Company"),
+                user.Text("Title")),
+            root.ToJsonObject());
+    }
 
     private static string ToJsonPath(string pointer) =>
         pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
@@ -144,6 +217,157 @@ public sealed class LeadReader(LeadSchema schema)
         JsonValueKind.Null => "null",
         _ => kind.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>What one read collects on its way: notes in document order, and whether every declared type held.</summary>
+    internal struct Walk()
+    {
+        public List<LeadIssue>? Notes;
+
+        public bool Proven = true;
+
+        public void Note(string path, string name, string message) => (Notes ??= []).Add(new LeadIssue($"{path}.{name}", message));
+    }
+
+    /// <summary>A property of the normalised lead: its canonical name, its text (strings and coerced scalars) or children.</summary>
+    internal readonly record struct Entry(string Name, JsonElement Value, string? Text, Level? Children);
+
+    /// <summary>One object of the normalised lead, in the order names first appeared (a repeated name moves to the end).</summary>
+    internal sealed class Level
+    {
+        public static readonly Level Empty = new();
+
+        private Entry[] _entries = [];
+        private int _count;
+        private int _gaps;
+        private Dictionary<string, int>? _index;
+
+        [ThreadStatic]
+        private static Level? t_free;
+
+        private Level? _nextFree;
+
+        /// <summary>A level from this thread's free list (a read uses one per object of the lead, then returns them).</summary>
+        public static Level Rent()
+        {
+            var level = t_free ?? new Level();
+            t_free = level._nextFree;
+            level._nextFree = null;
+            level._entries = ArrayPool<Entry>.Shared.Rent(16);
+            return level;
+        }
+
+        /// <summary>Adds a property; true when it replaced one of the same name (the last one wins).</summary>
+        public bool Add(Entry entry)
+        {
+            // A replaced entry becomes a gap (Compact closes the gaps once), so that many repeats stay linear.
+            var existing = IndexOf(entry.Name);
+            if (existing >= 0)
+            {
+                _entries[existing].Children?.Return();
+                _entries[existing] = default;
+                _gaps++;
+            }
+
+            if (_count == _entries.Length)
+            {
+                var larger = ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+                _entries.AsSpan(0, _count).CopyTo(larger);
+                ReturnArray();
+                _entries = larger;
+            }
+
+            _entries[_count] = entry;
+            if (_index is not null) _index[entry.Name] = _count;
+            _count++;
+            return existing >= 0;
+        }
+
+        /// <summary>Closes the gaps that replaced entries left, keeping the order.</summary>
+        public void Compact()
+        {
+            if (_gaps == 0) return;
+            var kept = 0;
+            for (var i = 0; i < _count; i++)
+            {
+                if (_entries[i].Name is not null) _entries[kept++] = _entries[i];
+            }
+
+            Array.Clear(_entries, kept, _count - kept);
+            _count = kept;
+            _gaps = 0;
+            _index = null;
+        }
+
+        public Entry? Find(string name) => IndexOf(name) is var i and >= 0 ? _entries[i] : null;
+
+        public string? Text(string name) => Find(name)?.Text;
+
+        public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
+
+        /// <summary>The normalised lead as a JSON object (what <see cref="Lead.Canonical"/> holds), names in the order they came.</summary>
+        public JsonObject ToJsonObject()
+        {
+            // Built from a sized collection: JsonObject then allocates its dictionary once instead of growing it.
+            var properties = ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Rent(Math.Max(_count, 1));
+            try
+            {
+                for (var i = 0; i < _count; i++)
+                {
+                    var entry = _entries[i];
+                    properties[i] = new(entry.Name, entry switch
+                    {
+                        { Children: { } children } => children.ToJsonObject(),
+                        { Text: { } text } => JsonValue.Create(text),
+                        _ => CanonicalJson.AsPosted(entry.Value),
+                    });
+                }
+
+                return new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(properties, 0, _count));
+            }
+            finally
+            {
+                ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Return(properties, clearArray: true);
+            }
+        }
+
+        public void Return()
+        {
+            if (ReferenceEquals(this, Empty)) return;
+            foreach (var entry in Entries) entry.Children?.Return();
+            ReturnArray();
+            _entries = [];
+            _count = 0;
+            _gaps = 0;
+            _index = null;
+            _nextFree = t_free;
+            t_free = this;
+        }
+
+        private void ReturnArray()
+        {
+            if (_entries.Length > 0) ArrayPool<Entry>.Shared.Return(_entries, clearArray: true);
+        }
+
+        private int IndexOf(string name)
+        {
+            if (_index is null && _count > 16)
+            {
+                _index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
+                for (var i = 0; i < _count; i++)
+                {
+                    if (_entries[i].Name is { } existing) _index[existing] = i;
+                }
+            }
+
+            if (_index is not null) return _index.GetValueOrDefault(name, -1);
+            for (var i = 0; i < _count; i++)
+            {
+                if (string.Equals(_entries[i].Name, name, StringComparison.Ordinal)) return i;
+            }
+
+            return -1;
+        }
+    }
 }
 
 /// <summary>A problem (the payload is rejected) or a note (the payload was accepted with a change), at a JSON path.</summary>
@@ -167,18 +391,170 @@ public static class LeadIdentity
     }
 }
 
-/// <summary>Canonical JSON: properties sorted by ordinal name at every level, no whitespace.</summary>
+/// <summary>
+/// Canonical JSON: properties sorted by ordinal name at every level (a repeated name: the last one), no whitespace,
+/// strings escaped the way <see cref="Utf8JsonWriter"/> escapes them by default.
+/// </summary>
 public static class CanonicalJson
 {
-    public static byte[] Write(JsonNode node)
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    private static readonly Comparer<LeadReader.Entry> ByName = Comparer<LeadReader.Entry>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+
+    public static byte[] Write(JsonNode node) => Write(node, static (writer, n) => WriteNode(writer, n)).ToArray();
+
+    /// <summary>A normalised lead in canonical form (the bytes the lead id hashes), valid until the next write on this thread.</summary>
+    internal static ReadOnlyMemory<byte> Write(LeadReader.Level level) => Write(level, static (writer, l) => WriteLevel(writer, l));
+
+    /// <summary>
+    /// A node for a value kept as it was posted (an unknown property). A repeated name inside it would make
+    /// <see cref="JsonObject"/> throw, so such a value is built from its canonical form instead.
+    /// </summary>
+    internal static JsonNode? AsPosted(JsonElement value) =>
+        value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && HasDuplicates(value)
+            ? JsonNode.Parse(Write(value, static (writer, v) => WriteElement(writer, v)).Span)
+            : JsonNode.Parse(value.GetRawText());
+
+    /// <summary>Notes every name repeated inside an unknown value, in document order, at its path.</summary>
+    internal static void NoteDuplicates(JsonElement value, string path, ref LeadReader.Walk walk)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        if (value.ValueKind == JsonValueKind.Array)
         {
-            WriteNode(writer, node);
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(item, $"{path}.{i}", ref walk);
+                i++;
+            }
+
+            return;
         }
 
-        return buffer.WrittenSpan.ToArray();
+        HashSet<string>? seen = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(property.Value, $"{path}.{property.Name}", ref walk);
+            if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
+            {
+                walk.Note(path, property.Name, "appears more than once; the last one is used.");
+            }
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Write<T>(T value, Action<Utf8JsonWriter, T> write)
+    {
+        // One buffer and writer per thread: the canonical form is short-lived, only its bytes are kept.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            write(writer, value);
+            writer.Flush();
+            return buffer.WrittenMemory;
+        }
+        catch
+        {
+            // A writer left in an error state is not reused.
+            t_writer = null;
+            throw;
+        }
+        finally
+        {
+            if (buffer.Capacity > 64 * 1024)
+            {
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
+    }
+
+    private static void WriteLevel(Utf8JsonWriter writer, LeadReader.Level level)
+    {
+        var count = level.Entries.Length;
+        var sorted = ArrayPool<LeadReader.Entry>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            level.Entries.CopyTo(sorted);
+            Array.Sort(sorted, 0, count, ByName);
+            writer.WriteStartObject();
+            for (var i = 0; i < count; i++)
+            {
+                var entry = sorted[i];
+                writer.WritePropertyName(entry.Name);
+                if (entry.Children is { } children) WriteLevel(writer, children);
+                else if (entry.Text is { } text) writer.WriteStringValue(text);
+                else WriteElement(writer, entry.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<LeadReader.Entry>.Shared.Return(sorted, clearArray: true);
+        }
+    }
+
+    private static void WriteElement(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                // The last of a repeated name wins, as at the lead's own levels.
+                var properties = new List<(string Name, JsonElement Value)>();
+                var last = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    last[property.Name] = properties.Count;
+                    properties.Add((property.Name, property.Value));
+                }
+
+                var kept = properties.Where((p, i) => last[p.Name] == i).OrderBy(p => p.Name, StringComparer.Ordinal);
+                writer.WriteStartObject();
+                foreach (var (name, value) in kept)
+                {
+                    writer.WritePropertyName(name);
+                    WriteElement(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) WriteElement(writer, item);
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static bool HasDuplicates(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && HasDuplicates(item)) return true;
+            }
+
+            return false;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!seen.Add(property.Name)) return true;
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && HasDuplicates(property.Value)) return true;
+        }
+
+        return false;
     }
 
     private static void WriteNode(Utf8JsonWriter writer, JsonNode? node)

@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Json.Schema;
 
 namespace LeadFunctions.Leads;
@@ -10,18 +13,32 @@ namespace LeadFunctions.Leads;
 /// </summary>
 public sealed class LeadSchema
 {
-    private LeadSchema(JsonSchema validator, SchemaObject root)
+    /// <summary>Keywords that describe or name a schema without constraining the data.</summary>
+    private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal) { "$schema", "id", "$id", "title", "description", "$comment" };
+
+    private readonly Lazy<JsonSchema> _validator;
+
+    private LeadSchema(Lazy<JsonSchema> validator, SchemaObject root, bool typesOnly)
     {
-        Validator = validator;
+        _validator = validator;
         Root = root;
+        TypesOnly = typesOnly;
     }
 
     /// <summary>The schema embedded in the app.</summary>
     public static LeadSchema Published { get; } = Load(ReadEmbedded());
 
-    public JsonSchema Validator { get; }
+    /// <summary>JsonSchema.Net's evaluator of the schema; built on first use (only leads that fail the type check need it).</summary>
+    public JsonSchema Validator => _validator.Value;
 
     public SchemaObject Root { get; }
+
+    /// <summary>
+    /// True when the schema constrains nothing but the types of declared properties (<c>string</c>, <c>object</c>),
+    /// which <see cref="LeadReader"/> checks itself while it normalises; any other keyword makes every lead go through
+    /// <see cref="Validator"/>.
+    /// </summary>
+    public bool TypesOnly { get; }
 
     public static LeadSchema Load(string schemaJson)
     {
@@ -30,11 +47,33 @@ public sealed class LeadSchema
         // The published schema is draft-04, which JsonSchema.Net no longer ships; draft-06 differs from it only in keywords
         // this schema does not use (exclusiveMinimum/Maximum, id → $id), so evaluate it as draft-06 and tolerate "id".
         node.Remove("$schema");
-        var dialect = Dialect.Draft06.With([], new Uri("https://leadfunctions/lead-schema-dialect"), null, true);
-        // The built schema keeps referring to the elements it was built from, so they must outlive it: clone them.
-        using var document = JsonDocument.Parse(node.ToJsonString());
-        var validator = JsonSchema.Build(document.RootElement.Clone(), new BuildOptions { Dialect = dialect });
-        return new LeadSchema(validator, SchemaObject.From(node));
+        var schemaText = node.ToJsonString();
+        var validator = new Lazy<JsonSchema>(() =>
+        {
+            var dialect = Dialect.Draft06.With([], new Uri("https://leadfunctions/lead-schema-dialect"), null, true);
+            // The built schema keeps referring to the elements it was built from, so they must outlive it: clone them.
+            using var document = JsonDocument.Parse(schemaText);
+            return JsonSchema.Build(document.RootElement.Clone(), new BuildOptions { Dialect = dialect });
+        });
+        return new LeadSchema(validator, SchemaObject.From(node), IsTypesOnly(node, root: true));
+    }
+
+    private static bool IsTypesOnly(JsonObject schema, bool root)
+    {
+        foreach (var (keyword, value) in schema)
+        {
+            var understood = keyword switch
+            {
+                _ when Annotations.Contains(keyword) => true,
+                "definitions" => value is JsonObject { Count: 0 },
+                "type" => value is JsonValue type && type.TryGetValue(out string? name) && (name == "object" || (!root && name == "string")),
+                "properties" => value is JsonObject properties && properties.All(p => p.Value is JsonObject property && IsTypesOnly(property, root: false)),
+                _ => false,
+            };
+            if (!understood) return false;
+        }
+
+        return !root || schema["type"] is null || schema["type"]!.GetValue<string>() == "object";
     }
 
     private static string ReadEmbedded()
@@ -50,12 +89,31 @@ public sealed class LeadSchema
 public sealed class SchemaObject
 {
     private readonly Dictionary<string, SchemaProperty> _properties;
+    private readonly Dictionary<string, SchemaProperty>.AlternateLookup<ReadOnlySpan<char>> _byChars;
 
-    private SchemaObject(Dictionary<string, SchemaProperty> properties) => _properties = properties;
+    private SchemaObject(Dictionary<string, SchemaProperty> properties)
+    {
+        _properties = properties;
+        _byChars = properties.GetAlternateLookup<ReadOnlySpan<char>>();
+        PropertyList = [.. properties.Values];
+    }
 
     public IEnumerable<SchemaProperty> Properties => _properties.Values;
 
+    internal IReadOnlyList<SchemaProperty> PropertyList { get; }
+
     public SchemaProperty? Find(string name) => _properties.GetValueOrDefault(name);
+
+    /// <summary>The declared property a payload's property names, without allocating its name when it is plain text.</summary>
+    public SchemaProperty? Find(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        Span<char> name = stackalloc char[64];
+        if (raw.Length > name.Length || raw.Contains((byte)'\\')) return Find(property.Name);
+        return Utf8.ToUtf16(raw, name, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+            ? _byChars.TryGetValue(name[..written], out var declared) ? declared : null
+            : Find(property.Name);
+    }
 
     internal static SchemaObject From(JsonObject schema)
     {

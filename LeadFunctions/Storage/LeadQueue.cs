@@ -10,6 +10,12 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
     /// <summary>A time-to-live of -1 second: the message never expires (the SDK's default would delete it after 7 days).</summary>
     public static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
 
+    /// <summary>Azure Storage's limit for one message, counted after encoding (base64 makes text a third larger).</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
+    /// <summary>Room a new lead leaves in its message for the failure reason a retry adds (reasons are a few hundred bytes).</summary>
+    public const int RetryHeadroomBytes = 4 * 1024;
+
     public string Name => storage.LeadQueue.Name;
 
     public string PoisonName => storage.PoisonQueue.Name;
@@ -17,17 +23,19 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
     /// <summary>Enqueues an envelope; returns only once the storage service has it. <paramref name="delay"/> hides it until then.</summary>
     public async Task SendAsync(LeadEnvelope envelope, TimeSpan? delay, CancellationToken cancellationToken)
     {
-        await SendAsync(storage.LeadQueue, envelope.ToJson(), delay, cancellationToken).ConfigureAwait(false);
+        // A new lead must still fit once a retry adds its failure reason, or it could never be re-scheduled.
+        var limit = envelope.LastError is null ? MaxMessageBytes - RetryHeadroomBytes : MaxMessageBytes;
+        await SendAsync(storage.LeadQueue, storage.MessageEncoding, envelope.ToJson(), delay, limit, cancellationToken).ConfigureAwait(false);
         if (delay is null || delay <= TimeSpan.Zero) signal.Notify();
     }
 
     /// <summary>Puts a message text on the lead queue unchanged: replaying a poison message that is not an envelope this version reads.</summary>
     public Task SendTextAsync(string messageText, CancellationToken cancellationToken) =>
-        SendAsync(storage.LeadQueue, messageText, null, cancellationToken);
+        SendAsync(storage.LeadQueue, storage.MessageEncoding, messageText, null, MaxMessageBytes, cancellationToken);
 
     /// <summary>Puts a message on the poison queue, as text: an envelope with its reason, or what could not be read.</summary>
     public Task SendToPoisonAsync(string messageText, CancellationToken cancellationToken) =>
-        SendAsync(storage.PoisonQueue, messageText, null, cancellationToken);
+        SendAsync(storage.PoisonQueue, storage.MessageEncoding, messageText, null, MaxMessageBytes, cancellationToken);
 
     /// <summary>Creates both queues if they are missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
@@ -36,8 +44,12 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         await storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SendAsync(QueueClient queue, string text, TimeSpan? delay, CancellationToken cancellationToken)
+    private static async Task SendAsync(QueueClient queue, QueueMessageEncoding encoding, string text, TimeSpan? delay, int limit, CancellationToken cancellationToken)
     {
+        var size = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (encoding == QueueMessageEncoding.Base64) size = (size + 2) / 3 * 4;
+        if (size > limit) throw new LeadTooLargeException(size, limit);
+
         try
         {
             await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
@@ -59,4 +71,11 @@ public sealed class LeadQueueSignal
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+}
+
+/// <summary>The message would be larger than a queue message may be; storage would refuse it, so it is not sent.</summary>
+public sealed class LeadTooLargeException(int size, int limit)
+    : InvalidOperationException($"The queue message would be {size} bytes once encoded; it may be at most {limit}.")
+{
+    public int Size { get; } = size;
 }

@@ -18,6 +18,7 @@ public sealed class LeadStorage
                 ? QueueMessageEncoding.None
                 : QueueMessageEncoding.Base64,
         };
+        MessageEncoding = queueOptions.MessageEncoding;
         ConfigureRetry(queueOptions.Retry);
         var asStoredOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         ConfigureRetry(asStoredOptions.Retry);
@@ -44,12 +45,14 @@ public sealed class LeadStorage
         PoisonQueue = queues.GetQueueClient(options.PoisonQueueName);
         LeadQueueAsStored = queuesAsStored.GetQueueClient(options.LeadQueueName);
         PoisonQueueAsStored = queuesAsStored.GetQueueClient(options.PoisonQueueName);
-        MessagesAreBase64 = queueOptions.MessageEncoding == QueueMessageEncoding.Base64;
     }
 
     public QueueClient LeadQueue { get; }
 
     public QueueClient PoisonQueue { get; }
+
+    /// <summary>How queue messages are encoded (host.json <c>messageEncoding</c>): it decides how much text fits in one.</summary>
+    public QueueMessageEncoding MessageEncoding { get; }
 
     /// <summary>
     /// The queues with their messages as stored, not decoded: for operators, who must be able to see and move a
@@ -61,7 +64,7 @@ public sealed class LeadStorage
     public QueueClient PoisonQueueAsStored { get; }
 
     /// <summary>Whether message texts are stored base64-encoded (host.json <c>messageEncoding</c>).</summary>
-    public bool MessagesAreBase64 { get; }
+    public bool MessagesAreBase64 => MessageEncoding == QueueMessageEncoding.Base64;
 
     public TableServiceClient Tables { get; }
 

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using LeadFunctions.Tests.Infrastructure;
+
+namespace LeadFunctions.Tests.Reliability;
+
+/// <summary>
+/// The app as a real child process (<c>dotnet LeadFunctions.dll --Key=Value ...</c>) in standalone mode, as it runs in
+/// a container, so that a test can kill it with SIGKILL and start it again. Its log lines are kept for the figures.
+/// </summary>
+public sealed class AppProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private AppProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The built app next to this test build (same configuration): LeadFunctions/bin/&lt;config&gt;/net10.0.</summary>
+    public static string AppDirectory
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(RepoPaths.Root, "LeadFunctions", "bin", configuration, "net10.0");
+        }
+    }
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines) return [.. _lines];
+        }
+    }
+
+    /// <summary>Starts the app and waits (at most 30 s) until it answers on <paramref name="port"/>.</summary>
+    public static async Task<AppProcess> StartAsync(int port, IDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppDirectory, "LeadFunctions.dll"));
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the app."));
+        app._process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        app._process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !app.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/");
+                if (response.IsSuccessStatusCode) return app;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        var lines = string.Join("\n", app.Lines.TakeLast(20));
+        app.Dispose();
+        throw new InvalidOperationException($"The app did not answer on port {port} within 30 s:\n{lines}");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, no lease given back.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM, as a container runtime stops it; killed if it has not stopped within 10 s.</summary>
+    public void Stop()
+    {
+        if (_process.HasExited) return;
+        using var term = Process.Start("kill", ["-s", "TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        term.WaitForExit();
+        if (!_process.WaitForExit(10_000)) Kill();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add(line);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using BenchmarkDotNet.Attributes;
+using LeadFunctions.Destinations;
+using LeadFunctions.Destinations.AzureTable;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Benchmarks;
+
+/// <summary>
+/// The CPU work per lead: validate + normalise (LeadReader) and map (the Table destination's row), on the documented
+/// sample lead. The baseline is what any JSON endpoint pays anyway: parsing the same bytes into a JsonDocument.
+/// </summary>
+[MemoryDiagnoser]
+public class LeadReadingBenchmarks
+{
+    private byte[] _sample = [];
+    private LeadDelivery _delivery = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _sample = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", "documented-sample-lead.json"));
+        _delivery = Deliver(Read());
+    }
+
+    /// <summary>Baseline: parse the bytes, touch the root.</summary>
+    [Benchmark(Baseline = true)]
+    public JsonValueKind ParseOnly()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return document.RootElement.ValueKind;
+    }
+
+    /// <summary>Parse, normalise, validate against the published schema, compute the lead id.</summary>
+    [Benchmark]
+    public string? ReadLead()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return LeadReader.Published.Read(document.RootElement).LeadId;
+    }
+
+    /// <summary>The same with the reader as it was before this optimisation (JsonNode tree + JsonSchema.Net on every lead).</summary>
+    [Benchmark]
+    public string? ReadLeadBefore()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return LeadFunctions.Tests.Leads.ReferenceLeadReader.Published.Read(document.RootElement).LeadId;
+    }
+
+    /// <summary>The Table destination's mapping alone, on a lead read once (its canonical form already materialised).</summary>
+    [Benchmark]
+    public TableEntity MapToTableRow() => AzureTableDestination.ToEntity(_delivery);
+
+    /// <summary>The whole per-lead CPU path of the target: parse, read (validate + normalise + id), map.</summary>
+    [Benchmark]
+    public TableEntity ReadAndMap()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return AzureTableDestination.ToEntity(Deliver(LeadReader.Published.Read(document.RootElement)));
+    }
+
+    private LeadReadResult Read()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        return LeadReader.Published.Read(document.RootElement);
+    }
+
+    private static LeadDelivery Deliver(LeadReadResult read) =>
+        new(read.LeadId!, read.Lead!, new DateTimeOffset(2025, 11, 26, 8, 0, 0, TimeSpan.Zero), 1);
+}

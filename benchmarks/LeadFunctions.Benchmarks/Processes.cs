@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LeadFunctions.Benchmarks;
+
+/// <summary>The repository, found upwards from the benchmark binaries.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = Find();
+
+    public static string SampleLead => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "documented-sample-lead.json"));
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitForPortAsync(int port, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>Peak and current resident memory of a process, in MiB, from /proc/&lt;pid&gt;/status.</summary>
+    public static (double PeakMiB, double CurrentMiB) Memory(int pid)
+    {
+        double Read(string[] lines, string key) =>
+            lines.FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) is { } line
+                ? double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024
+                : double.NaN;
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        return (Read(status, "VmHWM:"), Read(status, "VmRSS:"));
+    }
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LeadFunctions.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("LeadFunctions.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Azurite from the repository's node_modules, on free loopback ports, storage in memory.</summary>
+internal sealed class AzuriteProcess : IDisposable
+{
+    private const string Account = "devstoreaccount1";
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private readonly Process _process;
+
+    private AzuriteProcess(Process process, string connectionString)
+    {
+        _process = process;
+        ConnectionString = connectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<AzuriteProcess> StartAsync()
+    {
+        var (blob, queue, table) = (Repo.FreePort(), Repo.FreePort(), Repo.FreePort());
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var argument in new[]
+                 {
+                     Path.Combine(Repo.Root, "node_modules", "azurite", "dist", "src", "azurite.js"), "--silent", "--skipApiVersionCheck",
+                     "--disableTelemetry", "--loose", "--inMemoryPersistence",
+                     "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+                     "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite (node).");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await Repo.WaitForPortAsync(queue, TimeSpan.FromSeconds(30));
+        await Repo.WaitForPortAsync(table, TimeSpan.FromSeconds(30));
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
+                         $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
+        return new AzuriteProcess(process, connection);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(5000);
+        _process.Dispose();
+    }
+}
+
+/// <summary>How to start the app: a framework-dependent LeadFunctions.dll (through dotnet) or a published executable.</summary>
+internal sealed record AppLaunch(string Name, string Path, IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary><c>name=path</c>, optionally followed by <c>@VAR=value,VAR=value</c>.</summary>
+    public static AppLaunch Parse(string spec)
+    {
+        var (nameAndPath, env) = spec.Split('@', 2) is [var a, var b] ? (a, b) : (spec, "");
+        var (name, path) = nameAndPath.Split('=', 2) is [var n, var p] ? (n, p) : ("app", nameAndPath);
+        var environment = env.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+        return new AppLaunch(name, System.IO.Path.GetFullPath(path, Repo.Root), environment);
+    }
+
+    public static AppLaunch Default => new("jit", System.IO.Path.Combine(Repo.Root, "LeadFunctions", "bin", "Release", "net10.0", "LeadFunctions.dll"), new Dictionary<string, string>());
+
+    public Process Start(int port, IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        var dll = Path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(dll ? "dotnet" : Path)
+        {
+            WorkingDirectory = System.IO.Path.GetDirectoryName(Path)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (dll) start.ArgumentList.Add(Path);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        foreach (var (key, value) in Environment) start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static Dictionary<string, string> Settings(string connectionString, string queue, bool processQueue) => new()
+    {
+        ["AzureWebJobsStorage"] = connectionString,
+        ["LeadQueueName"] = queue,
+        ["Intake:Keys"] = Program.Key,
+        ["Standalone:ProcessQueue"] = processQueue ? "true" : "false",
+        // The console exporter would print every span; production exports in batches to Application Insights.
+        ["Telemetry:Exporter"] = "None",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+}
