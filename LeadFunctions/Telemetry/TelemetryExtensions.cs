@@ -34,7 +34,12 @@ public static class TelemetryExtensions
                         // The query holds the function key (?code=); keep it out of every span.
                         o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                     })
-                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null));
+                    .AddHttpClientInstrumentation(o =>
+                    {
+                        // Polling an empty queue is not part of any lead's journey: keep it out of the traces.
+                        o.FilterHttpRequestMessage = request => !IsQueuePoll(request);
+                        o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null);
+                    });
                 if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
                 else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();
             })
@@ -52,4 +57,8 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>A queue receive or peek (<c>GET …/messages</c>), which the listener and the Functions host repeat all day.</summary>
+    private static bool IsQueuePoll(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get && request.RequestUri?.AbsolutePath.EndsWith("/messages", StringComparison.Ordinal) == true;
 }

@@ -31,6 +31,7 @@ public sealed partial class QueueListener(
         LogStarted(logger, _queue.Name, _trigger.BatchSize, _trigger.MaxDequeueCount);
         var inFlight = new List<Task>();
         var idleDelay = _standalone.MinPollingInterval;
+        var queuesExist = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             inFlight.RemoveAll(t => t.IsCompleted);
@@ -44,8 +45,19 @@ public sealed partial class QueueListener(
             QueueMessage[] batch;
             try
             {
-                await leadQueue.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                // Once, and again after the queue was found missing: not a storage round trip per poll.
+                if (!queuesExist)
+                {
+                    await leadQueue.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                    queuesExist = true;
+                }
+
                 batch = (await _queue.ReceiveMessagesAsync(free, _standalone.MessageLease, stoppingToken).ConfigureAwait(false)).Value;
+            }
+            catch (Azure.RequestFailedException e) when (e.ErrorCode == "QueueNotFound" && !stoppingToken.IsCancellationRequested)
+            {
+                queuesExist = false;
+                batch = [];
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
