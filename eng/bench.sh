@@ -2,9 +2,10 @@
 # Benchmarks (method and results: docs/benchmarks.md). Not part of the test command: they take minutes and want a
 # quiet machine. Every request goes to 127.0.0.1; every load is bounded in requests and time and stops by itself.
 #
-#   eng/bench.sh            everything: micro, intake (delivery off, then on), cold start
+#   eng/bench.sh            everything: micro, intake (delivery off, then on), delivery, cold start
 #   eng/bench.sh micro      per-lead CPU and allocations (BenchmarkDotNet)
 #   eng/bench.sh intake     intake throughput, latency and memory beside the raw SDK enqueue
+#   eng/bench.sh delivery   delivery to a loopback Dataverse with a service-protection limit, beside no limit
 #   eng/bench.sh coldstart  process start to first 202: JIT, ReadyToRun, tiering settings
 # Output: the console, and artifacts/bench/.
 set -euo pipefail
@@ -26,6 +27,11 @@ fi
 if [ "$what" = all ] || [ "$what" = intake ]; then
   "${bench[@]}" intake --process-queue false --rounds 3 | tee "$out/intake-without-delivery.txt"
   "${bench[@]}" intake --process-queue true --rounds 3 --clients 16,64 | tee "$out/intake-with-delivery.txt"
+fi
+
+if [ "$what" = all ] || [ "$what" = delivery ]; then
+  # 2,000 leads pre-enqueued; no limit (the raw delivery rate), then 100 requests per 1 s and per 5 s (429 + Retry-After).
+  "${bench[@]}" delivery --leads 2000 --limits 100/1,100/5 | tee "$out/delivery.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then

@@ -174,7 +174,7 @@ internal static class IntakeBenchmark
         return lead.ToJsonString();
     }
 
-    private static string Envelope(string body)
+    internal static string Envelope(string body)
     {
         using var document = JsonDocument.Parse(body);
         var read = LeadReader.Published.Read(document.RootElement);

@@ -5,6 +5,7 @@ namespace LeadFunctions.Benchmarks;
 /// <summary>
 /// <c>micro [BenchmarkDotNet args]</c>: per-lead CPU and allocations (BenchmarkDotNet).
 /// <c>intake [options]</c>: intake throughput, latency and memory against Azurite, beside the raw SDK enqueue.
+/// <c>delivery [options]</c>: delivery throughput to a loopback Dataverse with a service-protection limit, beside no limit.
 /// <c>coldstart [options]</c>: process start to first 202, for each way of building the app.
 /// Every request goes to 127.0.0.1 only, and every loop is bounded in count and time.
 /// </summary>
@@ -24,10 +25,12 @@ public static class Program
                 return 0;
             case "intake":
                 return await IntakeBenchmark.RunAsync(rest);
+            case "delivery":
+                return await DeliveryBenchmark.RunAsync(rest);
             case "coldstart":
                 return await ColdStart.RunAsync(rest);
             default:
-                await Console.Error.WriteLineAsync("usage: LeadFunctions.Benchmarks micro|intake|coldstart [options]  (see eng/bench.sh)");
+                await Console.Error.WriteLineAsync("usage: LeadFunctions.Benchmarks micro|intake|delivery|coldstart [options]  (see eng/bench.sh)");
                 return 2;
         }
     }
