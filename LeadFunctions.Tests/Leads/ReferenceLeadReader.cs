@@ -25,7 +25,7 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
         }
 
         var canonical = Normalize(payload, schema.Root, "$", notes);
-        var canonicalBytes = ReferenceCanonicalJson.Write(canonical);
+        var canonicalBytes = CanonicalJson.Write(canonical);
 
         var problems = Validate(canonicalBytes);
         if (problems.Count == 0 && !HasLeadContent(canonical, schema.Root))
@@ -143,47 +143,4 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
         JsonValueKind.Null => "null",
         _ => kind.ToString().ToLowerInvariant(),
     };
-}
-
-/// <summary>The original canonical JSON writer.</summary>
-public static class ReferenceCanonicalJson
-{
-    public static byte[] Write(JsonNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteNode(writer, node);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteNode(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                writer.WriteStartObject();
-                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(name);
-                    WriteNode(writer, value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray array:
-                writer.WriteStartArray();
-                foreach (var item in array) WriteNode(writer, item);
-                writer.WriteEndArray();
-                break;
-            case null:
-                writer.WriteNullValue();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
 }
