@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Tests.Leads;
@@ -14,8 +13,6 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
 {
     public static ReferenceLeadReader Published { get; } = new(LeadSchema.Published);
 
-    private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
-
     public LeadReadResult Read(JsonElement payload)
     {
         var notes = new List<LeadIssue>();
@@ -27,7 +24,7 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
         var canonical = Normalize(payload, schema.Root, "$", notes);
         var canonicalBytes = CanonicalJson.Write(canonical);
 
-        var problems = Validate(canonicalBytes);
+        var problems = schema.Problems(canonicalBytes);
         if (problems.Count == 0 && !HasLeadContent(canonical, schema.Root))
         {
             var known = string.Join(", ", schema.Root.Properties.Select(p => p.Name));
@@ -82,25 +79,6 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
         return result;
     }
 
-    private List<LeadIssue> Validate(byte[] canonicalBytes)
-    {
-        using var document = JsonDocument.Parse(canonicalBytes);
-        var evaluation = schema.Validator.Evaluate(document.RootElement, ListErrors);
-        var problems = new List<LeadIssue>();
-        if (evaluation.IsValid) return problems;
-
-        foreach (var detail in evaluation.Details ?? [])
-        {
-            if (detail.Errors is null) continue;
-            foreach (var (_, message) in detail.Errors)
-            {
-                problems.Add(new LeadIssue(ToJsonPath(detail.InstanceLocation.ToString()), message));
-            }
-        }
-
-        return problems;
-    }
-
     private static bool HasLeadContent(JsonObject canonical, SchemaObject schema) =>
         schema.Properties.Any(p => canonical[p.Name] switch
         {
@@ -130,9 +108,6 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
 
     private static string? Text(JsonObject obj, string name) =>
         obj[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
-
-    private static string ToJsonPath(string pointer) =>
-        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -22,8 +22,6 @@ public sealed class LeadReader(LeadSchema schema)
 {
     public static LeadReader Published { get; } = new(LeadSchema.Published);
 
-    private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
-
     private const string UserDetailsPath = "$.UserDetails";
 
     private static readonly LeadIssue NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
@@ -49,7 +47,7 @@ public sealed class LeadReader(LeadSchema schema)
                 root = Normalize(payload, schema.Root, "$", ref walk);
                 var canonical = CanonicalJson.Write(root);
                 leadId = LeadIdentity.From(canonical.Span);
-                if (!walk.Proven || !schema.TypesOnly) problems = Validate(canonical);
+                if (!walk.Proven || !schema.TypesOnly) problems = schema.Problems(canonical);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
@@ -148,25 +146,6 @@ public sealed class LeadReader(LeadSchema schema)
         return level;
     }
 
-    private List<LeadIssue> Validate(ReadOnlyMemory<byte> canonical)
-    {
-        using var document = JsonDocument.Parse(canonical);
-        var evaluation = schema.Validator.Evaluate(document.RootElement, ListErrors);
-        var problems = new List<LeadIssue>();
-        if (evaluation.IsValid) return problems;
-
-        foreach (var detail in evaluation.Details ?? [])
-        {
-            if (detail.Errors is null) continue;
-            foreach (var (_, message) in detail.Errors)
-            {
-                problems.Add(new LeadIssue(ToJsonPath(detail.InstanceLocation.ToString()), message));
-            }
-        }
-
-        return problems;
-    }
-
     private static bool HasLeadContent(Level level, SchemaObject schema)
     {
         for (var i = 0; i < schema.PropertyList.Count; i++)
@@ -204,9 +183,6 @@ public sealed class LeadReader(LeadSchema schema)
                 user.Text("Title")),
             root.ToJsonObject());
     }
-
-    private static string ToJsonPath(string pointer) =>
-        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

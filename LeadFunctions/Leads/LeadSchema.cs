@@ -33,6 +33,31 @@ public sealed class LeadSchema
 
     public SchemaObject Root { get; }
 
+    private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>Every way a (canonical) payload breaks the schema, each at its JSON path (<c>$.UserDetails.Email</c>).</summary>
+    public List<LeadIssue> Problems(ReadOnlyMemory<byte> json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var evaluation = Validator.Evaluate(document.RootElement, ListErrors);
+        var problems = new List<LeadIssue>();
+        if (evaluation.IsValid) return problems;
+
+        foreach (var detail in evaluation.Details ?? [])
+        {
+            if (detail.Errors is null) continue;
+            foreach (var (_, message) in detail.Errors)
+            {
+                problems.Add(new LeadIssue(ToJsonPath(detail.InstanceLocation.ToString()), message));
+            }
+        }
+
+        return problems;
+    }
+
+    private static string ToJsonPath(string pointer) =>
+        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
+
     /// <summary>
     /// True when the schema constrains nothing but the types of declared properties (<c>string</c>, <c>object</c>),
     /// which <see cref="LeadReader"/> checks itself while it normalises; any other keyword makes every lead go through
