@@ -66,7 +66,7 @@ public sealed class AppProcess : IDisposable
                 using var response = await http.GetAsync("/");
                 if (response.IsSuccessStatusCode) return app;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
             {
             }
 
