@@ -21,7 +21,9 @@ public sealed class DataverseRequestHandler(DataverseToken token, DestinationThr
             Throttle.AdoptHint(hint);
         }
 
-        if (response.StatusCode == HttpStatusCode.PreconditionFailed) Throttle.Succeeded();
-        else base.Observe(response);
+        base.Observe(response);
     }
+
+    protected override bool Succeeded(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.PreconditionFailed || base.Succeeded(response);
 }

@@ -8,8 +8,8 @@ namespace LeadFunctions.Destinations.Http;
 /// <summary>
 /// What every CRM destination reached over HTTPS does around its own requests: refuses to send with unusable
 /// settings (each lead goes to the poison queue with the reason, ready for a replay), takes a slot of the shared
-/// <see cref="DestinationThrottle"/> and waits for its gate, and turns timeouts and network failures into
-/// <see cref="DeliveryOutcome.RetryLater"/>. A destination supplies its requests (<see cref="SendAsync"/>), its
+/// <see cref="DestinationThrottle"/> (whose gate and pace each request then waits for), and turns a wait longer than
+/// <c>MaxThrottleWait</c>, timeouts and network failures into <see cref="DeliveryOutcome.RetryLater"/>. A destination supplies its requests (<see cref="SendAsync"/>), its
 /// health probe and the token failures it knows.
 /// </summary>
 public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle throttle, IHttpClientFactory httpClientFactory) : ILeadDestination
@@ -36,16 +36,15 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
         if (Problem is { } problem) return Cannot(null, "Configuration", $"{problem} Fix the settings, then replay the poison queue.");
 
         using var slot = await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
-        if (!await throttle.WaitForGateAsync(Options.MaxThrottleWait, cancellationToken).ConfigureAwait(false))
-        {
-            // Another request was told to back off for longer than a delivery may wait: come back through the queue.
-            return Retry(429, "Throttled", $"{Name} asked this app to wait (rate limit); the lead was not sent.", throttle.Remaining);
-        }
-
         DeliveryOutcome? tokenFailure = null;
         try
         {
             return await SendAsync(delivery, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DestinationThrottledException e)
+        {
+            // Told to back off for longer than a delivery may wait in process: come back through the queue.
+            return Retry(429, "Throttled", $"{Name} asked this app to wait {e.Wait:g} (rate limit); the request was not sent.", e.Wait);
         }
         catch (TimeoutRejectedException)
         {
@@ -65,10 +64,18 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
         }
     }
 
-    /// <summary>Healthy when the probe answers with success: the URL is right, a token is granted and the app may read.</summary>
+    /// <summary>
+    /// Healthy when the probe answers with success: the URL is right, a token is granted and the app may read.
+    /// Degraded, without a probe, while the CRM has asked this app to wait (another request now would only prolong that).
+    /// </summary>
     public async Task<HealthCheckResult> CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (Problem is { } problem) return HealthCheckResult.Unhealthy(problem);
+        if (throttle.Remaining is var wait && wait > TimeSpan.Zero)
+        {
+            return HealthCheckResult.Degraded($"{Name} asked this app to wait {wait:g} (rate limit); deliveries resume after that.");
+        }
+
         try
         {
             using var request = HealthProbe();

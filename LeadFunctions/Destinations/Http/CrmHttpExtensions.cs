@@ -42,7 +42,8 @@ public static class CrmHttpExtensions
     /// <summary>
     /// The HTTP client of one CRM destination, named <paramref name="name"/>, and its shared
     /// <see cref="DestinationThrottle"/> (a keyed singleton under the same name): no cookies; total timeout → bounded
-    /// retries with jitter → attempt timeout → the destination's per-attempt handler (token, throttle bookkeeping).
+    /// retries with jitter → the throttle's gate and pace (<see cref="PaceStrategy"/>) → attempt timeout → the
+    /// destination's per-attempt handler (token, throttle bookkeeping).
     /// Retrying is safe because every write the destinations send is create-once: a retry after a lost answer finds
     /// the record. A wait the server asks for (or the shared gate imposes) longer than <c>MaxThrottleWait</c> ends the
     /// in-process retries, so the lead is re-scheduled through the queue instead.
@@ -56,7 +57,7 @@ public static class CrmHttpExtensions
         Func<IServiceProvider, DelegatingHandler> attemptHandler)
     {
         services.AddKeyedSingleton(name, (sp, _) => new DestinationThrottle(
-            options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>()));
+            options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), options(sp).MaxThrottleWait));
 
         var http = services.AddHttpClient(name, (sp, client) =>
             {
@@ -106,6 +107,7 @@ public static class CrmHttpExtensions
             });
         }
 
+        pipeline.AddStrategy(_ => new PaceStrategy(throttle), new PaceStrategy.Options());
         pipeline.AddTimeout(options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromMinutes(2));
     }
 

@@ -6,8 +6,9 @@ namespace LeadFunctions.Destinations.Http;
 /// <summary>
 /// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once when the
 /// CRM answers <c>401</c> (a second <c>401</c> is permanent, DESIGN 3.4), and tells the destination's shared
-/// <see cref="DestinationThrottle"/> what the server said. Destinations add what their servers say beyond
-/// <c>429</c> + <c>Retry-After</c> and success by overriding <see cref="Observe"/>.
+/// <see cref="DestinationThrottle"/> what the server said (its gate and pace are waited for before each attempt, by
+/// <see cref="PaceStrategy"/>). Destinations add what their servers say beyond <c>429</c> +
+/// <c>Retry-After</c> and success by overriding <see cref="Observe"/> and <see cref="Succeeded"/>.
 /// </summary>
 public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle, TimeProvider time) : DelegatingHandler
 {
@@ -34,18 +35,24 @@ public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle,
         return response;
     }
 
-    /// <summary>Tells the throttle about one answer: a <c>429</c> closes the gate for its <c>Retry-After</c>; a success counts towards ramping up.</summary>
+    /// <summary>
+    /// Tells the throttle about one answer: a <c>429</c> closes the gate for its <c>Retry-After</c> (and teaches the
+    /// pace); any other answer counts against the server's limit, and a success towards ramping up.
+    /// </summary>
     protected virtual void Observe(HttpResponseMessage response)
     {
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             throttle.Throttled(CrmAnswer.RetryAfter(response, time) ?? ThrottledWithoutRetryAfter(response));
         }
-        else if (response.IsSuccessStatusCode)
+        else
         {
-            throttle.Succeeded();
+            throttle.Answered(Succeeded(response));
         }
     }
+
+    /// <summary>Whether the server handled the request without trouble (counts towards sending more at once).</summary>
+    protected virtual bool Succeeded(HttpResponseMessage response) => response.IsSuccessStatusCode;
 
     /// <summary>How long to hold everyone after a <c>429</c> that names no wait.</summary>
     protected virtual TimeSpan ThrottledWithoutRetryAfter(HttpResponseMessage response) => TimeSpan.FromSeconds(1);

@@ -5,6 +5,13 @@ namespace LeadFunctions.Destinations.Http;
 /// <list type="bullet">
 /// <item>a "not before" gate: after a <c>429</c>, nobody sends until its <c>Retry-After</c> has passed; a server that
 /// says its window is used up (<see cref="Pause"/>) closes the gate the same way;</item>
+/// <item>a pace: a <c>429</c> teaches the rate the server admits — the requests it answered (anything but a
+/// <c>429</c>) within the last <c>Retry-After</c>, taken as its window — and from then on requests are spaced at
+/// <see cref="PaceMargin"/> of that rate instead of bursting into the next <c>429</c> and idling for a whole
+/// <c>Retry-After</c> (docs/benchmarks.md, section 5). The pace creeps up by 1 % every <see cref="WindowsPerStep"/>
+/// windows without a <c>429</c>, so a limit that was raised (or shared with a sender that stopped) is found again; a
+/// <c>429</c> while paced learns again, never faster than the pace it interrupted. Before the first <c>429</c>
+/// nothing is paced;</item>
 /// <item>a concurrency limit: at most <see cref="Limit"/> deliveries in flight. It starts at
 /// <c>MaxConcurrency</c> (or the server's lower hint, e.g. Dataverse's <c>x-ms-dop-hint</c>), halves when a throttling
 /// episode starts, and grows back by one after each <see cref="Limit"/> successes in a row — sending less while
@@ -14,20 +21,42 @@ namespace LeadFunctions.Destinations.Http;
 /// </summary>
 public sealed class DestinationThrottle
 {
+    /// <summary>The share of the learned rate requests are paced at: the margin absorbs timing jitter on the way to the server.</summary>
+    public const double PaceMargin = 0.95;
+
+    /// <summary>The pace grows by 1 % after this many windows without a <c>429</c>.</summary>
+    public const int WindowsPerStep = 4;
+
+    /// <summary>The shortest and longest window a <c>Retry-After</c> is taken for when learning a rate.</summary>
+    public static readonly TimeSpan ShortestWindow = TimeSpan.FromSeconds(1), LongestWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>At most this many answers are remembered for learning (a lower count gives a lower, safe rate).</summary>
+    private const int MaxRemembered = 1 << 16;
+
     private readonly Lock _lock = new();
+    private readonly Queue<long> _answeredUtcTicks = new();
     private readonly LinkedList<TaskCompletionSource> _waiting = new();
     private readonly TimeProvider _time;
     private readonly int _maxConcurrency;
+    private readonly TimeSpan _maxGateWait;
     private int? _hint;
     private int _limit;
     private int _inFlight;
     private int _successes;
     private long _notBeforeUtcTicks;
+    private double? _pace;
+    private long _paceSinceUtcTicks;
+    private long _windowTicks;
+    private long _nextSendUtcTicks;
 
-    public DestinationThrottle(int maxConcurrency, TimeProvider time)
+    /// <param name="maxConcurrency">The most deliveries in flight at once (<c>MaxConcurrency</c>).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="maxGateWait">The longest a request waits for the gate (<c>MaxThrottleWait</c>); a longer wait throws <see cref="DestinationThrottledException"/>.</param>
+    public DestinationThrottle(int maxConcurrency, TimeProvider time, TimeSpan? maxGateWait = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _maxConcurrency = maxConcurrency;
+        _maxGateWait = maxGateWait ?? TimeSpan.MaxValue;
         _limit = maxConcurrency;
         _time = time;
     }
@@ -68,6 +97,15 @@ public sealed class DestinationThrottle
         }
     }
 
+    /// <summary>The requests per second sent now (a learned rate, creeping up), or null while nothing has been throttled.</summary>
+    public double? Pace
+    {
+        get
+        {
+            lock (_lock) return PaceLocked(_time.GetUtcNow().UtcTicks);
+        }
+    }
+
     private int CeilingLocked => _hint is { } hint ? Math.Min(_maxConcurrency, hint) : _maxConcurrency;
 
     /// <summary>Waits for a slot under the concurrency limit; dispose the slot when the delivery is done.</summary>
@@ -94,27 +132,65 @@ public sealed class DestinationThrottle
         return new Slot(this);
     }
 
-    /// <summary>Waits until the gate opens, when that is at most <paramref name="maxWait"/> away; false (without waiting) when it is further.</summary>
-    public async Task<bool> WaitForGateAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until one request may go to the server: the gate is open and, once a rate has been learned, its turn in the
+    /// pace has come. Each HTTP attempt calls this right before it is sent.
+    /// </summary>
+    /// <exception cref="DestinationThrottledException">The gate stays closed for longer than the longest wait allowed.</exception>
+    public async ValueTask PaceAsync(CancellationToken cancellationToken)
     {
-        while (Remaining is var wait && wait > TimeSpan.Zero)
+        long turn = 0;
+        while (NextTurn(ref turn) is var wait && wait > TimeSpan.Zero)
         {
-            if (wait > maxWait) return false;
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
-
-        return true;
     }
 
-    /// <summary>A <c>429</c>: close the gate for <paramref name="retryAfter"/>; a new throttling episode also halves the limit.</summary>
+    /// <summary>
+    /// One step of <see cref="PaceAsync"/>: how long a request must still wait (zero: send now), given the turn it
+    /// holds (<paramref name="turnUtcTicks"/>, 0 for none; a turn is taken when the gate is open and a pace is set).
+    /// A <c>429</c> that closes the gate meanwhile voids the turn: the request waits for the gate and takes a new one.
+    /// </summary>
+    internal TimeSpan NextTurn(ref long turnUtcTicks)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            if (_notBeforeUtcTicks > now)
+            {
+                turnUtcTicks = 0;
+                var gate = TimeSpan.FromTicks(_notBeforeUtcTicks - now);
+                return gate <= _maxGateWait ? gate : throw new DestinationThrottledException(gate);
+            }
+
+            if (turnUtcTicks == 0)
+            {
+                if (PaceLocked(now) is not { } pace) return TimeSpan.Zero;
+                turnUtcTicks = Math.Max(now, _nextSendUtcTicks);
+                _nextSendUtcTicks = turnUtcTicks + (long)(TimeSpan.TicksPerSecond / pace);
+            }
+
+            return turnUtcTicks > now ? TimeSpan.FromTicks(turnUtcTicks - now) : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// A <c>429</c>: close the gate for <paramref name="retryAfter"/>. The first one of an episode (answers to requests
+    /// sent before the gate closed belong to it) halves the concurrency limit and learns the pace.
+    /// </summary>
     public void Throttled(TimeSpan retryAfter)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var until = now + (retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.FromSeconds(1)).Ticks;
+        if (retryAfter <= TimeSpan.Zero) retryAfter = TimeSpan.FromSeconds(1);
+        var until = now + retryAfter.Ticks;
         lock (_lock)
         {
-            // Answers to requests sent before the gate closed are the same episode: halve once per episode.
-            if (_notBeforeUtcTicks <= now) _limit = Math.Max(1, _limit / 2);
+            if (_notBeforeUtcTicks <= now)
+            {
+                _limit = Math.Max(1, _limit / 2);
+                LearnPaceLocked(now, until, retryAfter);
+            }
+
             if (until > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, until);
             _successes = 0;
         }
@@ -134,12 +210,23 @@ public sealed class DestinationThrottle
         }
     }
 
-    /// <summary>A request the server accepted: after <see cref="Limit"/> of them in a row, allow one more in flight.</summary>
-    public void Succeeded()
+    /// <summary>
+    /// An answer other than a <c>429</c>: the server counted the request against its limit (remembered for learning the
+    /// pace). A success (<paramref name="succeeded"/>) also counts towards ramping up: after <see cref="Limit"/> of
+    /// them in a row, one more may be in flight.
+    /// </summary>
+    public void Answered(bool succeeded)
     {
+        var now = _time.GetUtcNow().UtcTicks;
         lock (_lock)
         {
-            if (_limit >= CeilingLocked || ++_successes < _limit) return;
+            while (_answeredUtcTicks.Count > 0 && (_answeredUtcTicks.Count >= MaxRemembered || _answeredUtcTicks.Peek() <= now - LongestWindow.Ticks))
+            {
+                _answeredUtcTicks.Dequeue();
+            }
+
+            _answeredUtcTicks.Enqueue(now);
+            if (!succeeded || _limit >= CeilingLocked || ++_successes < _limit) return;
             _limit++;
             _successes = 0;
             ReleaseWaitingLocked();
@@ -159,6 +246,38 @@ public sealed class DestinationThrottle
             if (_limit > CeilingLocked || wasAtCeiling) _limit = CeilingLocked;
             ReleaseWaitingLocked();
         }
+    }
+
+    /// <summary>
+    /// Learns the pace from the answers within a look-back: the <c>Retry-After</c> (taken as the server's window) on
+    /// the first <c>429</c>; while paced, everything since the pace began (a short <c>Retry-After</c> — the time until
+    /// the oldest request leaves the server's window — would undercount). Look-backs are bounded by
+    /// <see cref="ShortestWindow"/> and <see cref="LongestWindow"/>. The pace is <see cref="PaceMargin"/> of the
+    /// rate answered, never faster than the pace that drew this <c>429</c>; with nothing answered to learn from, a
+    /// pace is halved (and a first <c>429</c> sets none).
+    /// </summary>
+    private void LearnPaceLocked(long now, long until, TimeSpan retryAfter)
+    {
+        var current = PaceLocked(now);
+        var lookBack = current is null ? retryAfter.Ticks : Math.Max(retryAfter.Ticks, now - _paceSinceUtcTicks);
+        lookBack = Math.Clamp(lookBack, ShortestWindow.Ticks, LongestWindow.Ticks);
+        var answered = _answeredUtcTicks.Count(t => t > now - lookBack);
+        double? learned = answered > 0 ? PaceMargin * answered * TimeSpan.TicksPerSecond / lookBack : current / 2;
+        if (learned is not { } pace) return;
+
+        _pace = current is { } previous ? Math.Min(pace, previous) : pace;
+        _windowTicks = Math.Max(_windowTicks, Math.Clamp(retryAfter.Ticks, ShortestWindow.Ticks, LongestWindow.Ticks));
+        _paceSinceUtcTicks = until; // the pace starts when the gate opens, and creeps up from there
+        _nextSendUtcTicks = until;
+    }
+
+    /// <summary>The learned pace plus 1 % per <see cref="WindowsPerStep"/> windows since it was learned; null when none (or it has grown past any use).</summary>
+    private double? PaceLocked(long now)
+    {
+        if (_pace is not { } pace) return null;
+        var steps = Math.Max(0, now - _paceSinceUtcTicks) / (double)(_windowTicks * WindowsPerStep);
+        var grown = pace * Math.Pow(1.01, steps);
+        return grown < 1e6 ? grown : null;
     }
 
     private void Release()

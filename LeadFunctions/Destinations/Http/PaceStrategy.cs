@@ -1,0 +1,31 @@
+using Polly;
+
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>
+/// The step of a CRM's resilience pipeline that waits for the <see cref="DestinationThrottle"/> (its gate after a
+/// <c>429</c>, its learned pace) before each attempt — between the retries and the attempt timeout, so that every
+/// retry is paced too and a request waiting for its turn is not mistaken for a server that does not answer.
+/// </summary>
+internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>
+{
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    {
+        try
+        {
+            await throttle.PaceAsync(context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e) when (e is DestinationThrottledException or OperationCanceledException)
+        {
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+
+    internal sealed class Options : ResilienceStrategyOptions
+    {
+        public Options() => Name = "Pace";
+    }
+}
