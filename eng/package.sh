@@ -67,8 +67,8 @@ case "$build_kind" in
       build_kind=r2r
       cat >&2 <<'MSG'
 package: WARNING: clang not found, so the handler cannot be compiled with Native AOT (it links with clang).
-package: Shipping self-contained composite ReadyToRun instead: it behaves the same, but starts about 1.5-2x slower
-package: (docs/benchmarks.md, section 3). For Native AOT install clang (Debian/Ubuntu: sudo apt-get install -y clang)
+package: Shipping self-contained composite ReadyToRun instead: it behaves the same, but starts several times slower
+package: (about 0.5 s instead of 0.1 s: docs/benchmarks.md, section 3). For Native AOT install clang (Debian/Ubuntu: sudo apt-get install -y clang)
 package: and package again; set LEADFUNCTIONS_HANDLER_BUILD=aot to make a missing clang an error, =r2r to silence this.
 MSG
     fi
