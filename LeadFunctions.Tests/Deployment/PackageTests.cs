@@ -14,7 +14,8 @@ namespace LeadFunctions.Tests.Deployment;
 /// and its bindings agree with the code: a wrong route, binding name or queue setting would only show up in Azure.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class PackageTests(FunctionAppPackage package) : IClassFixture<FunctionAppPackage>
+[Collection(FunctionAppPackageCollection.Name)]
+public sealed class PackageTests(FunctionAppPackage package)
 {
     [Fact]
     public void Package_has_the_repository_host_json_at_its_root()
@@ -33,11 +34,21 @@ public sealed class PackageTests(FunctionAppPackage package) : IClassFixture<Fun
     }
 
     [Fact]
-    public void Handler_is_self_contained_and_ReadyToRun()
+    public void Handler_is_Native_AOT_when_clang_is_installed_and_composite_ReadyToRun_with_a_warning_otherwise()
     {
         var handler = Path.GetDirectoryName(package.File(package.ExecutablePath))!;
-        var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(handler, "LeadFunctions.runtimeconfig.json")))!;
 
+        Assert.False(File.Exists(Path.Combine(handler, "LeadFunctions.dbg")), "the debug symbols (70 MB) are not for the deployment");
+        if (FunctionAppPackage.ClangInstalled)
+        {
+            Assert.Contains("Native AOT", package.Output, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(handler, "LeadFunctions.dll")), "clang is installed, yet the handler is not Native AOT");
+            Assert.False(File.Exists(Path.Combine(handler, "libcoreclr.so")), "a Native AOT handler needs no .NET runtime beside it");
+            return;
+        }
+
+        Assert.Contains("clang not found", package.Output, StringComparison.Ordinal);
+        var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(handler, "LeadFunctions.runtimeconfig.json")))!;
         Assert.NotNull(runtimeConfig["runtimeOptions"]?["includedFrameworks"]);
         Assert.True(File.Exists(Path.Combine(handler, "libcoreclr.so")), "the .NET runtime for linux-x64 is not in the package");
         using var assembly = new PEReader(File.OpenRead(Path.Combine(handler, "LeadFunctions.dll")));
@@ -125,7 +136,14 @@ public sealed class PackageTests(FunctionAppPackage package) : IClassFixture<Fun
     }
 }
 
-/// <summary>Runs <c>eng/package.sh</c> once for <see cref="PackageTests"/> (a publish takes tens of seconds), into a temporary folder.</summary>
+/// <summary>The tests that share one <see cref="FunctionAppPackage"/>: the package is built once for all of them.</summary>
+[CollectionDefinition(Name)]
+public sealed class FunctionAppPackageCollection : ICollectionFixture<FunctionAppPackage>
+{
+    public const string Name = "Function app package";
+}
+
+/// <summary>Runs <c>eng/package.sh</c> once for <see cref="PackageTests"/> and <see cref="PackagedHandlerTests"/> (a publish takes a minute or two), into a temporary folder.</summary>
 public sealed class FunctionAppPackage : IAsyncLifetime
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("leadfunctions-package-test-").FullName;
@@ -139,6 +157,17 @@ public sealed class FunctionAppPackage : IAsyncLifetime
     /// <summary><c>customHandler.description.defaultExecutablePath</c>, relative to the app root, with forward slashes.</summary>
     public string ExecutablePath { get; private set; } = "";
 
+    /// <summary>What <c>eng/package.sh</c> printed.</summary>
+    public string Output { get; private set; } = "";
+
+    /// <summary>Whether a clang (<c>clang</c> or <c>clang-&lt;version&gt;</c>) is on the PATH, as <c>eng/package.sh</c> looks for it to link Native AOT.</summary>
+    public static bool ClangInstalled =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Where(Directory.Exists)
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "clang*"))
+            .Select(Path.GetFileName)
+            .Any(name => name == "clang" || System.Text.RegularExpressions.Regex.IsMatch(name!, "^clang-[0-9]+$"));
+
     public string File(string relativePath) => Path.Combine(Root, relativePath);
 
     public IReadOnlyList<JsonNode> Bindings(string function) =>
@@ -149,6 +178,7 @@ public sealed class FunctionAppPackage : IAsyncLifetime
     {
         var run = await Script.RunAsync("eng/package.sh", TimeSpan.FromMinutes(10), Root);
         Assert.True(run.ExitCode == 0, $"eng/package.sh failed with exit code {run.ExitCode}:\n{run.Output}");
+        Output = run.Output;
 
         HostJson = JsonNode.Parse(System.IO.File.ReadAllText(File("host.json")))!;
         ExecutablePath = (string?)HostJson["customHandler"]?["description"]?["defaultExecutablePath"]

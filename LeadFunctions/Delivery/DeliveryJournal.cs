@@ -38,7 +38,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
-                await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await _table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
                 await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -53,7 +53,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
     {
         if (_table is null) yield break;
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(since)} and DeliveredAt ge {since}");
-        var rows = _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken);
+        var rows = _table.RowsAsync(filter, cancellationToken: cancellationToken);
         await using var enumerator = rows.GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -38,17 +38,19 @@ public static partial class HealthApi
         }
 
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["status"] = report.Status.ToString(),
-            ["checks"] = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
-            ["destinations"] = report.Entries.TryGetValue("destination", out var destination) ? destination.Data : new Dictionary<string, object>(),
-        }));
+        var destinations = report.Entries.TryGetValue("destination", out var destination)
+            ? destination.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? "")
+            : [];
+        var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()), destinations);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(answer, HttpJsonContext.Default.HealthAnswer));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Status}: {Description}")]
     private static partial void LogUnhealthy(ILogger logger, string check, HealthStatus status, string? description);
 }
+
+/// <summary>The health answer: the overall status, each check's status, and each destination's status by name.</summary>
+public sealed record HealthAnswer(string Status, Dictionary<string, string> Checks, Dictionary<string, string> Destinations);
 
 internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
 {

@@ -27,6 +27,7 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton(mode);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddHostedService<StartupChecks>();
         builder.Services.AddLeadHealthChecks();
@@ -45,12 +46,15 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var mode = app.Services.GetRequiredService<HostingMode>();
-        app.MapGet("/", () => TypedResults.Ok(new { service = "LeadFunctions", mode = mode.ToString() })).ExcludeFromDescription();
+        app.MapGet("/", () => TypedResults.Ok(new ServiceAnswer("LeadFunctions", mode.ToString()))).ExcludeFromDescription();
         app.MapHealth();
         if (mode.IsFunctions) app.MapProcessLeadInvocation();
         return app;
     }
 }
+
+/// <summary>The answer to <c>GET /</c>: which app this is and how it is hosted.</summary>
+public sealed record ServiceAnswer(string Service, string Mode);
 
 /// <summary>Creates the queues at start-up when storage is reachable; when it is not, the app still starts and intake answers 503.</summary>
 internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, ILogger<StartupChecks> logger) : BackgroundService

@@ -114,7 +114,7 @@ public static partial class ReceiveLeadApi
             title: "Not a lead",
             detail: string.Join(" ", problems.Select(p => $"{p.Path}: {p.Message}")),
             type: ProblemType("invalid-lead"),
-            extensions: new Dictionary<string, object?> { ["errors"] = problems });
+            extensions: new Dictionary<string, object?> { ["errors"] = problems.ToArray() }); // an array: its type is in HttpJsonContext
     }
 
     private static ProblemHttpResult Reject(ILogger logger, LeadMetrics metrics, int status, string title, string detail, string reason)

@@ -29,8 +29,9 @@ internal static class ColdStart
         var lead = Repo.SampleLead;
 
         Console.WriteLine($"Cold start to first 202, {runs} runs each (plus one discarded warm-up run that fills the OS file cache)");
-        Console.WriteLine("| variant | median ms | min ms | max ms | RSS at first 202, MiB |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| variant | median ms | ratio to {launches[0].Name} | min ms | max ms | RSS at first 202, MiB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        double? baseline = null; // the first variant's median: ratios compare within this run (the machine's load varies between runs)
         foreach (var launch in launches)
         {
             var times = new List<double>();
@@ -47,13 +48,15 @@ internal static class ColdStart
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or System.ComponentModel.Win32Exception)
             {
-                Console.WriteLine($"| {launch.Name} | failed: {e.Message} | | | |");
+                Console.WriteLine($"| {launch.Name} | failed: {e.Message} | | | | |");
                 continue;
             }
 
             times.Sort();
             memory.Sort();
-            Console.WriteLine($"| {launch.Name} | {times[times.Count / 2]:F0} | {times[0]:F0} | {times[^1]:F0} | {memory[memory.Count / 2]:F0} |");
+            var median = times[times.Count / 2];
+            baseline ??= median;
+            Console.WriteLine($"| {launch.Name} | {median:F0} | {median / baseline:F2} | {times[0]:F0} | {times[^1]:F0} | {memory[memory.Count / 2]:F0} |");
         }
 
         return 0;

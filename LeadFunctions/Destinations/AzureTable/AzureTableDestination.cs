@@ -36,7 +36,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
             }
             catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
             {
-                await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await _table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
                 await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             }
 
@@ -64,7 +64,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     {
         try
         {
-            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            await foreach (var _ in _table.RowsAsync(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
             return HealthCheckResult.Healthy();
         }
         catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)

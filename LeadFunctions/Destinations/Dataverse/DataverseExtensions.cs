@@ -16,8 +16,9 @@ public static class DataverseExtensions
             var credential = settings.Problem is null ? DataverseToken.CredentialFor(settings.Options) : null;
             return new DataverseToken(credential, settings.Scope, sp.GetRequiredService<TimeProvider>());
         });
-        services.AddCrmDestination<DataverseOptions, DataverseSettings, DataverseDestination>(
-            configuration, DataverseDestination.HttpClientName, DataverseOptions.Section, IsTransientAsync,
+        services.AddOptions<DataverseOptions>().Bind(configuration.GetSection(DataverseOptions.Section));
+        services.AddCrmDestination<DataverseSettings, DataverseDestination>(
+            DataverseDestination.HttpClientName, IsTransientAsync,
             (sp, throttle) => new DataverseRequestHandler(sp.GetRequiredService<DataverseToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<DataverseConnectionCheck>();
         return services;

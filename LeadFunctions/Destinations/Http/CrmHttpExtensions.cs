@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -12,22 +13,21 @@ public delegate ValueTask<bool> TransientAnswer(HttpResponseMessage response, Ca
 public static class CrmHttpExtensions
 {
     /// <summary>
-    /// One CRM destination: its options bound from <paramref name="section"/>, its settings, its HTTP client and throttle
-    /// (<see cref="AddCrmHttpClient"/>, with the per-attempt handler <paramref name="attemptHandler"/> makes from the
-    /// throttle) and the destination itself.
+    /// One CRM destination: its settings, its HTTP client and throttle (<see cref="AddCrmHttpClient"/>, with the
+    /// per-attempt handler <paramref name="attemptHandler"/> makes from the throttle) and the destination itself. The
+    /// caller binds the destination's options: the configuration binder's source generator (trimming, Native AOT)
+    /// needs the concrete type at the call.
     /// </summary>
-    public static IServiceCollection AddCrmDestination<TOptions, TSettings, TDestination>(
+    public static IServiceCollection AddCrmDestination<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSettings,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDestination>(
         this IServiceCollection services,
-        IConfiguration configuration,
         string name,
-        string section,
         TransientAnswer isTransient,
         Func<IServiceProvider, DestinationThrottle, DelegatingHandler> attemptHandler)
-        where TOptions : CrmHttpOptions
         where TSettings : class, ICrmSettings
         where TDestination : class, ILeadDestination
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section));
         services.AddSingleton<TSettings>();
         services.AddCrmHttpClient(
             name,

@@ -8,8 +8,9 @@ public static class HubSpotExtensions
     public static IServiceCollection AddHubSpot(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HubSpotToken>();
-        return services.AddCrmDestination<HubSpotOptions, HubSpotSettings, HubSpotDestination>(
-            configuration, HubSpotFailures.Destination, HubSpotOptions.Section,
+        services.AddOptions<HubSpotOptions>().Bind(configuration.GetSection(HubSpotOptions.Section));
+        return services.AddCrmDestination<HubSpotSettings, HubSpotDestination>(
+            HubSpotFailures.Destination,
             (response, _) => ValueTask.FromResult(HubSpotFailures.IsTransient((int)response.StatusCode)),
             (sp, throttle) => new HubSpotRequestHandler(sp.GetRequiredService<HubSpotToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
     }

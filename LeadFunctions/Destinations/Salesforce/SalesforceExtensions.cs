@@ -9,8 +9,9 @@ public static class SalesforceExtensions
     {
         services.AddSingleton<SalesforceToken>();
         services.AddHttpClient(SalesforceToken.HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<SalesforceSettings>().Options.Timeout);
-        return services.AddCrmDestination<SalesforceOptions, SalesforceSettings, SalesforceDestination>(
-            configuration, SalesforceFailures.Destination, SalesforceOptions.Section, IsTransientAsync,
+        services.AddOptions<SalesforceOptions>().Bind(configuration.GetSection(SalesforceOptions.Section));
+        return services.AddCrmDestination<SalesforceSettings, SalesforceDestination>(
+            SalesforceFailures.Destination, IsTransientAsync,
             (sp, throttle) => new CrmRequestHandler(sp.GetRequiredService<SalesforceToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
     }
 

@@ -42,7 +42,7 @@ public static class InvocationRequest
         {
             try
             {
-                text = JsonSerializer.Deserialize<string>(text) ?? text;
+                text = JsonSerializer.Deserialize(text, HttpJsonContext.Default.String) ?? text;
             }
             catch (JsonException)
             {

@@ -28,12 +28,12 @@ public static partial class ProcessLeadInvocationApi
             using var payload = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
             var message = InvocationRequest.ReadQueueMessage(payload.RootElement);
             await processor.ProcessAsync(message, context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(InvocationResponse.Success());
+            return TypedResults.Json(InvocationResponse.Success(), HttpJsonContext.Default.InvocationResponse);
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             LogInvocationFailed(logger, e, invocationId);
-            return Results.Json(InvocationResponse.Failure($"ProcessLead failed: {e.GetType().FullName}"), statusCode: StatusCodes.Status500InternalServerError);
+            return TypedResults.Json(InvocationResponse.Failure($"ProcessLead failed: {e.GetType().FullName}"), HttpJsonContext.Default.InvocationResponse, statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 

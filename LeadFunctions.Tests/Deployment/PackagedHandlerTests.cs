@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Hosting;
+using LeadFunctions.Tests.Hosting;
+using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Reliability;
+
+namespace LeadFunctions.Tests.Deployment;
+
+/// <summary>
+/// The handler exactly as <c>eng/package.sh</c> ships it (Native AOT when clang is installed), run as its own process:
+/// it answers and delivers like the build the other tests use. Trimming and Native AOT fail at run time, not at
+/// build time (reflection-based JSON, a constructor trimmed away), so only running the shipped binary proves it.
+/// </summary>
+[SupportedOSPlatform("linux")]
+[Collection(FunctionAppPackageCollection.Name)]
+public sealed class PackagedHandlerTests(FunctionAppPackage package, Azurite azurite) : IClassFixture<Azurite>
+{
+    [Fact]
+    public async Task Standalone_it_accepts_the_documented_sample_delivers_it_to_the_table_and_answers_health_and_problems()
+    {
+        var (settings, tableName, journalName) = Settings();
+        var port = FreePort.Next();
+        using var app = await AppProcess.StartAsync(port, settings, package.File(package.ExecutablePath));
+        using var http = Client(port);
+
+        var service = await http.GetAsync("/");
+        Assert.Equal("""{"service":"LeadFunctions","mode":"standalone"}""", await service.Content.ReadAsStringAsync());
+
+        var accepted = await PostAsync(http, RepoPaths.Sample("documented-sample-lead.json"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var leadId = (await accepted.JsonAsync()).GetProperty("leadId").GetString()!;
+        Assert.Equal($$"""{"leadId":"{{leadId}}","duplicate":false}""", await accepted.Content.ReadAsStringAsync());
+
+        var table = azurite.Table(tableName);
+        Assert.True(await TestApp.EventuallyAsync(async () => await RowAsync(table, leadId[..2], leadId) is not null), Log(app));
+        Assert.Equal("Test Microsoft", (await RowAsync(table, leadId[..2], leadId))!.GetString("OfferDisplayName"));
+        var journal = azurite.Table(journalName);
+        Assert.True(await TestApp.EventuallyAsync(async () => await CountAsync(journal) == 1), "no delivery journal row (what `leadfunctions status` reads)\n" + Log(app));
+
+        var health = await http.GetAsync(HealthApi.Route);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("""{"status":"Healthy","checks":{"storage":"Healthy","destination":"Healthy"},"destinations":{"Table":"Healthy"}}""",
+            await health.Content.ReadAsStringAsync());
+
+        var invalid = await PostAsync(http, """{"UserDetails":{"FirstName":{"x":1}},"LeadSource":"AzureMarketplace"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+        var problem = await invalid.JsonAsync();
+        Assert.Equal("urn:leadfunctions:problem:invalid-lead", problem.GetProperty("type").GetString());
+        Assert.Equal("$.UserDetails.FirstName", problem.GetProperty("errors")[0].GetProperty("path").GetString());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(http, RepoPaths.Sample("documented-sample-lead.json"), key: "wrong")).StatusCode);
+        AssertNoErrorsLogged(app);
+    }
+
+    [Fact]
+    public async Task As_a_custom_handler_it_answers_the_hosts_ProcessLead_invocation_and_delivers_the_message()
+    {
+        var (settings, tableName, _) = Settings();
+        var port = FreePort.Next();
+        settings[HostingMode.PortSetting] = port.ToString(CultureInfo.InvariantCulture);
+        using var app = await AppProcess.StartAsync(port, settings, package.File(package.ExecutablePath));
+        using var http = Client(port);
+
+        var envelope = CustomHandlerTests.Envelope(RepoPaths.Sample("documented-sample-lead.json"));
+        var invocation = await InvokeAsync(http, CustomHandlerTests.HostPayload(envelope.ToJson(), encodings: 2, dequeueCount: 1));
+
+        Assert.Equal(HttpStatusCode.OK, invocation.StatusCode);
+        Assert.Equal("""{"Outputs":{},"Logs":[],"ReturnValue":null}""", await invocation.Content.ReadAsStringAsync());
+        Assert.NotNull(await RowAsync(azurite.Table(tableName), envelope.LeadId[..2], envelope.LeadId));
+
+        var notAnEnvelope = await InvokeAsync(http, CustomHandlerTests.HostPayload("this is not an envelope", encodings: 1, dequeueCount: 1));
+        Assert.Equal(HttpStatusCode.OK, notAnEnvelope.StatusCode);
+        var poisoned = Assert.Single((await azurite.Queue(settings["LeadQueueName"] + "-poison").ReceiveMessagesAsync(32)).Value);
+        Assert.Equal("this is not an envelope", poisoned.MessageText);
+
+        // The host checked the function key already and forwards the request as it came.
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(http, RepoPaths.Sample("documented-sample-lead.json"), key: "checked-by-the-host")).StatusCode);
+    }
+
+    [Fact]
+    public async Task It_delivers_to_Dataverse()
+    {
+        await using var dataverse = await FakeDataverse.StartAsync();
+        var (settings, _, _) = Settings();
+        settings["Crm:Target"] = "Dataverse";
+        settings["Crm:Dataverse:Url"] = dataverse.Url.ToString();
+        settings["Crm:Dataverse:Credential"] = "None";
+        var port = FreePort.Next();
+        using var app = await AppProcess.StartAsync(port, settings, package.File(package.ExecutablePath));
+        using var http = Client(port);
+
+        var accepted = await PostAsync(http, RepoPaths.Sample("documented-sample-lead.json"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var leadId = (await accepted.JsonAsync()).GetProperty("leadId").GetString()!;
+
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(dataverse.Leads.Count == 1)), Log(app));
+        var record = dataverse.Lead(NameBasedUuid.ForLead(leadId));
+        Assert.Equal("someone@contoso.com", record["emailaddress1"]?.GetValue<string>());
+        Assert.Equal("Contoso", record["companyname"]?.GetValue<string>());
+        Assert.Empty(dataverse.Violations);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(HealthApi.Route)).StatusCode);
+        AssertNoErrorsLogged(app);
+    }
+
+    private (Dictionary<string, string> Settings, string Table, string Journal) Settings()
+    {
+        var table = TestNames.Table();
+        var journal = TestNames.Table();
+        return (new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["LeadQueueName"] = TestNames.Queue(),
+            ["Crm:Table:TableName"] = table,
+            ["Delivery:JournalTable"] = journal,
+            ["Intake:Keys"] = TestApp.Key,
+            ["Telemetry:Exporter"] = "None",
+            ["Standalone:MinPollingInterval"] = "00:00:00.050",
+        }, table, journal);
+    }
+
+    private static HttpClient Client(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string json, string key = TestApp.Key) =>
+        http.PostAsync(TestApp.LeadsPath(key), new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static Task<HttpResponseMessage> InvokeAsync(HttpClient http, string payload)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/ProcessLead") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        return http.SendAsync(request);
+    }
+
+    private static async Task<TableEntity?> RowAsync(TableClient table, string partition, string row)
+    {
+        try
+        {
+            var entity = await table.GetEntityIfExistsAsync<TableEntity>(partition, row);
+            return entity.HasValue ? entity.Value : null;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return null; // no table yet
+        }
+    }
+
+    private static async Task<int> CountAsync(TableClient table)
+    {
+        try
+        {
+            return await table.QueryAsync<TableEntity>().CountAsync();
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>What Native AOT breaks shows up as an exception in the log (e.g. a health check that threw), even when the answer looks right.</summary>
+    private static void AssertNoErrorsLogged(AppProcess app) =>
+        Assert.False(app.Lines.Any(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.Contains("Exception:", StringComparison.Ordinal)), Log(app));
+
+    private static string Log(AppProcess app) => string.Join("\n", app.Lines.TakeLast(60));
+}
