@@ -107,7 +107,7 @@ public static class CrmHttpExtensions
             });
         }
 
-        pipeline.AddStrategy(_ => new PaceStrategy(throttle), new PaceStrategy.Options());
+        pipeline.AddPace(throttle);
         pipeline.AddTimeout(options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromMinutes(2));
     }
 
