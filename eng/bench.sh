@@ -30,8 +30,9 @@ if [ "$what" = all ] || [ "$what" = intake ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = delivery ]; then
-  # 2,000 leads pre-enqueued; no limit (the raw delivery rate), then 100 requests per 1 s and per 5 s (429 + Retry-After).
-  "${bench[@]}" delivery --leads 2000 --limits 100/1,100/5 | tee "$out/delivery.txt"
+  # 2,000 leads pre-enqueued; no limit (the raw delivery rate), then 40 per 1 s, 100 per 1 s and 100 per 5 s
+  # (429 + Retry-After). 100 per 1 s is close to what the app can send at all on Azurite: see docs/benchmarks.md.
+  "${bench[@]}" delivery --leads 2000 --limits 40/1,100/1,100/5 | tee "$out/delivery.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then

@@ -8,7 +8,7 @@ using LeadFunctions.Tests.Infrastructure;
 namespace LeadFunctions.Benchmarks;
 
 /// <summary>
-/// Delivery throughput to Dataverse under a service-protection limit: N leads are put in the queue beforehand (the
+/// Delivery throughput to Dataverse under a service-protection limit: N leads are put in the queue (Azurite on disk) beforehand (the
 /// envelopes the intake would write, through the Azure SDK), then the app is started standalone with delivery on and
 /// <c>Crm__Target=Dataverse</c> against the loopback fake (<see cref="FakeDataverse"/>, the tests' own) that admits at
 /// most R requests per sliding window and answers 429 + Retry-After beyond it. The baseline, in the same run: the same
@@ -22,12 +22,12 @@ internal static class DeliveryBenchmark
     {
         var leads = int.Parse(Option(args, "--leads", "2000"), CultureInfo.InvariantCulture);
         // requests/window seconds[/retry-after seconds], comma separated; "none" = no limit (the baseline, always run first).
-        var limits = Option(args, "--limits", "100/1,100/5").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var limits = Option(args, "--limits", "40/1,100/1,100/5").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var launch = args.Contains("--app") ? AppLaunch.Parse(Option(args, "--app", "")) : AppLaunch.Default;
         var extra = args.Where(a => a.StartsWith("--set:", StringComparison.Ordinal)).Select(a => a["--set:".Length..].Split('=', 2)).ToDictionary(a => a[0], a => a[1]);
         var output = Option(args, "--out", Path.Combine(Repo.Root, "artifacts", "bench", "delivery.json"));
 
-        using var azurite = await AzuriteProcess.StartAsync();
+        using var azurite = await AzuriteProcess.StartAsync(onDisk: true);
         var envelopes = Enumerable.Range(0, leads).Select(i => IntakeBenchmark.Envelope(IntakeBenchmark.Lead(i))).ToArray();
         Console.WriteLine($"Delivery benchmark: app {launch.Name} ({launch.Path}), {leads} leads per run, Dataverse fake on loopback, Azurite in memory" +
                           (extra.Count > 0 ? $", settings {string.Join(' ', extra.Select(e => $"{e.Key}={e.Value}"))}" : ""));
@@ -96,6 +96,14 @@ internal static class DeliveryBenchmark
             var first = fake.Log.Where(l => l.Method == "PATCH").Min(l => l.At);
             var span = creates.Length > 0 ? (creates[^1] - first).TotalSeconds : double.NaN;
             var distinctEmails = fake.Leads.Values.Select(l => l["emailaddress1"]?.GetValue<string>()).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            if (Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_TIMELINE") is { Length: > 0 } timeline)
+            {
+                // Requests per second by answer, from the first PATCH: where the time goes.
+                var lines = fake.Log.Where(l => l.At >= first).GroupBy(l => (int)(l.At - first).TotalSeconds).OrderBy(g => g.Key)
+                    .Select(g => $"{g.Key}\t{string.Join(' ', g.GroupBy(l => l.Status).OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Count()}"))}");
+                await File.WriteAllLinesAsync($"{timeline}-{queueName}.tsv", lines);
+            }
+
             var poisoned = (await poison.ExistsAsync()).Value ? (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
             var allowed = limit is null ? double.NaN : limit.Requests / limit.Window.TotalSeconds;
             return new Result(

@@ -59,16 +59,23 @@ internal static class Repo
     }
 }
 
-/// <summary>Azurite from the repository's node_modules, on free loopback ports, storage in memory.</summary>
+/// <summary>
+/// Azurite from the repository's node_modules, on free loopback ports, storage in memory — or on disk in a temporary
+/// folder (<c>onDisk</c>), for runs over a minute: in memory every queue message is an extent of its own, and the
+/// queue's garbage collector (every 60 s) then blocks Azurite for tens of seconds deleting thousands of them one by one
+/// (25 s for 2,600 seen in its debug log); on disk messages share extent files and the sweep is short.
+/// </summary>
 internal sealed class AzuriteProcess : IDisposable
 {
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly Process _process;
+    private readonly string? _folder;
 
-    private AzuriteProcess(Process process, string connectionString)
+    private AzuriteProcess(Process process, string connectionString, string? folder)
     {
         _process = process;
+        _folder = folder;
         ConnectionString = connectionString;
     }
 
@@ -76,19 +83,29 @@ internal sealed class AzuriteProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<AzuriteProcess> StartAsync()
+    public static async Task<AzuriteProcess> StartAsync(bool onDisk = false)
     {
+        var folder = onDisk ? Directory.CreateTempSubdirectory("leadfunctions-bench-azurite-").FullName : null;
         var (blob, queue, table) = (Repo.FreePort(), Repo.FreePort(), Repo.FreePort());
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        string[] storage = folder is null ? ["--inMemoryPersistence"] : ["--location", folder];
         foreach (var argument in new[]
                  {
                      Path.Combine(Repo.Root, "node_modules", "azurite", "dist", "src", "azurite.js"), "--silent", "--skipApiVersionCheck",
-                     "--disableTelemetry", "--loose", "--inMemoryPersistence",
+                     "--disableTelemetry", "--loose",
                      "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
                      "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-                 })
+                 }.Concat(storage))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // LEADFUNCTIONS_BENCH_AZURITE_DEBUG=<file>: Azurite's debug log (every request, with times).
+        if (Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_AZURITE_DEBUG") is { Length: > 0 } debug)
+        {
+            start.ArgumentList.Remove("--silent");
+            start.ArgumentList.Add("--debug");
+            start.ArgumentList.Add(debug);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite (node).");
@@ -100,7 +117,7 @@ internal sealed class AzuriteProcess : IDisposable
         await Repo.WaitForPortAsync(table, TimeSpan.FromSeconds(30));
         var connection = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={Key};" +
                          $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
-        return new AzuriteProcess(process, connection);
+        return new AzuriteProcess(process, connection, folder);
     }
 
     public void Dispose()
@@ -108,6 +125,7 @@ internal sealed class AzuriteProcess : IDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(5000);
         _process.Dispose();
+        if (_folder is not null) Directory.Delete(_folder, recursive: true);
     }
 }
 
@@ -139,8 +157,12 @@ internal sealed record AppLaunch(string Name, string Path, IReadOnlyDictionary<s
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var (key, value) in Environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // LEADFUNCTIONS_BENCH_APPLOG=<file>: keep what the app printed, for finding where the time went.
+        var log = System.Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_APPLOG") is { Length: > 0 } file ? TextWriter.Synchronized(File.AppendText(file)) : null;
+        process.OutputDataReceived += (_, e) => log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {e.Data}");
+        process.ErrorDataReceived += (_, e) => log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {e.Data}");
+        process.Exited += (_, _) => log?.Dispose();
+        process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
