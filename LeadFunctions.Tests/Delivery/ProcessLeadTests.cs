@@ -200,7 +200,10 @@ public sealed class ProcessLeadTests(Azurite azurite) : IClassFixture<Azurite>
 
     private static async Task<LeadEnvelope> SinglePoisonAsync(TestApp app)
     {
-        Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) >= 1), "nothing reached the poison queue");
+        // A move to poison is a copy, then the delete of the original: wait for both.
+        Assert.True(
+            await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) >= 1 && await TestApp.CountMessagesAsync(app.Queue) == 0),
+            "the lead was not moved to the poison queue (copied there, then deleted from the lead queue)");
         var message = Assert.Single((await app.PoisonQueue.PeekMessagesAsync(32)).Value);
         return LeadEnvelope.TryParse(message.MessageText, out var reason) ?? throw new Xunit.Sdk.XunitException(reason);
     }
