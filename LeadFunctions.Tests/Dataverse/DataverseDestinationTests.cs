@@ -6,6 +6,7 @@ using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Identity.Client;
 using Moq;
 
@@ -287,6 +288,20 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         var held = Assert.IsType<DeliveryOutcome.RetryLater>(second); // not even sent: the gate is closed for everyone
         Assert.InRange(held.RetryAfter!.Value, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(120));
         Assert.Equal(1, _fake.Requests);
+    }
+
+    [Fact]
+    public async Task While_Dataverse_asks_to_wait_health_is_degraded_without_sending_a_probe()
+    {
+        _fake.Limit = new ServiceProtectionLimit(Requests: 0, Window: TimeSpan.FromMinutes(5), RetryAfterSeconds: 120);
+        await using var harness = DataverseHarness.Create(_fake);
+        Assert.IsType<DeliveryOutcome.RetryLater>(await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
+
+        var health = await harness.Destination.CheckHealthAsync(CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("asked this app to wait", health.Description, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Requests); // the delivery's request only: a probe now would only prolong the wait
     }
 
     [Fact]
