@@ -1,4 +1,6 @@
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeadFunctions.Tests.Destinations;
@@ -158,7 +160,7 @@ public sealed class DestinationThrottleTests
     }
 
     [Fact]
-    public void A_429_while_paced_never_speeds_up_and_one_with_nothing_answered_halves_the_pace()
+    public void A_429_while_paced_never_speeds_up_and_one_with_too_few_answers_lowers_the_pace_by_the_margin_only()
     {
         var throttle = new DestinationThrottle(8, _time);
         for (var i = 0; i < 100; i++) throttle.Answered(succeeded: true);
@@ -171,8 +173,9 @@ public sealed class DestinationThrottleTests
         Assert.Equal(95, throttle.Pace!.Value, precision: 6);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        throttle.Throttled(TimeSpan.FromSeconds(1)); // refused with nothing admitted in the window (e.g. others used it up)
-        Assert.Equal(47.5, throttle.Pace!.Value, precision: 6);
+        for (var i = 0; i < 9; i++) throttle.Answered(succeeded: true);
+        throttle.Throttled(TimeSpan.FromSeconds(1)); // refused after 9 answers (e.g. others used the window up): too few to learn from
+        Assert.Equal(95 * 0.95, throttle.Pace!.Value, precision: 6);
 
         _time.Advance(TimeSpan.FromSeconds(1));
         for (var i = 0; i < 20; i++) throttle.Answered(succeeded: true);
@@ -181,19 +184,39 @@ public sealed class DestinationThrottleTests
     }
 
     [Fact]
-    public void The_pace_creeps_up_by_one_percent_every_four_windows_from_when_the_gate_opens()
+    public void A_first_429_after_fewer_than_ten_answers_sets_no_pace()
+    {
+        var throttle = new DestinationThrottle(8, _time);
+        for (var i = 0; i < 9; i++) throttle.Answered(succeeded: true);
+
+        throttle.Throttled(TimeSpan.FromSeconds(1));
+
+        Assert.Null(throttle.Pace); // a rate learned from a handful of answers (say, right after an outage) would crawl
+    }
+
+    [Fact]
+    public void The_pace_creeps_up_by_one_percent_every_four_windows_while_used_and_is_forgotten_after_four_idle_windows()
     {
         var throttle = new DestinationThrottle(8, _time);
         for (var i = 0; i < 100; i++) throttle.Answered(succeeded: true);
         throttle.Throttled(TimeSpan.FromSeconds(5)); // window 5 s: 20/s learned, paced at 19/s
+        Assert.Equal(19, throttle.Pace!.Value, precision: 6);
+        var gateOpens = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
 
-        Assert.Equal(19, throttle.Pace!.Value, precision: 6);
-        _time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(19, throttle.Pace!.Value, precision: 6);
-        _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Equal(19 * 1.01, throttle.Pace!.Value, precision: 6);
-        _time.Advance(TimeSpan.FromSeconds(20 * 69));
-        Assert.Equal(19 * Math.Pow(1.01, 70), throttle.Pace!.Value, precision: 6); // about twice: a lifted limit is found again
+        while (_time.GetUtcNow() < gateOpens + TimeSpan.FromSeconds(100)) // a backlog: a request in every turn
+        {
+            long turn = 0;
+            TimeSpan wait;
+            while ((wait = throttle.NextTurn(ref turn)) > TimeSpan.Zero) _time.Advance(wait);
+        }
+
+        var windows = (_time.GetUtcNow() - gateOpens).TotalSeconds / 5;
+        Assert.Equal(19 * Math.Pow(1.01, windows / 4), throttle.Pace!.Value, precision: 6); // about 19.96 after 20 windows
+
+        _time.Advance(TimeSpan.FromSeconds(21)); // no request for more than four windows: the backlog is over
+        Assert.Null(throttle.Pace);
+        long next = 0;
+        Assert.Equal(TimeSpan.Zero, throttle.NextTurn(ref next));
     }
 
     /// <summary>
@@ -242,6 +265,25 @@ public sealed class DestinationThrottleTests
         var allowedRate = Allowed / window.TotalSeconds;
         Assert.True(rate >= 0.9 * allowedRate, $"{rate:F1}/s against {allowedRate:F1}/s allowed ({rate / allowedRate:P0}), {episodes} throttling episodes");
         Assert.InRange(episodes, 1, 3);
+    }
+
+    [Fact]
+    public void Each_throttling_episode_is_logged_once_with_the_pace_it_taught()
+    {
+        using var logs = new CapturedLogs();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var throttle = new DestinationThrottle(8, _time, logger: factory.CreateLogger<DestinationThrottle>(), destination: "Dataverse");
+
+        throttle.Throttled(TimeSpan.FromSeconds(1)); // nothing answered yet
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 100; i++) throttle.Answered(succeeded: true);
+        throttle.Throttled(TimeSpan.FromSeconds(1));
+        throttle.Throttled(TimeSpan.FromSeconds(1)); // the same episode
+
+        Assert.Collection(
+            logs.Messages(LogLevel.Warning),
+            m => Assert.Equal("Dataverse asked this app to wait 00:00:01 (rate limit): every worker waits, then sends 4 at a time (no answers yet to learn a rate from)", m),
+            m => Assert.Equal("Dataverse asked this app to wait 00:00:01 (rate limit): every worker waits, then sends at most 95.0 requests/s, 4 at a time", m)); // (back to 8 after the successes, halved again)
     }
 
     [Fact]

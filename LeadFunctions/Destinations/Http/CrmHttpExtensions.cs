@@ -57,7 +57,8 @@ public static class CrmHttpExtensions
         Func<IServiceProvider, DelegatingHandler> attemptHandler)
     {
         services.AddKeyedSingleton(name, (sp, _) => new DestinationThrottle(
-            options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), options(sp).MaxThrottleWait));
+            options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), options(sp).MaxThrottleWait,
+            sp.GetRequiredService<ILogger<DestinationThrottle>>(), name));
 
         var http = services.AddHttpClient(name, (sp, client) =>
             {

@@ -11,7 +11,7 @@ namespace LeadFunctions.Destinations.Http;
 /// <c>Retry-After</c> (docs/benchmarks.md, section 5). The pace creeps up by 1 % every <see cref="WindowsPerStep"/>
 /// windows without a <c>429</c>, so a limit that was raised (or shared with a sender that stopped) is found again; a
 /// <c>429</c> while paced learns again, never faster than the pace it interrupted. Before the first <c>429</c>
-/// nothing is paced;</item>
+/// nothing is paced, and a pace nobody used for <see cref="IdleWindowsToForget"/> windows is forgotten;</item>
 /// <item>a concurrency limit: at most <see cref="Limit"/> deliveries in flight. It starts at
 /// <c>MaxConcurrency</c> (or the server's lower hint, e.g. Dataverse's <c>x-ms-dop-hint</c>), halves when a throttling
 /// episode starts, and grows back by one after each <see cref="Limit"/> successes in a row — sending less while
@@ -19,13 +19,23 @@ namespace LeadFunctions.Destinations.Http;
 /// </list>
 /// One instance per destination: each CRM counts its own limits.
 /// </summary>
-public sealed class DestinationThrottle
+public sealed partial class DestinationThrottle
 {
     /// <summary>The share of the learned rate requests are paced at: the margin absorbs timing jitter on the way to the server.</summary>
     public const double PaceMargin = 0.95;
 
     /// <summary>The pace grows by 1 % after this many windows without a <c>429</c>.</summary>
     public const int WindowsPerStep = 4;
+
+    /// <summary>
+    /// Fewer answers than this within the look-back are too few to learn a rate from (right after an outage, or when
+    /// another sender used the server's window up): a first <c>429</c> then sets no pace, a later one lowers the pace
+    /// by the margin only — a rate learned from two answers would crawl for hours.
+    /// </summary>
+    public const int MinAnswersToLearn = 10;
+
+    /// <summary>A pace nobody took a turn of for this many windows is forgotten: the next backlog learns afresh.</summary>
+    public const int IdleWindowsToForget = 4;
 
     /// <summary>The shortest and longest window a <c>Retry-After</c> is taken for when learning a rate.</summary>
     public static readonly TimeSpan ShortestWindow = TimeSpan.FromSeconds(1), LongestWindow = TimeSpan.FromMinutes(5);
@@ -39,6 +49,8 @@ public sealed class DestinationThrottle
     private readonly TimeProvider _time;
     private readonly int _maxConcurrency;
     private readonly TimeSpan _maxGateWait;
+    private readonly ILogger _logger;
+    private readonly string _destination;
     private int? _hint;
     private int _limit;
     private int _inFlight;
@@ -52,8 +64,12 @@ public sealed class DestinationThrottle
     /// <param name="maxConcurrency">The most deliveries in flight at once (<c>MaxConcurrency</c>).</param>
     /// <param name="time">The clock.</param>
     /// <param name="maxGateWait">The longest a request waits for the gate (<c>MaxThrottleWait</c>); a longer wait throws <see cref="DestinationThrottledException"/>.</param>
-    public DestinationThrottle(int maxConcurrency, TimeProvider time, TimeSpan? maxGateWait = null)
+    /// <param name="logger">Where each throttling episode is logged, with the pace it taught.</param>
+    /// <param name="destination">The CRM's name, for the log.</param>
+    public DestinationThrottle(int maxConcurrency, TimeProvider time, TimeSpan? maxGateWait = null, ILogger<DestinationThrottle>? logger = null, string destination = "CRM")
     {
+        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _destination = destination;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         _maxConcurrency = maxConcurrency;
         _maxGateWait = maxGateWait ?? TimeSpan.MaxValue;
@@ -183,9 +199,13 @@ public sealed class DestinationThrottle
         var now = _time.GetUtcNow().UtcTicks;
         if (retryAfter <= TimeSpan.Zero) retryAfter = TimeSpan.FromSeconds(1);
         var until = now + retryAfter.Ticks;
+        bool episode;
+        double? pace;
+        int limit;
         lock (_lock)
         {
-            if (_notBeforeUtcTicks <= now)
+            episode = _notBeforeUtcTicks <= now;
+            if (episode)
             {
                 _limit = Math.Max(1, _limit / 2);
                 LearnPaceLocked(now, until, retryAfter);
@@ -193,7 +213,12 @@ public sealed class DestinationThrottle
 
             if (until > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, until);
             _successes = 0;
+            (pace, limit) = (PaceLocked(until), _limit);
         }
+
+        if (!episode) return;
+        if (pace is { } learned) LogPaced(_logger, _destination, retryAfter, learned, limit);
+        else LogWaiting(_logger, _destination, retryAfter, limit);
     }
 
     /// <summary>
@@ -253,8 +278,9 @@ public sealed class DestinationThrottle
     /// the first <c>429</c>; while paced, everything since the pace began (a short <c>Retry-After</c> — the time until
     /// the oldest request leaves the server's window — would undercount). Look-backs are bounded by
     /// <see cref="ShortestWindow"/> and <see cref="LongestWindow"/>. The pace is <see cref="PaceMargin"/> of the
-    /// rate answered, never faster than the pace that drew this <c>429</c>; with nothing answered to learn from, a
-    /// pace is halved (and a first <c>429</c> sets none).
+    /// rate answered, never faster than the pace that drew this <c>429</c>; with fewer than
+    /// <see cref="MinAnswersToLearn"/> answers to learn from, a pace is lowered by the margin (and a first <c>429</c>
+    /// sets none).
     /// </summary>
     private void LearnPaceLocked(long now, long until, TimeSpan retryAfter)
     {
@@ -262,7 +288,7 @@ public sealed class DestinationThrottle
         var lookBack = current is null ? retryAfter.Ticks : Math.Max(retryAfter.Ticks, now - _paceSinceUtcTicks);
         lookBack = Math.Clamp(lookBack, ShortestWindow.Ticks, LongestWindow.Ticks);
         var answered = _answeredUtcTicks.Count(t => t > now - lookBack);
-        double? learned = answered > 0 ? PaceMargin * answered * TimeSpan.TicksPerSecond / lookBack : current / 2;
+        double? learned = answered >= MinAnswersToLearn ? PaceMargin * answered * TimeSpan.TicksPerSecond / lookBack : PaceMargin * current;
         if (learned is not { } pace) return;
 
         _pace = current is { } previous ? Math.Min(pace, previous) : pace;
@@ -271,10 +297,13 @@ public sealed class DestinationThrottle
         _nextSendUtcTicks = until;
     }
 
-    /// <summary>The learned pace plus 1 % per <see cref="WindowsPerStep"/> windows since it was learned; null when none (or it has grown past any use).</summary>
+    /// <summary>
+    /// The learned pace plus 1 % per <see cref="WindowsPerStep"/> windows since it was learned; null when none, when
+    /// nobody has taken a turn for <see cref="IdleWindowsToForget"/> windows, or when it has grown past any use.
+    /// </summary>
     private double? PaceLocked(long now)
     {
-        if (_pace is not { } pace) return null;
+        if (_pace is not { } pace || now - _nextSendUtcTicks > _windowTicks * IdleWindowsToForget) return null;
         var steps = Math.Max(0, now - _paceSinceUtcTicks) / (double)(_windowTicks * WindowsPerStep);
         var grown = pace * Math.Pow(1.01, steps);
         return grown < 1e6 ? grown : null;
@@ -315,4 +344,10 @@ public sealed class DestinationThrottle
             if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination} asked this app to wait {RetryAfter} (rate limit): every worker waits, then sends at most {Pace:F1} requests/s, {Limit} at a time")]
+    private static partial void LogPaced(ILogger logger, string destination, TimeSpan retryAfter, double pace, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination} asked this app to wait {RetryAfter} (rate limit): every worker waits, then sends {Limit} at a time (no answers yet to learn a rate from)")]
+    private static partial void LogWaiting(ILogger logger, string destination, TimeSpan retryAfter, int limit);
 }
