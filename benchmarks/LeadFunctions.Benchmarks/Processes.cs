@@ -157,12 +157,18 @@ internal sealed record AppLaunch(string Name, string Path, IReadOnlyDictionary<s
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         foreach (var (key, value) in Environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Path}.");
-        // LEADFUNCTIONS_BENCH_APPLOG=<file>: keep what the app printed, for finding where the time went.
-        var log = System.Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_APPLOG") is { Length: > 0 } file ? TextWriter.Synchronized(File.AppendText(file)) : null;
-        process.OutputDataReceived += (_, e) => log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {e.Data}");
-        process.ErrorDataReceived += (_, e) => log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {e.Data}");
-        process.Exited += (_, _) => log?.Dispose();
-        process.EnableRaisingEvents = true;
+        // LEADFUNCTIONS_BENCH_APPLOG=<file>: keep what the app printed, for finding where the time went. Each line is
+        // appended on its own (output can still arrive after the process has exited, so no writer is kept open).
+        var log = System.Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_APPLOG") is { Length: > 0 } file ? file : null;
+        var writing = new Lock();
+        void Keep(string? line)
+        {
+            if (log is null || line is null) return;
+            lock (writing) File.AppendAllText(log, $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}\n");
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
