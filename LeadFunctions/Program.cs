@@ -1,32 +1,56 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations;
 using LeadFunctions.Hosting;
+using LeadFunctions.Hosting.Standalone;
 using LeadFunctions.Intake;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
+using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace LeadFunctions;
 
-/// <summary>LeadFunctions: marketplace leads in over HTTP (ReceiveLead), through a queue, into the CRM (ProcessLead).</summary>
+/// <summary>
+/// LeadFunctions: marketplace leads in over HTTP (ReceiveLead), through a queue, into the CRM (ProcessLead).
+/// One pipeline, two ways to drive it (docs/design.md, "Hosting modes").
+/// </summary>
 public static class Program
 {
-    public static Task Main(string[] args) => Build(args).RunAsync();
+    public static Task Main(string[] args) => HostingMode.FromArguments(args).IsFunctions
+        ? BuildWorker(args).RunAsync()
+        : BuildStandalone(args).RunAsync();
 
+    /// <summary>Functions mode: the .NET isolated worker, started by the Functions host.</summary>
+    public static IHost BuildWorker(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();                        // Functions/: ReceiveLead, ProcessLead, Health
+        builder.AddLeadPipeline(HostingMode.Functions);
+        return builder.Build();
+    }
+
+    /// <summary>Standalone mode (./eng/run.sh, tests, containers): this process checks keys and polls the queue itself.</summary>
     /// <param name="overrides">Tests replace services here (e.g. a destination that fails on purpose).</param>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrides = null)
+    public static WebApplication BuildStandalone(string[] args, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var mode = builder.AddHosting();                                   // Hosting/: Functions custom handler or standalone
-        builder.AddLeadTelemetry();                                        // Telemetry/: traces, metrics, logs (App Insights or console)
-        builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
-        builder.Services.AddIntake(builder.Configuration, mode);           // Intake/: ReceiveLead
-        builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
-        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
+        builder.AddLeadPipeline(HostingMode.Standalone);
+        builder.AddStandaloneHosting();                                    // Hosting/Standalone: address, key check, queue listener
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapHosting();
-        app.MapReceiveLead();
+        app.MapStandaloneEndpoints();                                      // the handlers the Functions call, behind the key check
         return app;
+    }
+
+    /// <summary>What both modes run: every step from a lead arriving to the CRM having it.</summary>
+    private static void AddLeadPipeline(this IHostApplicationBuilder builder, HostingMode mode)
+    {
+        builder.AddHosting(mode);                                          // Hosting/: settings as the host reads them, clock, start-up checks
+        builder.AddLeadTelemetry();                                        // Telemetry/: traces, metrics, logs
+        builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
+        builder.Services.AddIntake(builder.Configuration);                 // Intake/: ReceiveLead
+        builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
+        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
+        builder.Services.AddLeadHealth();                                  // Hosting/: GET /api/health, the same in both modes
     }
 }

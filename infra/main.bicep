@@ -1,5 +1,5 @@
 // LeadFunctions in Azure: Partner Center posts leads to ReceiveLead, which queues them; ProcessLead delivers them to
-// the CRM (DESIGN 1). `azd up` provisions this template and deploys the package eng/package.sh builds (azure.yaml).
+// the CRM (docs/design.md). `azd up` provisions this template, then publishes and deploys ./LeadFunctions (azure.yaml).
 targetScope = 'subscription'
 
 @minLength(1)

@@ -12,7 +12,7 @@ internal static class CliConfiguration
     {
         var configuration = new ConfigurationManager();
         configuration.AddEnvironmentVariables();
-        configuration.AddFunctionsConfiguration(environment.WorkingDirectory, new HostingMode(CustomHandlerPort: null));
+        configuration.AddFunctionsConfiguration(environment.WorkingDirectory, HostingMode.Standalone);
         configuration.AddInMemoryCollection(environment.Settings);
         configuration.AddInMemoryCollection(commandLine);
         return configuration;

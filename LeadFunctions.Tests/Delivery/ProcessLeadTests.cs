@@ -175,7 +175,7 @@ public sealed class ProcessLeadTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Contains("Crm__Target 'Dynamics365'", poisoned.LastError.Message, StringComparison.Ordinal);
     }
 
-    private static string ProcessLeadTestsEnvelope() => Hosting.CustomHandlerTests.Envelope(RepoPaths.Sample("documented-sample-lead.json")).ToJson();
+    private static string ProcessLeadTestsEnvelope() => TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json")).ToJson();
 
     private static Mock<ILeadDestination> Destination()
     {

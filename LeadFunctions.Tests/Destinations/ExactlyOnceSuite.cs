@@ -169,7 +169,9 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
     public async Task A_permanent_failure_poisons_every_lead_with_the_reason_and_a_replay_after_the_fix_delivers_them_once()
     {
         BreakPermanently();
-        await using var app = await StartAppAsync();
+
+        // A generous attempt timeout: on a loaded machine a slow answer must not count as a retry of a permanent failure.
+        await using var app = await StartAppAsync(settings => settings[Setting("Timeout")] = "00:00:30");
 
         var leads = await PostLeadsAsync(app);
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (Program.Build), listening on a free loopback port, spoken to over HTTP. Each instance has its own
+/// The real app (Program.BuildStandalone), listening on a free loopback port, spoken to over HTTP. Each instance has its own
 /// queue, poison queue and table in the shared Azurite.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
@@ -49,12 +49,11 @@ public sealed class TestApp : IAsyncDisposable
 
     public static string LeadsPath(string? key = Key) => key is null ? "/api/leads" : $"/api/leads?code={Uri.EscapeDataString(key)}";
 
-    /// <summary>Starts the app against <paramref name="azurite"/> in standalone mode, or in Functions mode when <paramref name="functionsMode"/>.</summary>
+    /// <summary>Starts the app in standalone mode against <paramref name="azurite"/> (or <paramref name="connectionString"/>).</summary>
     public static async Task<TestApp> StartAsync(
         Azurite? azurite,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
-        bool functionsMode = false,
         string? connectionString = null)
     {
         var queueName = TestNames.Queue();
@@ -71,14 +70,13 @@ public sealed class TestApp : IAsyncDisposable
             ["Standalone:MinPollingInterval"] = "00:00:00.050",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
-        if (functionsMode) all[LeadFunctions.Hosting.HostingMode.PortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        else all["urls"] = $"http://127.0.0.1:{port}";
+        all["urls"] = $"http://127.0.0.1:{port}";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         queueName = all["LeadQueueName"]!;
         tableName = all["Crm:Table:TableName"]!;
 
         var args = all.Where(p => p.Value is not null).Select(p => $"--{p.Key}={p.Value}").ToArray();
-        var app = Program.Build(args, services);
+        var app = Program.BuildStandalone(args, services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, new Uri(address), queueName, tableName, azurite);

@@ -20,6 +20,14 @@ public static class TestLeads
 
     public static LeadDelivery Delivery(JsonObject lead) => Delivery(lead.ToJsonString());
 
+    /// <summary>The queue message ReceiveLead would write for <paramref name="leadJson"/>.</summary>
+    public static LeadEnvelope Envelope(string leadJson)
+    {
+        using var document = JsonDocument.Parse(leadJson);
+        var read = LeadReader.Published.Read(document.RootElement);
+        return new LeadEnvelope { LeadId = read.LeadId!, ReceivedAt = DateTimeOffset.UtcNow, Lead = document.RootElement.Clone() };
+    }
+
     /// <summary>A "Contact me" lead from the Azure Marketplace with every user detail, distinct per <paramref name="n"/>.</summary>
     public static JsonObject ContactMe(int n, string offer = "Contoso Analytics") => new()
     {

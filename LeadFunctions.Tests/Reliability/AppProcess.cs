@@ -39,17 +39,18 @@ public sealed class AppProcess : IDisposable
 
     /// <summary>
     /// Starts the app and waits (at most 30 s) until it answers on <paramref name="port"/>: the build beside the tests,
-    /// or the native <paramref name="executable"/> (e.g. the packaged handler) when given.
+    /// or the one in <paramref name="appDirectory"/> (e.g. the published package) when given.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(int port, IDictionary<string, string> settings, string? executable = null)
+    public static async Task<AppProcess> StartAsync(int port, IDictionary<string, string> settings, string? appDirectory = null)
     {
-        var start = new ProcessStartInfo(executable ?? "dotnet")
+        appDirectory ??= AppDirectory;
+        var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = executable is null ? AppDirectory : Path.GetDirectoryName(executable)!,
+            WorkingDirectory = appDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (executable is null) start.ArgumentList.Add(Path.Combine(AppDirectory, "LeadFunctions.dll"));
+        start.ArgumentList.Add(Path.Combine(appDirectory, "LeadFunctions.dll"));
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

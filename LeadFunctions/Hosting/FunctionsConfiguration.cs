@@ -31,6 +31,10 @@ public static class FunctionsConfiguration
         sources.Insert(environment.s is null ? sources.Count : environment.i, Memory(settings));
     }
 
+    /// <summary>host.json's <c>extensions.http.routePrefix</c>: the Functions host puts every HTTP route under it, and so does standalone mode.</summary>
+    public static string RoutePrefix(this IConfiguration configuration) =>
+        configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
+
     private static string? Find(string fileName, string contentRoot) =>
         new[] { contentRoot, AppContext.BaseDirectory }.Select(dir => Path.Combine(dir, fileName)).FirstOrDefault(File.Exists);
 

@@ -1,26 +1,28 @@
-using System.Globalization;
-
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// How this process is driven (DESIGN 1): by the Functions host as a custom handler (it sets
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>, checks keys and triggers ProcessLead), or standalone (we check keys and run the
-/// queue listener ourselves).
+/// How this process is driven (docs/design.md, "Hosting modes"): by the Functions host as its .NET isolated worker,
+/// which checks function keys and triggers ProcessLead, or standalone, where this process does both itself.
 /// </summary>
-public sealed record HostingMode(int? CustomHandlerPort)
+public sealed record HostingMode
 {
-    public const string PortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    /// <summary>The argument the Functions host always passes when it starts a worker (the address of its gRPC endpoint).</summary>
+    public const string FunctionsUriArgument = "--functions-uri";
 
-    public const string StandaloneUrl = "http://127.0.0.1:7071";
+    public static readonly HostingMode Standalone = new(isFunctions: false);
 
-    public bool IsFunctions => CustomHandlerPort is not null;
+    public static readonly HostingMode Functions = new(isFunctions: true);
 
-    public bool ChecksFunctionKeys => !IsFunctions;
+    private HostingMode(bool isFunctions) => IsFunctions = isFunctions;
 
-    public bool RunsQueueListener => !IsFunctions;
+    public bool IsFunctions { get; }
 
-    public static HostingMode From(IConfiguration configuration) =>
-        new(int.TryParse(configuration[PortSetting], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null);
+    /// <summary>
+    /// The mode from the command line the process was started with: a setting would not do, since local.settings.json
+    /// (which standalone mode also reads) holds the Functions host's own settings.
+    /// </summary>
+    public static HostingMode FromArguments(IEnumerable<string> args) =>
+        args.Any(a => a == FunctionsUriArgument || a.StartsWith(FunctionsUriArgument + "=", StringComparison.Ordinal)) ? Functions : Standalone;
 
-    public override string ToString() => IsFunctions ? $"Functions custom handler on port {CustomHandlerPort}" : "standalone";
+    public override string ToString() => IsFunctions ? "Functions (isolated worker)" : "standalone";
 }

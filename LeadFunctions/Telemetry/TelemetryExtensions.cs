@@ -11,7 +11,7 @@ public static class TelemetryExtensions
     public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights or the console.</summary>
-    public static WebApplicationBuilder AddLeadTelemetry(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddLeadTelemetry(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
         var appInsights = builder.Configuration[AppInsightsSetting];

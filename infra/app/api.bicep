@@ -1,6 +1,6 @@
-// The function app: a Linux plan and site running our custom handler (host.json starts handler/LeadFunctions).
+// The function app: a Linux plan and site running the .NET 10 isolated worker (LeadFunctions.dll, functions.metadata).
 // FlexConsumption (default) declares the runtime in functionAppConfig and deploys from a blob container;
-// EP1 (Elastic Premium) uses the classic FUNCTIONS_WORKER_RUNTIME=custom settings and runs the zip it is given.
+// EP1 (Elastic Premium) uses the classic FUNCTIONS_WORKER_RUNTIME and linuxFxVersion settings and runs the zip it is given.
 // docs/deploy.md says why the default is Flex Consumption and when to pick EP1.
 
 param name string
@@ -20,7 +20,7 @@ param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
 
-@description('Settings the handler reads (queue name, CRM destination); merged over the host settings below.')
+@description('Settings the app reads (queue name, CRM destination); merged over the host settings below.')
 param appSettings object = {}
 
 @description('Flex Consumption: most instances the app may scale out to.')
@@ -62,12 +62,12 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
         family: 'EP'
       }
   properties: {
-    reserved: true // Linux: the handler is published for linux-x64
+    reserved: true // Linux: the app is published for linux-x64
     maximumElasticWorkerCount: isFlex ? null : maximumElasticWorkerCount
   }
 }
 
-// Identity-based AzureWebJobsStorage: the host and the handler (Storage/LeadStorage.cs) both read these, no keys.
+// Identity-based AzureWebJobsStorage: the host (queue trigger) and the app (Storage/LeadStorage.cs) both read these, no keys.
 var storageSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
@@ -89,7 +89,7 @@ var premiumSettings = isFlex
   ? {}
   : {
       FUNCTIONS_EXTENSION_VERSION: '~4'
-      FUNCTIONS_WORKER_RUNTIME: 'custom' // host.json customHandler: the host starts our executable
+      FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated' // the host starts LeadFunctions.dll as its .NET isolated worker
       WEBSITE_RUN_FROM_PACKAGE: '1' // Run the deployed zip as is: no Azure Files content share, which would need a key
     }
 
@@ -134,10 +134,10 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
                 ]
               : []
           }
-          // The Functions stacks API lists runtime 'custom' 1.0 for FC1 (docs/deploy.md, "Hosting plan").
+          // Flex Consumption's .NET isolated stack, .NET 10 (docs/deploy.md, "Hosting plan").
           runtime: {
-            name: 'custom'
-            version: '1.0'
+            name: 'dotnet-isolated'
+            version: '10.0'
           }
         }
       : null
@@ -145,7 +145,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: isFlex ? null : 'Disabled' // Flex Consumption has no FTP endpoint at all
-      linuxFxVersion: isFlex ? null : '' // Custom handler on Elastic Premium: the stacks API's empty image for 'custom'
+      linuxFxVersion: isFlex ? null : 'DOTNET-ISOLATED|10.0' // Elastic Premium: the .NET 10 isolated stack
       http20Enabled: true
     }
   }

@@ -1,4 +1,4 @@
-// Application Insights on a Log Analytics workspace: the host's logs, requests and the handler's console output.
+// Application Insights on a Log Analytics workspace: the host's logs and requests, and the app's OpenTelemetry traces, metrics and logs.
 // Local (instrumentation-key) authentication is off; the app's identity sends telemetry with an Entra ID token
 // (APPLICATIONINSIGHTS_AUTHENTICATION_STRING and Monitoring Metrics Publisher).
 

@@ -28,6 +28,12 @@ public sealed partial class QueueListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_standalone.ProcessQueue)
+        {
+            LogIntakeOnly(logger, _queue.Name);
+            return;
+        }
+
         LogStarted(logger, _queue.Name, _trigger.BatchSize, _trigger.MaxDequeueCount);
         var inFlight = new List<Task>();
         var idleDelay = _standalone.MinPollingInterval;
@@ -176,6 +182,9 @@ public sealed partial class QueueListener(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening to queue {Queue} (batch size {BatchSize}, max dequeue count {MaxDequeueCount})")]
     private static partial void LogStarted(ILogger logger, string queue, int batchSize, int maxDequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not listening to queue {Queue} (Standalone__ProcessQueue=false): this process runs intake only")]
+    private static partial void LogIntakeOnly(ILogger logger, string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the lead queue failed ({ErrorType}: {Error}); trying again")]
     private static partial void LogPollFailed(ILogger logger, string errorType, string error);

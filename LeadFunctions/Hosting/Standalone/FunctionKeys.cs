@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using LeadFunctions.Intake;
 using Microsoft.Extensions.Options;
 
-namespace LeadFunctions.Intake;
+namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
 /// The function-key check of standalone mode, done the way the Functions host does it: the <c>x-functions-key</c>
-/// header first, else <c>?code=</c>; compared in constant time against every configured key.
+/// header first, else <c>?code=</c>; compared in constant time against every configured key (<c>Intake__Keys</c>).
 /// </summary>
 public sealed class FunctionKeys
 {
@@ -19,8 +20,6 @@ public sealed class FunctionKeys
             .Select(Hash)
             .ToArray();
     }
-
-    public bool IsConfigured => _keyHashes.Length > 0;
 
     public bool IsAuthorized(HttpRequest request)
     {
@@ -36,4 +35,16 @@ public sealed class FunctionKeys
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
+
+/// <summary>Standalone mode's stand-in for the host's <c>AuthorizationLevel.Function</c>: 401 without a valid key, and nothing else happens.</summary>
+internal sealed class FunctionKeyFilter(FunctionKeys keys, Telemetry.LeadMetrics metrics) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (keys.IsAuthorized(context.HttpContext.Request)) return await next(context).ConfigureAwait(false);
+        metrics.Received();
+        metrics.Rejected("unauthorized");
+        return TypedResults.Unauthorized();
+    }
 }

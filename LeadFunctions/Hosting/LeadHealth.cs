@@ -1,48 +1,34 @@
-using System.Text.Json;
 using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// <c>GET /api/health</c>: whether storage (the lead queue) and the destinations are reachable. 200 when all are,
-/// 503 otherwise. The answer names each check and each destination with its status only — no URLs, names or errors
-/// (those go to the log).
+/// <c>GET /api/health</c>: whether storage (the lead queue) and the destinations are reachable. 200 when all are
+/// (or are only degraded), 503 otherwise. The answer names each check and each destination with its status only — no
+/// URLs, names or errors (those go to the log). Both modes answer with this one handler.
 /// </summary>
-public static partial class HealthApi
+public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHealth> logger)
 {
-    public const string Route = "/api/health";
+    /// <summary>The route below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
+    public const string Route = "health";
 
-    public static IServiceCollection AddLeadHealthChecks(this IServiceCollection services)
+    public async Task<JsonHttpResult<HealthAnswer>> CheckAsync(CancellationToken cancellationToken)
     {
-        services.AddHealthChecks()
-            .AddCheck<StorageHealthCheck>("storage")
-            .AddCheck<DestinationHealthCheck>("destination");
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks(Route, new HealthCheckOptions { ResponseWriter = WriteAsync }).WithName("Health");
-        return app;
-    }
-
-    private static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HealthApi));
+        var report = await checks.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
         {
             LogUnhealthy(logger, name, entry.Status, entry.Description);
         }
 
-        context.Response.ContentType = "application/json";
         var destinations = report.Entries.TryGetValue("destination", out var destination)
             ? destination.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? "")
             : [];
         var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()), destinations);
-        return context.Response.WriteAsync(JsonSerializer.Serialize(answer, HttpJsonContext.Default.HealthAnswer));
+        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        return TypedResults.Json(answer, HttpJsonContext.Default.HealthAnswer, statusCode: status);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Status}: {Description}")]
@@ -51,6 +37,18 @@ public static partial class HealthApi
 
 /// <summary>The health answer: the overall status, each check's status, and each destination's status by name.</summary>
 public sealed record HealthAnswer(string Status, Dictionary<string, string> Checks, Dictionary<string, string> Destinations);
+
+public static class LeadHealthExtensions
+{
+    public static IServiceCollection AddLeadHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<DestinationHealthCheck>("destination");
+        services.AddSingleton<LeadHealth>();
+        return services;
+    }
+}
 
 internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
 {

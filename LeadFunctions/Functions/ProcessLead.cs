@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text.Json;
+using LeadFunctions.Delivery;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LeadFunctions.Functions;
+
+/// <summary>
+/// The queue trigger on the lead queue. The host polls, counts dequeues, releases a failed message and moves it to
+/// <c>&lt;queue&gt;-poison</c> at host.json's <c>maxDequeueCount</c>; <see cref="LeadProcessor"/> decides everything
+/// about the lead itself (delivered, re-scheduled, poisoned with its reason). Throwing asks the host for another try.
+/// </summary>
+public sealed class ProcessLead(LeadProcessor processor)
+{
+    /// <summary>The app setting that names the lead queue (the host resolves <c>%LeadQueueName%</c> from it).</summary>
+    public const string QueueSetting = "LeadQueueName";
+
+    /// <summary>The storage connection the trigger uses: a connection string, or identity-based <c>AzureWebJobsStorage__…</c> settings.</summary>
+    public const string Connection = "AzureWebJobsStorage";
+
+    [Function(nameof(ProcessLead))]
+    public Task RunAsync([QueueTrigger($"%{QueueSetting}%", Connection = Connection)] string message, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var metadata = context.BindingContext.BindingData;
+        var dequeueCount = Number(metadata, "DequeueCount") ?? 1;
+        return processor.ProcessAsync(new QueuedMessage(message, dequeueCount, Text(metadata, "Id")), context.CancellationToken);
+    }
+
+    /// <summary>A trigger metadata value as a number: the host may send it as a number or as JSON text.</summary>
+    internal static long? Number(IReadOnlyDictionary<string, object?> metadata, string name) =>
+        Text(metadata, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    /// <summary>A trigger metadata value as text, with any JSON string quoting taken off.</summary>
+    internal static string? Text(IReadOnlyDictionary<string, object?> metadata, string name)
+    {
+        if (!metadata.TryGetValue(name, out var value) || value is null) return null;
+        var text = Convert.ToString(value, CultureInfo.InvariantCulture);
+        if (text is ['"', .., '"'])
+        {
+            try
+            {
+                using var quoted = JsonDocument.Parse(text);
+                return quoted.RootElement.GetString();
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return text;
+    }
+}

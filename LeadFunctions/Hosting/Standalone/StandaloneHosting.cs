@@ -1,0 +1,45 @@
+using LeadFunctions.Intake;
+using Microsoft.AspNetCore.Hosting;
+
+namespace LeadFunctions.Hosting.Standalone;
+
+/// <summary>
+/// Standalone mode: what the Functions host would otherwise do. It listens on <see cref="DefaultUrl"/> (or
+/// <c>--urls</c>), checks function keys, and runs the queue listener that stands in for the queue trigger.
+/// </summary>
+public static class StandaloneHosting
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplicationBuilder AddStandaloneHosting(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+
+        builder.Services.AddOptions<IntakeOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Keys),
+                "Standalone mode needs at least one key in Intake__Keys (';'-separated); copy local.settings.sample.json to local.settings.json for the dev key.");
+        builder.Services.AddSingleton<FunctionKeys>();
+
+        builder.Services.Configure<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
+        builder.Services.AddHostedService<QueueListener>();
+        return builder;
+    }
+
+    /// <summary>The Functions' routes under host.json's route prefix, each answered by the same handler the Function calls.</summary>
+    public static WebApplication MapStandaloneEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        var prefix = "/" + app.Configuration.RoutePrefix();
+        app.MapGet("/", (HostingMode mode) => TypedResults.Ok(new ServiceAnswer("LeadFunctions", mode.ToString()))).ExcludeFromDescription();
+        app.MapPost($"{prefix}/{LeadIntake.Route}", (HttpRequest request, LeadIntake intake) => intake.ReceiveAsync(request))
+            .AddEndpointFilter<FunctionKeyFilter>()
+            .WithName("ReceiveLead");
+        app.MapGet($"{prefix}/{LeadHealth.Route}", (LeadHealth health, CancellationToken cancellationToken) => health.CheckAsync(cancellationToken))
+            .WithName("Health");
+        return app;
+    }
+}
+
+/// <summary>The answer to <c>GET /</c>: which app this is and how it is hosted.</summary>
+public sealed record ServiceAnswer(string Service, string Mode);

@@ -1,0 +1,26 @@
+using LeadFunctions.Storage;
+
+namespace LeadFunctions.Hosting;
+
+/// <summary>Creates the queues at start-up when storage is reachable; when it is not, the app still starts and intake answers 503.</summary>
+internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, ILogger<StartupChecks> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogMode(logger, mode);
+        try
+        {
+            await queue.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogStorageUnreachable(logger, e.GetType().Name, queue.Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LeadFunctions running: {Mode}")]
+    private static partial void LogMode(ILogger logger, HostingMode mode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage is not reachable ({ErrorType}); queue {Queue} could not be checked. Intake answers 503 until it is.")]
+    private static partial void LogStorageUnreachable(ILogger logger, string errorType, string queue);
+}
