@@ -51,6 +51,6 @@ public static class Program
         builder.Services.AddIntake(builder.Configuration);                 // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
         builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
-        builder.Services.AddLeadHealth();                                  // Hosting/: GET /api/health, the same in both modes
+        builder.Services.AddLeadHealth(builder.Configuration);             // Hosting/: GET /api/health, the same in both modes
     }
 }

@@ -46,9 +46,13 @@ public sealed class PackageTests(FunctionAppPackage package)
     }
 
     [Fact]
-    public void Metadata_names_exactly_the_three_functions_of_the_source()
+    public void Metadata_names_exactly_the_functions_of_the_source()
     {
-        Assert.Equal(["Health", "ProcessLead", "ReceiveLead"], package.Functions.Select(f => (string?)f["name"]).Order());
+        var source = typeof(ReceiveLead).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(ReceiveLead).Namespace && t.GetMethods().Any(m => m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).Length > 0))
+            .Select(t => t.Name).Order().ToArray();
+        Assert.Equal(["Health", "HealthDetails", "ProcessLead", "ReceiveLead"], source);
+        Assert.Equal(source, package.Functions.Select(f => (string?)f["name"]).Order());
         Assert.All(package.Functions, f => Assert.Equal("LeadFunctions.dll", (string?)f["scriptFile"]));
     }
 
@@ -72,6 +76,16 @@ public sealed class PackageTests(FunctionAppPackage package)
         Assert.Equal("anonymous", ((string?)trigger["authLevel"])?.ToLowerInvariant());
         Assert.Equal(["GET"], trigger["methods"]!.AsArray().Select(m => ((string?)m)?.ToUpperInvariant()));
         Assert.Equal(LeadHealth.Route, (string?)trigger["route"]);
+    }
+
+    [Fact]
+    public void HealthDetails_is_a_function_key_GET_on_the_route_standalone_mode_maps()
+    {
+        var trigger = Assert.Single(package.Bindings("HealthDetails"), b => (string?)b["type"] == "httpTrigger");
+
+        Assert.Equal("function", ((string?)trigger["authLevel"])?.ToLowerInvariant());
+        Assert.Equal(["GET"], trigger["methods"]!.AsArray().Select(m => ((string?)m)?.ToUpperInvariant()));
+        Assert.Equal(LeadHealth.DetailsRoute, (string?)trigger["route"]);
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
 {
     private const int LeadCount = 20;
 
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly CapturedLogs _logs = new();
     private FakeDataverse _dataverse = null!;
 
@@ -92,7 +94,7 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
     {
         await using var app = await StartAsync();
 
-        var response = await app.Http.GetAsync("/api/health");
+        var response = await app.Http.GetAsync(TestApp.HealthDetailsPath());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var destinations = (await response.JsonAsync()).GetProperty("destinations");
@@ -100,7 +102,8 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
         Assert.Equal("Healthy", destinations.GetProperty("Table").GetString());
 
         _dataverse.AnswerEverything = (403, "0x80040220", "Principal user is missing prvReadUser privilege.");
-        var unhealthy = await app.Http.GetAsync("/api/health");
+        await Task.Delay(ProbeInterval * 2); // the previous probe's answer is reused until then
+        var unhealthy = await app.Http.GetAsync(TestApp.HealthDetailsPath());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unhealthy.StatusCode);
         Assert.Equal("Unhealthy", (await unhealthy.JsonAsync()).GetProperty("destinations").GetProperty("Dataverse").GetString());
     }
@@ -115,6 +118,7 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
         settings["Crm:Dataverse:Retries"] = "1";
         settings["Delivery:FirstRetryDelay"] = "00:00:00.200";
         settings["Delivery:MaxRetryDelay"] = "00:00:00.500";
+        settings["Health:ProbeInterval"] = ProbeInterval.ToString();
         return TestApp.StartAsync(azurite, settings, s => s.AddSingleton<ILoggerProvider>(_logs));
     }
 

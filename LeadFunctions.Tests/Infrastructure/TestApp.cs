@@ -47,6 +47,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public TableClient Table => Storage!.Table(TableName);
 
+    public static string HealthDetailsPath(string? key = Key) => $"/api/health/details?code={Uri.EscapeDataString(key ?? "")}";
+
     public static string LeadsPath(string? key = Key) => key is null ? "/api/leads" : $"/api/leads?code={Uri.EscapeDataString(key)}";
 
     /// <summary>Starts the app in standalone mode against <paramref name="azurite"/> (or <paramref name="connectionString"/>).</summary>

@@ -59,12 +59,16 @@ public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
-    public async Task Health_is_200_when_storage_and_destination_are_reachable()
+    public async Task Health_is_200_when_storage_and_destination_are_reachable_and_names_the_checks_only_behind_the_key()
     {
         await using var app = await TestApp.StartAsync(azurite);
 
-        var response = await app.Http.GetAsync("/api/health");
+        var anonymous = await app.Http.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal("""{"status":"Healthy"}""", await anonymous.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Http.GetAsync("/api/health/details")).StatusCode);
 
+        var response = await app.Http.GetAsync(TestApp.HealthDetailsPath());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.JsonAsync();
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("storage").GetString());
@@ -78,7 +82,8 @@ public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
         await using var app = await TestApp.StartAsync(null, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" },
             connectionString: Azurite.ConnectionStringFor(nothingListens, nothingListens, nothingListens));
 
-        var response = await app.Http.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.Http.GetAsync("/api/health")).StatusCode);
+        var response = await app.Http.GetAsync(TestApp.HealthDetailsPath());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();

@@ -32,7 +32,7 @@ public sealed partial class LeadProcessor(
         var envelope = LeadEnvelope.TryParse(message.Text, out var unreadable);
         if (envelope is null)
         {
-            LogUnreadableMessage(message.MessageId, unreadable);
+            LogUnreadableMessage(LogText.Of(message.MessageId), LogText.Of(unreadable, LogText.ReasonLength));
             await queue.SendToPoisonAsync(message.Text, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -83,7 +83,7 @@ public sealed partial class LeadProcessor(
                     await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
                         .ConfigureAwait(false);
                     metrics.Delivered(destination.Name, delivered.AlreadyThere, time.GetUtcNow() - envelope.ReceivedAt);
-                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, lead.OfferTitle, lead.ActionCode, lead.Customer.Country);
+                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country));
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
@@ -148,7 +148,7 @@ public sealed partial class LeadProcessor(
         // destination's create-once key turns into one record.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
         foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
-        LogRescheduled(envelope.LeadId, envelope.Attempt, delay, retry.Failure.ToString());
+        LogRescheduled(envelope.LeadId, envelope.Attempt, delay, LogText.Of(retry.Failure.ToString(), LogText.ReasonLength)!);
     }
 
     private async Task PoisonAsync(LeadEnvelope envelope, DeliveryFailure failure, CancellationToken cancellationToken)
@@ -156,11 +156,11 @@ public sealed partial class LeadProcessor(
         var poisoned = envelope with { LastError = failure with { Kind = "poison", At = time.GetUtcNow() } };
         await queue.SendToPoisonAsync(poisoned.ToJson(), cancellationToken).ConfigureAwait(false);
         metrics.Poisoned(failure.Destination, failure.Code);
-        LogPoisoned(envelope.LeadId, envelope.Attempt, failure.ToString());
+        LogPoisoned(envelope.LeadId, envelope.Attempt, LogText.Of(failure.ToString(), LogText.ReasonLength)!);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country})")]
-    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, string? offerTitle, string? actionCode, string? country);
+    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LeadValue offerTitle, LeadValue actionCode, LeadValue country);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
     private partial void LogRescheduled(string leadId, int attempt, TimeSpan delay, string failure);

@@ -12,6 +12,7 @@ namespace LeadFunctions.Hosting;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ServiceAnswer))]
+[JsonSerializable(typeof(HealthSummary))]
 [JsonSerializable(typeof(HealthAnswer))]
 [JsonSerializable(typeof(LeadAccepted))]
 [JsonSerializable(typeof(LeadIssue[]))] // the "errors" extension of an invalid lead's problem details

@@ -1,73 +1,84 @@
-using LeadFunctions.Destinations;
-using LeadFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// <c>GET /api/health</c>: whether storage (the lead queue) and the destinations are reachable. 200 when all are
-/// (or are only degraded), 503 otherwise. The answer names each check and each destination with its status only — no
-/// URLs, names or errors (those go to the log). Both modes answer with this one handler.
+/// The health endpoints, the same in both modes. <c>GET /api/health</c> (anonymous) tells a stranger only "up or
+/// down": 200 <c>{"status":"Healthy"}</c> (or <c>Degraded</c>), 503 <c>Unhealthy</c>. <c>GET /api/health/details</c>
+/// (function key) names each check and each destination with its status — never URLs, names or errors, which go to
+/// the log, once per change of a check's status. Neither can make the app call a CRM more than once per
+/// <see cref="HealthOptions.ProbeInterval"/>: destination probes are cached and shared by all callers.
 /// </summary>
 public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHealth> logger)
 {
-    /// <summary>The route below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
+    /// <summary>The routes below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
     public const string Route = "health";
 
-    public async Task<JsonHttpResult<HealthAnswer>> CheckAsync(CancellationToken cancellationToken)
-    {
-        var report = await checks.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (name, entry) in report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy))
-        {
-            LogUnhealthy(logger, name, entry.Status, entry.Description);
-        }
+    /// <inheritdoc cref="Route"/>
+    public const string DetailsRoute = "health/details";
 
-        var destinations = report.Entries.TryGetValue("destination", out var destination)
+    private readonly Dictionary<string, HealthStatus> _lastSeen = [];
+
+    public async Task<JsonHttpResult<HealthSummary>> SummaryAsync(CancellationToken cancellationToken)
+    {
+        var report = await CheckAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(new HealthSummary(report.Status.ToString()), HttpJsonContext.Default.HealthSummary, statusCode: StatusCode(report));
+    }
+
+    public async Task<JsonHttpResult<HealthAnswer>> DetailsAsync(CancellationToken cancellationToken)
+    {
+        var report = await CheckAsync(cancellationToken).ConfigureAwait(false);
+        var destinations = report.Entries.TryGetValue(HealthChecks.Destination, out var destination)
             ? destination.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? "")
             : [];
         var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()), destinations);
-        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        return TypedResults.Json(answer, HttpJsonContext.Default.HealthAnswer, statusCode: status);
+        return TypedResults.Json(answer, HttpJsonContext.Default.HealthAnswer, statusCode: StatusCode(report));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is {Status}: {Description}")]
+    private async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var report = await checks.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (name, entry) in report.Entries)
+        {
+            HealthStatus previous;
+            lock (_lastSeen)
+            {
+                previous = _lastSeen.GetValueOrDefault(name, HealthStatus.Healthy);
+                _lastSeen[name] = entry.Status;
+            }
+
+            if (entry.Status == previous) continue;
+            if (entry.Status == HealthStatus.Healthy) LogRecovered(logger, name, previous);
+            else LogUnhealthy(logger, name, entry.Status, LogText(entry.Description));
+        }
+
+        return report;
+    }
+
+    private static int StatusCode(HealthReport report) =>
+        report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+
+    private static string? LogText(string? description) => Telemetry.LogText.Of(description, Telemetry.LogText.ReasonLength);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health check {Check} is now {Status}: {Description}")]
     private static partial void LogUnhealthy(ILogger logger, string check, HealthStatus status, string? description);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is Healthy again (was {Previous})")]
+    private static partial void LogRecovered(ILogger logger, string check, HealthStatus previous);
 }
 
-/// <summary>The health answer: the overall status, each check's status, and each destination's status by name.</summary>
+/// <summary>What anyone may learn: up, degraded or down.</summary>
+public sealed record HealthSummary(string Status);
+
+/// <summary>The detailed answer (behind a key): the overall status, each check's status, and each destination's status by name.</summary>
 public sealed record HealthAnswer(string Status, Dictionary<string, string> Checks, Dictionary<string, string> Destinations);
 
-public static class LeadHealthExtensions
+/// <summary>Settings of the health endpoints (<c>Health__…</c>).</summary>
+public sealed class HealthOptions
 {
-    public static IServiceCollection AddLeadHealth(this IServiceCollection services)
-    {
-        services.AddHealthChecks()
-            .AddCheck<StorageHealthCheck>("storage")
-            .AddCheck<DestinationHealthCheck>("destination");
-        services.AddSingleton<LeadHealth>();
-        return services;
-    }
-}
+    public const string Section = "Health";
 
-internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var exists = await storage.LeadQueue.ExistsAsync(cancellationToken).ConfigureAwait(false);
-            return exists.Value ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded($"Queue {storage.LeadQueue.Name} does not exist yet.");
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException or Azure.Identity.AuthenticationFailedException)
-        {
-            return HealthCheckResult.Unhealthy($"Queue storage: {e.GetType().Name} {(e as Azure.RequestFailedException)?.Status}");
-        }
-    }
-}
-
-internal sealed class DestinationHealthCheck(LeadDestinations destinations) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        destinations.CheckHealthAsync(cancellationToken);
+    /// <summary>How long one probe of the destinations answers every health request (30 s to 60 s spares the CRM's quota).</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,16 +1,24 @@
 using System.Buffers;
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>Reads a request body up to a limit, without ever buffering more than the limit.</summary>
+/// <summary>
+/// Reads a lead's body: at most the limit, never more; what a broken or hostile client sends (a malformed chunked
+/// body, a body that stops or trickles, a connection that goes away) becomes a <see cref="BodyFailure"/>, not an
+/// exception; and the text ends up as UTF-8 whatever <c>charset</c> it came in, or is refused.
+/// </summary>
 public static class LeadBody
 {
-    /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>The body, or why there is none.</summary>
+    public static async Task<BodyRead> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes) return null;
+        if (request.ContentLength > maxBytes) return BodyRead.Failed(BodyFailure.TooLarge);
 
         // Kestrel then stops reading at the limit too, instead of draining the rest of an oversized body.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
@@ -21,14 +29,24 @@ public static class LeadBody
             while (true)
             {
                 var read = await request.Body.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
-                if (read == 0) return buffer.WrittenSpan.ToArray();
+                if (read == 0) return new BodyRead(buffer.WrittenSpan.ToArray(), BodyFailure.None);
                 buffer.Advance(read);
-                if (buffer.WrittenCount > maxBytes) return null;
+                if (buffer.WrittenCount > maxBytes) return BodyRead.Failed(BodyFailure.TooLarge);
             }
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException e)
         {
-            return null;
+            // Kestrel's verdict on the request itself: too large, too slow (MinRequestBodyDataRate), or malformed.
+            return BodyRead.Failed(e.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => BodyFailure.TooLarge,
+                StatusCodes.Status408RequestTimeout => BodyFailure.TooSlow,
+                _ => BodyFailure.Malformed,
+            });
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return BodyRead.Failed(BodyFailure.Aborted);
         }
     }
 
@@ -42,4 +60,78 @@ public static class LeadBody
             || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
             || type.Equals("text/json", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// The encoding the <c>charset</c> parameter declares, if this app reads it: UTF-8 when there is none (RFC 8259),
+    /// UTF-8, US-ASCII, UTF-16, UTF-32 and ISO-8859-1. Null for any other: the body is refused rather than misread.
+    /// </summary>
+    public static string? DeclaredCharset(HttpRequest request)
+    {
+        var charset = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ? mediaType.Charset.Value?.Trim('"') : null;
+        return string.IsNullOrEmpty(charset) ? "UTF-8" : charset.ToUpperInvariant() switch
+        {
+            "UTF-8" or "UTF8" or "US-ASCII" or "ASCII" => "UTF-8",
+            "UTF-16" or "UTF-16LE" or "UTF-16BE" or "UTF-32" or "UTF-32LE" or "UTF-32BE" => charset.ToUpperInvariant(),
+            "ISO-8859-1" or "LATIN1" => "ISO-8859-1",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The body as UTF-8 without a byte-order mark (RFC 8259 lets a parser ignore one), decoded from
+    /// <paramref name="charset"/> (one <see cref="DeclaredCharset"/> gave); null when the bytes are not valid in it.
+    /// </summary>
+    public static byte[]? ToUtf8(byte[] body, string charset)
+    {
+        if (charset == "UTF-8") return body.AsSpan().StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;
+        try
+        {
+            var text = Decoder(body, charset).GetString(body);
+            return Encoding.UTF8.GetBytes(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A strict decoder; UTF-16 and UTF-32 without LE/BE follow the byte-order mark, else big-endian (RFC 2781).</summary>
+    private static Encoding Decoder(byte[] body, string charset)
+    {
+        bool LittleEndianMark(int width) => body.Length >= width && body[0] == 0xFF && body[1] == 0xFE && (width == 2 || (body[2] == 0 && body[3] == 0));
+        return charset switch
+        {
+            "UTF-16LE" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
+            "UTF-16BE" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
+            "UTF-16" => new UnicodeEncoding(bigEndian: !LittleEndianMark(2), byteOrderMark: true, throwOnInvalidBytes: true),
+            "UTF-32LE" => new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true),
+            "UTF-32BE" => new UTF32Encoding(bigEndian: true, byteOrderMark: true, throwOnInvalidCharacters: true),
+            "UTF-32" => new UTF32Encoding(bigEndian: !LittleEndianMark(4), byteOrderMark: true, throwOnInvalidCharacters: true),
+            _ => Encoding.Latin1,
+        };
+    }
+}
+
+/// <summary>A request body as read: its bytes, or why they could not be read.</summary>
+public readonly record struct BodyRead(byte[]? Bytes, BodyFailure Failure)
+{
+    public static BodyRead Failed(BodyFailure failure) => new(null, failure);
+}
+
+/// <summary>Why a request body could not be read.</summary>
+public enum BodyFailure
+{
+    None,
+
+    /// <summary>Over the limit (413); the rest is not read.</summary>
+    TooLarge,
+
+    /// <summary>Slower than Kestrel's minimum data rate, e.g. a Content-Length that is never met (408).</summary>
+    TooSlow,
+
+    /// <summary>Not a valid HTTP body, e.g. broken chunked framing (400).</summary>
+    Malformed,
+
+    /// <summary>The client went away; there is nobody to answer.</summary>
+    Aborted,
 }

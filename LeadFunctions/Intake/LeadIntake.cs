@@ -31,23 +31,32 @@ public sealed partial class LeadIntake(
     {
         var cancellationToken = request.HttpContext.RequestAborted;
         metrics.Received();
-        if (!LeadBody.IsJsonOrUnspecified(request))
+        if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset)
         {
-            return Reject(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Post the lead as application/json.", "content-type");
+            return Reject(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+                "Post the lead as application/json, in UTF-8 (or UTF-16, UTF-32 or ISO-8859-1 with a charset that says so).", "content-type");
         }
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        switch (body.Failure)
         {
-            return Reject(StatusCodes.Status413PayloadTooLarge, "Lead too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes.", "too-large");
+            case BodyFailure.TooLarge:
+                return Reject(StatusCodes.Status413PayloadTooLarge, "Lead too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes.", "too-large");
+            case BodyFailure.TooSlow:
+                return Reject(StatusCodes.Status408RequestTimeout, "Body too slow", "The body did not arrive in time; send it again at once, whole.", "too-slow");
+            case BodyFailure.Malformed:
+                return Reject(StatusCodes.Status400BadRequest, "Malformed request", "The request body is not valid HTTP (e.g. broken chunked encoding).", "malformed");
+            case BodyFailure.Aborted:
+                return Reject(StatusCodes.Status400BadRequest, "Request aborted", "The client closed the connection before the body was read.", "aborted");
         }
 
-        if (body.Length == 0) return Invalid([new LeadIssue("$", "The body is empty.")]);
+        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return Invalid([new LeadIssue("$", $"The body is not valid {charset} text.")]);
+        if (utf8.Length == 0) return Invalid([new LeadIssue("$", "The body is empty.")]);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, DocumentOptions);
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -87,7 +96,7 @@ public sealed partial class LeadIntake(
 
             var duplicate = recent.Record(leadId);
             metrics.Accepted(duplicate, lead.IsTestLead);
-            LogAccepted(leadId, lead.OfferTitle, lead.ActionCode, lead.Customer.Country, lead.IsTestLead, duplicate);
+            LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
             return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, read.Notes.Count > 0 ? read.Notes : null));
         }
     }
@@ -98,7 +107,7 @@ public sealed partial class LeadIntake(
     private ProblemHttpResult Invalid(IReadOnlyList<LeadIssue> problems)
     {
         metrics.Rejected("invalid");
-        LogRejected(StatusCodes.Status400BadRequest, "invalid", string.Join(", ", problems.Select(p => p.Path)));
+        LogRejected(StatusCodes.Status400BadRequest, "invalid", LogText.Of(string.Join(", ", problems.Select(p => p.Path)), LogText.ReasonLength)!);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,
             title: "Not a lead",
@@ -117,7 +126,7 @@ public sealed partial class LeadIntake(
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, test lead {IsTestLead}, duplicate {Duplicate})")]
-    private partial void LogAccepted(string leadId, string? offerTitle, string? actionCode, string? country, bool isTestLead, bool duplicate);
+    private partial void LogAccepted(string leadId, LeadValue offerTitle, LeadValue actionCode, LeadValue country, bool isTestLead, bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]
     private partial void LogRejected(int status, string reason, string paths);

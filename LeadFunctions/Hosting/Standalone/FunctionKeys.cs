@@ -6,11 +6,15 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
-/// The function-key check of standalone mode, done the way the Functions host does it: the <c>x-functions-key</c>
-/// header first, else <c>?code=</c>; compared in constant time against every configured key (<c>Intake__Keys</c>).
+/// The function-key check of standalone mode, done the way the Functions host does it (<see cref="Presented"/>);
+/// compared in constant time against every configured key (<c>Intake__Keys</c>).
 /// </summary>
 public sealed class FunctionKeys
 {
+    public const string HeaderName = "x-functions-key";
+
+    public const string QueryName = "code";
+
     private readonly byte[][] _keyHashes;
 
     public FunctionKeys(IOptions<IntakeOptions> options)
@@ -23,9 +27,7 @@ public sealed class FunctionKeys
 
     public bool IsAuthorized(HttpRequest request)
     {
-        string? presented = request.Headers["x-functions-key"];
-        if (string.IsNullOrEmpty(presented)) presented = request.Query["code"];
-        if (string.IsNullOrEmpty(presented)) return false;
+        if (Presented(request) is not { Length: > 0 } presented) return false;
 
         // Hashing first makes every comparison the same length; checking every key leaks nothing about which one matched.
         var hash = Hash(presented);
@@ -33,6 +35,15 @@ public sealed class FunctionKeys
         foreach (var key in _keyHashes) match |= CryptographicOperations.FixedTimeEquals(hash, key);
         return match;
     }
+
+    /// <summary>
+    /// The key the request presents, as the Functions host takes it: the header when the request has one (even an empty
+    /// one: the query is then not consulted), else the <c>code</c> query parameter; of repeated values, the first.
+    /// </summary>
+    public static string? Presented(HttpRequest request) =>
+        request.Headers.TryGetValue(HeaderName, out var header) ? header.FirstOrDefault()
+        : request.Query.TryGetValue(QueryName, out var code) ? code.FirstOrDefault()
+        : null;
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

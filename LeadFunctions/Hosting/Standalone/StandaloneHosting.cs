@@ -35,8 +35,11 @@ public static class StandaloneHosting
         app.MapPost($"{prefix}/{LeadIntake.Route}", (HttpRequest request, LeadIntake intake) => intake.ReceiveAsync(request))
             .AddEndpointFilter<FunctionKeyFilter>()
             .WithName("ReceiveLead");
-        app.MapGet($"{prefix}/{LeadHealth.Route}", (LeadHealth health, CancellationToken cancellationToken) => health.CheckAsync(cancellationToken))
+        app.MapGet($"{prefix}/{LeadHealth.Route}", (LeadHealth health, CancellationToken cancellationToken) => health.SummaryAsync(cancellationToken))
             .WithName("Health");
+        app.MapGet($"{prefix}/{LeadHealth.DetailsRoute}", (LeadHealth health, CancellationToken cancellationToken) => health.DetailsAsync(cancellationToken))
+            .AddEndpointFilter<FunctionKeyFilter>()
+            .WithName("HealthDetails");
         return app;
     }
 }
