@@ -61,12 +61,10 @@ var names = {
 }
 var leadTableName = 'MarketplaceLeads'
 
-// The endpoint's path comes from the same files the Functions host reads, so the output URL cannot drift from them.
+// The endpoint's path: the route prefix from host.json, as the Functions host reads it, and ReceiveLead's route
+// (LeadIntake.Route in LeadFunctions/Intake/LeadIntake.cs; PackageTests fails if the two ever differ).
 var routePrefix = loadJsonContent('../host.json').extensions.http.routePrefix
-var receiveLeadRoute = filter(
-  loadJsonContent('../LeadFunctions/Functions/ReceiveLead/function.json').bindings,
-  binding => binding.type == 'httpTrigger'
-)[0].route
+var receiveLeadRoute = 'leads'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'

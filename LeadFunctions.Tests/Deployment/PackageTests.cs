@@ -66,6 +66,7 @@ public sealed class PackageTests(FunctionAppPackage package)
         Assert.Equal(LeadIntake.Route, (string?)trigger["route"]);
         Assert.Single(package.Bindings("ReceiveLead"), b => (string?)b["type"] == "http" && ((string?)b["direction"])?.ToLowerInvariant() == "out");
         Assert.Equal("api", (string?)package.HostJson["extensions"]?["http"]?["routePrefix"]);
+        Assert.Contains($"var receiveLeadRoute = '{LeadIntake.Route}'", File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep")), StringComparison.Ordinal);
     }
 
     [Fact]

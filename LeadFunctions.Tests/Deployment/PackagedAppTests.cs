@@ -39,7 +39,8 @@ public sealed class PackagedAppTests(FunctionAppPackage package, Azurite azurite
         var journal = azurite.Table(journalName);
         Assert.True(await TestApp.EventuallyAsync(async () => await CountAsync(journal) == 1), "no delivery journal row (what `leadfunctions status` reads)\n" + Log(app));
 
-        var health = await http.GetAsync("/api/" + LeadHealth.Route);
+        Assert.Equal("""{"status":"Healthy"}""", await (await http.GetAsync("/api/" + LeadHealth.Route)).Content.ReadAsStringAsync());
+        var health = await http.GetAsync(TestApp.HealthDetailsPath());
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("""{"status":"Healthy","checks":{"storage":"Healthy","destination":"Healthy"},"destinations":{"Table":"Healthy"}}""",
             await health.Content.ReadAsStringAsync());

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using LeadFunctions.Leads;
+using LeadFunctions.Tests.Deployment;
+using LeadFunctions.Tests.Hosting.StandInHost;
+using LeadFunctions.Tests.Infrastructure;
+
+namespace LeadFunctions.Tests.Hosting;
+
+/// <summary>
+/// The published package run as the Functions host runs it: <c>dotnet LeadFunctions.dll --functions-uri …</c>,
+/// connected to a stand-in host that speaks the worker's gRPC protocol (Hosting/StandInHost). The worker must start,
+/// index and load its functions, and carry a lead from an HTTP invocation of ReceiveLead to the queue, and from a
+/// queue invocation of ProcessLead to the table. A worker that fails only once it is connected (as one that cannot
+/// serialize with reflection does) fails here, not in Azure.
+/// </summary>
+[SupportedOSPlatform("linux")]
+[Collection(FunctionAppPackageCollection.Name)]
+public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : IClassFixture<Azurite>
+{
+    [Fact]
+    public async Task Worker_starts_and_loads_the_functions_the_SDK_generated()
+    {
+        await using var host = await StartAsync(Settings());
+
+        Assert.Equal(package.Functions.Select(f => (string?)f["name"]).Order(), host.Functions.Select(f => f.Name).Order());
+        var receive = host.Functions.Single(f => f.Name == "ReceiveLead");
+        Assert.Equal(("httpTrigger", "leads", "function"), (receive.TriggerType, receive.Route, receive.Trigger.Properties["authLevel"].ToLowerInvariant()));
+        var process = host.Functions.Single(f => f.Name == "ProcessLead");
+        Assert.Equal(("queueTrigger", "%LeadQueueName%", "AzureWebJobsStorage"),
+            (process.TriggerType, process.Trigger.Properties["queueName"], process.Trigger.Properties["connection"]));
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(host.Logs.Any(l => l.Message.Contains("LeadFunctions running: Functions (isolated worker)", StringComparison.Ordinal))), TimeSpan.FromSeconds(10)),
+            string.Join("\n", host.Logs.Select(l => l.Message).Concat(host.ConsoleOutput).TakeLast(30)));
+    }
+
+    [Fact]
+    public async Task A_lead_goes_from_a_ReceiveLead_invocation_to_the_queue_and_from_a_ProcessLead_invocation_to_the_table()
+    {
+        var settings = Settings();
+        await using var host = await StartAsync(settings);
+        var queue = azurite.Queue(settings["LeadQueueName"]!);
+
+        using var accepted = await host.InvokeHttpAsync("ReceiveLead", Post("/api/leads", RepoPaths.Sample("documented-sample-lead.json")));
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var leadId = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["leadId"]!.GetValue<string>();
+        var message = Assert.Single((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value);
+        Assert.Equal(leadId, LeadEnvelope.TryParse(message.MessageText, out _)!.LeadId);
+
+        var outcome = await host.InvokeQueueAsync("ProcessLead", message.MessageText, message.DequeueCount, message.MessageId);
+
+        Assert.Equal(InvocationStatus.Success, outcome.Status);
+        var row = await azurite.Table(settings["Crm__Table__TableName"]!).GetEntityIfExistsAsync<TableEntity>(leadId[..2], leadId);
+        Assert.True(row.HasValue, "the lead is not in the table");
+        Assert.Equal("Test Microsoft", row.Value!.GetString("OfferDisplayName"));
+    }
+
+    [Fact]
+    public async Task Health_and_problem_details_answer_through_the_worker_as_in_standalone_mode()
+    {
+        await using var host = await StartAsync(Settings());
+
+        using var health = await host.InvokeHttpAsync("Health", new HttpRequestMessage(HttpMethod.Get, "/api/health"));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("""{"status":"Healthy"}""", await health.Content.ReadAsStringAsync());
+
+        using var details = await host.InvokeHttpAsync("HealthDetails", new HttpRequestMessage(HttpMethod.Get, "/api/health/details"));
+        Assert.Equal("Healthy", JsonNode.Parse(await details.Content.ReadAsStringAsync())!["destinations"]!["Table"]!.GetValue<string>());
+
+        using var invalid = await host.InvokeHttpAsync("ReceiveLead", Post("/api/leads", """["not a lead"]"""));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ProcessLead_fails_below_the_last_dequeue_and_poisons_with_a_reason_at_the_last()
+    {
+        var settings = Settings();
+        settings["Crm__Target"] = "Nowhere;Table"; // an unknown destination poisons its part at once, with the reason
+        await using var host = await StartAsync(settings);
+        var envelope = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json"));
+
+        var unreadable = await host.InvokeQueueAsync("ProcessLead", "this is not an envelope", 1, "m1");
+        var delivered = await host.InvokeQueueAsync("ProcessLead", envelope.ToJson(), 1, "m2");
+
+        Assert.Equal(InvocationStatus.Success, unreadable.Status);
+        Assert.Equal(InvocationStatus.Success, delivered.Status);
+        var poisoned = (await azurite.Queue(settings["LeadQueueName"] + "-poison").PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
+        Assert.Contains("this is not an envelope", poisoned);
+        Assert.Contains(poisoned, text => LeadEnvelope.TryParse(text, out _)?.LastError?.Code == "UnknownDestination");
+    }
+
+    [Fact]
+    public async Task A_worker_that_cannot_serialize_with_reflection_fails_start_up_at_once_with_its_output()
+    {
+        // The same package with reflection-based JSON switched off in its runtime configuration, as
+        // <JsonSerializerIsReflectionEnabledByDefault>false</JsonSerializerIsReflectionEnabledByDefault> would build it.
+        var broken = Directory.CreateTempSubdirectory("leadfunctions-noreflection-").FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(package.Root, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(broken, Path.GetRelativePath(package.Root, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            var config = Path.Combine(broken, "LeadFunctions.runtimeconfig.json");
+            var runtime = JsonNode.Parse(File.ReadAllText(config))!;
+            var properties = runtime["runtimeOptions"]!["configProperties"] ??= new JsonObject();
+            properties["System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault"] = false;
+            File.WriteAllText(config, runtime.ToJsonString());
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<StandInHostException>(() => FunctionsHostStandIn.StartAsync(broken, Settings()));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"start-up failed only after {clock.Elapsed}");
+            Assert.Contains("Reflection-based serialization has been disabled", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(broken, recursive: true);
+        }
+    }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["LeadQueueName"] = TestNames.Queue(),
+        ["Crm__Table__TableName"] = TestNames.Table(),
+        ["Delivery__JournalTable"] = TestNames.Table(),
+        ["Telemetry__Exporter"] = "None",
+    };
+
+    private Task<FunctionsHostStandIn> StartAsync(Dictionary<string, string?> settings) => FunctionsHostStandIn.StartAsync(package.Root, settings);
+
+    private static HttpRequestMessage Post(string path, string json) =>
+        new(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+}
