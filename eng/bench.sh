@@ -6,7 +6,7 @@
 #   eng/bench.sh micro      per-lead CPU and allocations (BenchmarkDotNet)
 #   eng/bench.sh intake     intake throughput, latency and memory beside the raw SDK enqueue
 #   eng/bench.sh delivery   delivery to a loopback Dataverse with a service-protection limit, beside no limit
-#   eng/bench.sh coldstart  process start to first 202: JIT, ReadyToRun, Native AOT, tiering settings
+#   eng/bench.sh coldstart  the published worker's start (functions loaded, first 202; and standalone): JIT, ReadyToRun, composite
 # Output: the console, and artifacts/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,51 +36,25 @@ if [ "$what" = all ] || [ "$what" = delivery ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then
-  # Each variant is published from a clean intermediate folder: ReadyToRun output is reused incrementally, and
-  # switching composite on or off in the same obj/ folder yields a package that aborts at start.
+  # Each variant is published from its own clean build folder (--artifacts-path): ReadyToRun output is reused
+  # incrementally, and switching composite on or off in one obj/ folder yields a package that aborts at start.
   publish() {
-    local dir="$1"; shift
+    local name="$1"; shift
     local started=$SECONDS
-    rm -rf LeadFunctions/obj/Release/net10.0/linux-x64 LeadFunctions/bin/Release/net10.0/linux-x64 "$dir"
-    dotnet publish LeadFunctions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o "$dir" --nologo -v quiet -clp:ErrorsOnly "$@"
-    echo "$(basename "$dir"): published in $((SECONDS - started)) s, $(du -sm "$dir" | cut -f1) MB" | tee -a "$out/publish.txt"
+    rm -rf "$out/publish-$name" "$out/build-$name"
+    dotnet publish LeadFunctions -c Release --artifacts-path "$out/build-$name" -o "$out/publish-$name" --nologo -v quiet -clp:ErrorsOnly "$@"
+    echo "publish-$name: published in $((SECONDS - started)) s, $(du -sm "$out/publish-$name" | cut -f1) MB" | tee -a "$out/publish.txt"
   }
   : > "$out/publish.txt"
-  # Self-contained linux-x64, ReadyToRun. Restores offline from the NuGet cache/mirror: the runtime and Crossgen2
-  # packs are ordinary packages.
-  publish "$out/publish-r2r"
-  # Composite: the framework and the app precompiled into one image (the package's fallback without clang).
-  publish "$out/publish-r2r-composite" -p:PublishReadyToRunComposite=true
-  # Trimmed ReadyToRun as an experiment (trim warnings allowed: Azure.Data.Tables reports some; see docs/benchmarks.md).
-  publish "$out/publish-r2r-trimmed" -p:PublishTrimmed=true -p:TreatWarningsAsErrors=false \
-    > "$out/publish-trimmed.log" 2>&1 || echo "trimmed publish failed: $out/publish-trimmed.log"
-  rm -rf LeadFunctions/obj/Release/net10.0/linux-x64 LeadFunctions/bin/Release/net10.0/linux-x64
-  # Native AOT, as eng/package.sh builds it (links with clang), in a private build folder.
-  clang="$(command -v clang >/dev/null 2>&1 && echo clang || compgen -c clang- | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -n 1 || true)"
-  aot_variants=()
-  if [ -n "$clang" ]; then
-    started=$SECONDS
-    rm -rf "$out/publish-aot" "$out/aot-build"
-    dotnet publish LeadFunctions -c Release -r linux-x64 -p:PublishAot=true -p:CppCompilerAndLinker="$clang" \
-      -p:CopyOutputSymbolsToPublishDirectory=false --artifacts-path "$out/aot-build" -o "$out/publish-aot" --nologo -v quiet -clp:ErrorsOnly
-    echo "publish-aot: published in $((SECONDS - started)) s, $(du -sm "$out/publish-aot" | cut -f1) MB (executable $(du -m "$out/publish-aot/LeadFunctions" | cut -f1) MB)" | tee -a "$out/publish.txt"
-    aot_variants=(--variant "aot=$out/publish-aot/LeadFunctions" --variant "aot-workstation-gc=$out/publish-aot/LeadFunctions@DOTNET_gcServer=0")
-  else
-    echo "clang not found: no Native AOT variant (Debian/Ubuntu: apt-get install clang)"
-  fi
-  dll=LeadFunctions/bin/Release/net10.0/LeadFunctions.dll
-  r2r="$out/publish-r2r/LeadFunctions"
-  composite="$out/publish-r2r-composite/LeadFunctions"
+  publish jit -p:PublishReadyToRun=false                                      # framework-dependent, JIT only
+  publish r2r                                                                 # what eng/package.sh and azd ship
+  publish r2r-composite-fd -p:PublishReadyToRunComposite=true                 # the app's assemblies as one composite image
+  publish r2r-composite --self-contained true -p:PublishReadyToRunComposite=true  # framework and app in one image
   "${bench[@]}" coldstart --runs 9 \
-    --variant "jit=$dll" \
-    --variant "jit-no-pgo=$dll@DOTNET_TieredPGO=0" \
-    --variant "jit-workstation-gc=$dll@DOTNET_gcServer=0" \
-    --variant "r2r=$r2r" \
-    --variant "r2r-no-pgo=$r2r@DOTNET_TieredPGO=0" \
-    --variant "r2r-workstation-gc=$r2r@DOTNET_gcServer=0,DOTNET_TieredPGO=0" \
-    --variant "r2r-composite=$composite" \
-    --variant "r2r-composite-no-pgo-workstation-gc=$composite@DOTNET_TieredPGO=0,DOTNET_gcServer=0" \
-    --variant "r2r-trimmed=$out/publish-r2r-trimmed/LeadFunctions@DOTNET_TieredPGO=0" \
-    "${aot_variants[@]}" \
+    --variant "jit=$out/publish-jit/LeadFunctions.dll" \
+    --variant "r2r=$out/publish-r2r/LeadFunctions.dll" \
+    --variant "r2r-composite-fd=$out/publish-r2r-composite-fd/LeadFunctions.dll" \
+    --variant "r2r-composite=$out/publish-r2r-composite/LeadFunctions.dll" \
+    --variant "r2r-composite-no-pgo-workstation-gc=$out/publish-r2r-composite/LeadFunctions.dll@DOTNET_TieredPGO=0,DOTNET_gcServer=0" \
     | tee "$out/coldstart.txt"
 fi

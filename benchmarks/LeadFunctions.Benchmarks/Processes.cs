@@ -129,9 +129,12 @@ internal sealed class AzuriteProcess : IDisposable
     }
 }
 
-/// <summary>How to start the app: a framework-dependent LeadFunctions.dll (through dotnet) or a published executable.</summary>
+/// <summary>How to start the app: a LeadFunctions.dll (through dotnet, as the Functions host does) or a published executable.</summary>
 internal sealed record AppLaunch(string Name, string Path, IReadOnlyDictionary<string, string> Environment)
 {
+    /// <summary>The folder the app is in (a publish output, for the worker start through the stand-in host).</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
     /// <summary><c>name=path</c>, optionally followed by <c>@VAR=value,VAR=value</c>.</summary>
     public static AppLaunch Parse(string spec)
     {
