@@ -15,7 +15,8 @@ namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>
 /// What every fake CRM (<see cref="FakeDataverse"/>, <see cref="FakeSalesforce"/>, <see cref="FakeHubSpot"/>) shares: a
-/// loopback Kestrel server, counters and an answer log, and the faults a test switches on while it runs — a rate
+/// loopback Kestrel server, counters and an answer log, a time the server takes per request (<see cref="Latency"/>),
+/// and the faults a test switches on while it runs — a rate
 /// limit over a sliding window and a concurrency limit (each CRM answers them in its own words), injected 503s (a
 /// burst, or a rate), slow successes (committed, answered late), an outage (connections dropped) and one answer for
 /// everything (e.g. 403).
@@ -28,7 +29,7 @@ public abstract partial class LoopbackFake : IAsyncDisposable
     private WebApplication _app = null!;
     private int _concurrent;
     private int _inject503;
-    private int _requests, _creates, _alreadyExisted, _throttled, _injected503, _slowSuccesses, _dropped, _unauthorized, _badRequests, _withToken, _maxConcurrent;
+    private int _requests, _creates, _alreadyExisted, _throttled, _overConcurrency, _injected503, _slowSuccesses, _dropped, _unauthorized, _badRequests, _withToken, _maxConcurrent;
 
     protected LoopbackFake(int seed) => _random = new Random(seed);
 
@@ -44,6 +45,9 @@ public abstract partial class LoopbackFake : IAsyncDisposable
     public ServiceProtectionLimit? Limit { get; set; }
 
     public int ConcurrencyLimit { get; set; } = 52;
+
+    /// <summary>How long the server works on each request before it answers (every request counts as concurrent meanwhile).</summary>
+    public TimeSpan Latency { get; set; }
 
     public double TransientFailureRate { get; set; }
 
@@ -67,6 +71,9 @@ public abstract partial class LoopbackFake : IAsyncDisposable
     public int AlreadyExisted => Volatile.Read(ref _alreadyExisted);
 
     public int Throttled => Volatile.Read(ref _throttled);
+
+    /// <summary>Of the <see cref="Throttled"/> answers, those for going over <see cref="ConcurrencyLimit"/>.</summary>
+    public int OverConcurrency => Volatile.Read(ref _overConcurrency);
 
     public int Injected503 => Volatile.Read(ref _injected503);
 
@@ -132,6 +139,7 @@ public abstract partial class LoopbackFake : IAsyncDisposable
         if (concurrent > ConcurrencyLimit)
         {
             Interlocked.Increment(ref _throttled);
+            Interlocked.Increment(ref _overConcurrency);
             return await ThrottleAsync(context.Response, null);
         }
 
@@ -227,6 +235,7 @@ public abstract partial class LoopbackFake : IAsyncDisposable
             }
             else
             {
+                if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
                 if (context.Request.Headers.Authorization.Count > 0) Interlocked.Increment(ref _withToken);
                 status = await AnswerAsync(context, concurrent);
             }

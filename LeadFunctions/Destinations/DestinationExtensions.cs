@@ -1,5 +1,6 @@
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Http.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
 
@@ -37,6 +38,7 @@ public static class DestinationExtensions
     public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<DestinationOptions>(configuration.GetSection(DestinationOptions.Section));
+        services.Configure<FleetOptions>(configuration.GetSection(FleetOptions.Section)); // how instances share each CRM user's limits
         services.Configure<AzureTableOptions>(configuration.GetSection(AzureTableOptions.Section));
         services.AddSingleton<AzureTableDestination>();
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Azure.Storage.Queues;
-using LeadFunctions.Storage;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Benchmarks;
@@ -24,12 +22,12 @@ internal static class DeliveryBenchmark
         // requests/window seconds[/retry-after seconds], comma separated; "none" = no limit (the baseline, always run first).
         var limits = Option(args, "--limits", "40/1,100/1,100/5").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var launch = args.Contains("--app") ? AppLaunch.Parse(Option(args, "--app", "")) : AppLaunch.Default;
-        var extra = args.Where(a => a.StartsWith("--set:", StringComparison.Ordinal)).Select(a => a["--set:".Length..].Split('=', 2)).ToDictionary(a => a[0], a => a[1]);
+        var extra = ExtraSettings(args);
         var output = Option(args, "--out", Path.Combine(Repo.Root, "artifacts", "bench", "delivery.json"));
 
         using var azurite = await AzuriteProcess.StartAsync(onDisk: true);
-        var envelopes = Enumerable.Range(0, leads).Select(i => IntakeBenchmark.Envelope(IntakeBenchmark.Lead(i))).ToArray();
-        Console.WriteLine($"Delivery benchmark: app {launch.Name} ({launch.Path}), {leads} leads per run, Dataverse fake on loopback, Azurite in memory" +
+        var envelopes = DataverseBacklog.Envelopes(leads);
+        Console.WriteLine($"Delivery benchmark: app {launch.Name} ({launch.Path}), {leads} leads per run, Dataverse fake on loopback, Azurite on disk" +
                           (extra.Count > 0 ? $", settings {string.Join(' ', extra.Select(e => $"{e.Key}={e.Value}"))}" : ""));
         Console.WriteLine("| limit | allowed /s | created /s | ratio to allowed | ratio to raw | 429s | 412s | records | extra | lost | poison | first→last create s | drain s |");
 
@@ -56,35 +54,18 @@ internal static class DeliveryBenchmark
     private static async Task<Result> RunOnceAsync(
         AzuriteProcess azurite, AppLaunch launch, Dictionary<string, string> extra, string[] envelopes, ServiceProtectionLimit? limit, string queueName)
     {
-        var queue = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var poison = new QueueClient(azurite.ConnectionString, queueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < envelopes.Length; i = Interlocked.Increment(ref next))
-            {
-                await queue.SendMessageAsync(envelopes[i], null, LeadQueue.NeverExpires);
-            }
-        })));
-
+        var queue = await DataverseBacklog.EnqueueAsync(azurite, queueName, envelopes);
+        var poison = DataverseBacklog.Queue(azurite, queueName + "-poison");
         await using var fake = await FakeDataverse.StartAsync();
         fake.Limit = limit;
-        var settings = AppLaunch.Settings(azurite.ConnectionString, queueName, processQueue: true);
-        settings["Crm:Target"] = "Dataverse";
-        settings["Crm:Dataverse:Url"] = fake.Url.ToString().TrimEnd('/');
-        settings["Crm:Dataverse:Credential"] = "None";
-        settings["Delivery:JournalTable"] = "Deliveries" + queueName.Replace("-", "", StringComparison.Ordinal);
-        foreach (var (key, value) in extra) settings[key] = value;
+        var settings = DataverseBacklog.Settings(azurite, fake, queueName, extra);
 
         var clock = Stopwatch.StartNew();
         using var app = launch.Start(Repo.FreePort(), settings);
         var deadline = TimeSpan.FromMinutes(limit is null ? 3 : 6);
         try
         {
-            // Drained: every lead has its record, and the queue is empty (the messages deleted after delivery).
-            while (clock.Elapsed < deadline &&
-                   (fake.RecordCount < envelopes.Length || (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0))
+            while (clock.Elapsed < deadline && !await DataverseBacklog.DrainedAsync(fake, queue, envelopes.Length))
             {
                 if (app.HasExited) throw new InvalidOperationException($"The app exited with {app.ExitCode}.");
                 await Task.Delay(50);
@@ -92,19 +73,11 @@ internal static class DeliveryBenchmark
 
             var drained = clock.Elapsed.TotalSeconds;
             await Task.Delay(1000); // anything still in flight (a duplicate would show now)
-            var creates = fake.Log.Where(l => l.Method == "PATCH" && l.Status == 204).Select(l => l.At).Order().ToArray();
-            var first = fake.Log.Where(l => l.Method == "PATCH").Min(l => l.At);
-            var span = creates.Length > 0 ? (creates[^1] - first).TotalSeconds : double.NaN;
-            var distinctEmails = fake.Leads.Values.Select(l => l["emailaddress1"]?.GetValue<string>()).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-            if (Environment.GetEnvironmentVariable("LEADFUNCTIONS_BENCH_TIMELINE") is { Length: > 0 } timeline)
-            {
-                // Requests per second by answer, from the first PATCH: where the time goes.
-                var lines = fake.Log.Where(l => l.At >= first).GroupBy(l => (int)(l.At - first).TotalSeconds).OrderBy(g => g.Key)
-                    .Select(g => $"{g.Key}\t{string.Join(' ', g.GroupBy(l => l.Status).OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Count()}"))}");
-                await File.WriteAllLinesAsync($"{timeline}-{queueName}.tsv", lines);
-            }
+            var (first, span) = DataverseBacklog.CreateSpan(fake);
+            var distinctEmails = DataverseBacklog.DistinctLeads(fake);
+            await DataverseBacklog.WriteTimelineAsync(fake, first, queueName);
 
-            var poisoned = (await poison.ExistsAsync()).Value ? (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
+            var poisoned = await DataverseBacklog.CountAsync(poison);
             var allowed = limit is null ? double.NaN : limit.Requests / limit.Window.TotalSeconds;
             return new Result(
                 limit is null ? "none" : $"{limit.Requests}/{limit.Window.TotalSeconds:0}s, Retry-After {limit.RetryAfterSeconds}s",
@@ -119,15 +92,19 @@ internal static class DeliveryBenchmark
         }
     }
 
+    /// <summary>App settings given as <c>--set:Name=value</c> (e.g. <c>--set:Crm:Dataverse:MaxConcurrency=4</c>).</summary>
+    internal static Dictionary<string, string> ExtraSettings(string[] args) =>
+        args.Where(a => a.StartsWith("--set:", StringComparison.Ordinal)).Select(a => a["--set:".Length..].Split('=', 2)).ToDictionary(a => a[0], a => a[1]);
+
     /// <summary><c>R/W</c> or <c>R/W/retryAfter</c> (seconds); Retry-After defaults to the window; <c>none</c> = no limit.</summary>
-    private static ServiceProtectionLimit? ParseLimit(string spec)
+    internal static ServiceProtectionLimit? ParseLimit(string spec)
     {
         if (spec == "none") return null;
         var parts = spec.Split('/').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         return new ServiceProtectionLimit(parts[0], TimeSpan.FromSeconds(parts[1]), parts.Length > 2 ? parts[2] : parts[1]);
     }
 
-    private static string Option(string[] args, string name, string fallback)
+    internal static string Option(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

@@ -11,6 +11,9 @@ public sealed class DataverseOptions : CrmHttpOptions
 {
     public const string Section = "Crm:Dataverse";
 
+    /// <summary>Dataverse's limit of 52 concurrent requests per user, for all instances together.</summary>
+    public DataverseOptions() => FleetMaxConcurrency = 52;
+
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com</c>; the Web API is <c>{Url}/api/data/v9.2/</c>.</summary>
     public string? Url { get; set; }
 

@@ -29,6 +29,9 @@ public sealed class DataverseSettings : CrmSettings<DataverseOptions>
     /// <summary>The token scope, <c>{Environment}/.default</c>.</summary>
     public string Scope { get; } = "https://unconfigured.invalid/.default";
 
+    /// <summary>Dataverse's service protection counts per application user: the environment and the identity the token is for.</summary>
+    public override string LimitOwner => $"{Environment.Authority}|{Options.Credential}|{Options.TenantId}|{Options.ClientId}";
+
     /// <summary>Every problem with <paramref name="options"/>, one sentence each naming the setting.</summary>
     public static IEnumerable<string> Validate(DataverseOptions options, out FieldMapping? mapping)
     {

@@ -35,16 +35,18 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
     {
         if (Problem is { } problem) return Cannot(null, "Configuration", $"{problem} Fix the settings, then replay the poison queue.");
 
-        using var slot = await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
         DeliveryOutcome? tokenFailure = null;
         try
         {
+            using var slot = await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
             return await SendAsync(delivery, cancellationToken).ConfigureAwait(false);
         }
         catch (DestinationThrottledException e)
         {
             // Told to back off for longer than a delivery may wait in process: come back through the queue.
-            return Retry(429, "Throttled", $"{Name} asked this app to wait {e.Wait:g} (rate limit); the request was not sent.", e.Wait);
+            return e.NoSlot
+                ? Retry(null, "NoSlot", $"Other instances of this app held all of {Name}'s concurrency for {e.Wait:g}; the request was not sent.", e.Wait)
+                : Retry(429, "Throttled", $"{Name} asked this app to wait {e.Wait:g} (rate limit); the request was not sent.", e.Wait);
         }
         catch (TimeoutRejectedException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using LeadFunctions.Destinations.Http.Fleet;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Telemetry;
@@ -36,6 +37,7 @@ public static class CrmHttpExtensions
             isTransient,
             sp => attemptHandler(sp, sp.GetRequiredKeyedService<DestinationThrottle>(name)));
         services.AddSingleton<TDestination>();
+        services.AddSingleton<IHostedService>(sp => FleetCoordinator.Create<TSettings>(sp, name)); // shares the throttle's limits with the other instances
         return services;
     }
 

@@ -9,6 +9,13 @@ public abstract class CrmHttpOptions
     /// <summary>At most this many requests in flight at once; lowered while the CRM throttles.</summary>
     public int MaxConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// At most this many requests in flight at once for all app instances together that share one CRM user (each
+    /// instance claims its part through the fleet table, <c>Crm__Fleet__…</c>); 0: no limit beyond each instance's
+    /// <see cref="MaxConcurrency"/>.
+    /// </summary>
+    public int FleetMaxConcurrency { get; set; }
+
     /// <summary>How long one HTTP attempt may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -67,6 +74,7 @@ public abstract class CrmHttpOptions
             yield return $"{prefix}MaxConcurrency must be between 1 and {maxConcurrency} ({limit}); it is {MaxConcurrency}.";
         }
 
+        if (FleetMaxConcurrency < 0) yield return $"{prefix}FleetMaxConcurrency must not be negative (0: no limit for all instances together).";
         if (Timeout <= TimeSpan.Zero) yield return $"{prefix}Timeout must be positive.";
         if (TotalTimeout < Timeout) yield return $"{prefix}TotalTimeout must be at least {prefix}Timeout.";
         if (Retries is < 0 or > 10) yield return $"{prefix}Retries must be between 0 and 10.";

@@ -18,6 +18,12 @@ public interface ICrmSettings
 
     /// <summary>The base address of the destination's HTTP client.</summary>
     Uri ApiRoot { get; }
+
+    /// <summary>
+    /// Whom the CRM counts its limits against (the application user, integration user or account): instances with the
+    /// same owner share one budget (<see cref="Fleet.FleetCoordinator"/>). Only a hash of it is stored.
+    /// </summary>
+    string LimitOwner { get; }
 }
 
 /// <summary>Every problem with a destination's options, one sentence each naming the setting, and the mapping they describe.</summary>
@@ -63,4 +69,7 @@ public abstract class CrmSettings<TOptions> : ICrmSettings
     public FieldMapping? Mapping { get; }
 
     public Uri ApiRoot { get; protected init; } = new("https://unconfigured.invalid/");
+
+    /// <inheritdoc />
+    public virtual string LimitOwner => ApiRoot.GetLeftPart(UriPartial.Authority);
 }

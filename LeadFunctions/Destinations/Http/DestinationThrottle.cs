@@ -17,7 +17,9 @@ namespace LeadFunctions.Destinations.Http;
 /// episode starts, and grows back by one after each <see cref="Limit"/> successes in a row — sending less while
 /// throttled, ramping up gradually.</item>
 /// </list>
-/// One instance per destination: each CRM counts its own limits.
+/// One instance per destination: each CRM counts its own limits. When several app instances share one CRM user, the
+/// destination's <see cref="Fleet.FleetCoordinator"/> shares the gate, the pace and the concurrency among them
+/// (<c>DestinationThrottle.Fleet.cs</c>).
 /// </summary>
 public sealed partial class DestinationThrottle
 {
@@ -52,6 +54,8 @@ public sealed partial class DestinationThrottle
     private readonly ILogger _logger;
     private readonly string _destination;
     private int? _hint;
+    private int? _externalCeiling;
+    private bool _shared;
     private int _limit;
     private int _inFlight;
     private int _successes;
@@ -122,14 +126,24 @@ public sealed partial class DestinationThrottle
         }
     }
 
-    private int CeilingLocked => _hint is { } hint ? Math.Min(_maxConcurrency, hint) : _maxConcurrency;
+    private int CeilingLocked => _externalCeiling is { } external ? Math.Min(OwnCeilingLocked, external) : OwnCeilingLocked;
 
-    /// <summary>Waits for a slot under the concurrency limit; dispose the slot when the delivery is done.</summary>
+    /// <summary>The ceiling of this instance alone: <c>MaxConcurrency</c>, or the server's hint when lower.</summary>
+    private int OwnCeilingLocked => _hint is { } hint ? Math.Min(_maxConcurrency, hint) : _maxConcurrency;
+
+    /// <summary>
+    /// Waits for a slot under the concurrency limit; dispose the slot when the delivery is done. While the fleet leaves
+    /// this instance no slot at all (more instances than the CRM user's concurrency), it waits at most the longest
+    /// wait allowed.
+    /// </summary>
+    /// <exception cref="DestinationThrottledException">No slot came within the longest wait allowed.</exception>
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
+        bool noShare;
         lock (_lock)
         {
+            _busy = true;
             if (_inFlight < _limit && _waiting.Count == 0)
             {
                 _inFlight++;
@@ -138,10 +152,23 @@ public sealed partial class DestinationThrottle
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.AddLast(waiter);
+            noShare = _limit == 0;
         }
 
         await using (cancellationToken.Register(() => Cancel(waiter, cancellationToken)).ConfigureAwait(false))
         {
+            if (noShare && _maxGateWait != TimeSpan.MaxValue)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(_maxGateWait, _time, timeout.Token);
+                if (await Task.WhenAny(waiter.Task, delay).ConfigureAwait(false) == delay && delay.IsCompletedSuccessfully && GiveUp(waiter))
+                {
+                    throw new DestinationThrottledException(_maxGateWait, noSlot: true);
+                }
+
+                await timeout.CancelAsync().ConfigureAwait(false);
+            }
+
             await waiter.Task.ConfigureAwait(false);
         }
 
@@ -184,6 +211,7 @@ public sealed partial class DestinationThrottle
                 if (PaceLocked(now) is not { } pace) return TimeSpan.Zero;
                 turnUtcTicks = Math.Max(now, _nextSendUtcTicks);
                 _nextSendUtcTicks = turnUtcTicks + (long)(TimeSpan.TicksPerSecond / pace);
+                _pacedTurnUtcTicks = turnUtcTicks;
             }
 
             return turnUtcTicks > now ? TimeSpan.FromTicks(turnUtcTicks - now) : TimeSpan.Zero;
@@ -192,23 +220,25 @@ public sealed partial class DestinationThrottle
 
     /// <summary>
     /// A <c>429</c>: close the gate for <paramref name="retryAfter"/>. The first one of an episode (answers to requests
-    /// sent before the gate closed belong to it) halves the concurrency limit and learns the pace.
+    /// sent before the gate closed belong to it) halves the concurrency limit and learns the pace — from this
+    /// instance's answers, or, in a fleet, from every instance's (the coordinator hears of it and closes everyone's gate).
     /// </summary>
     public void Throttled(TimeSpan retryAfter)
     {
         var now = _time.GetUtcNow().UtcTicks;
         if (retryAfter <= TimeSpan.Zero) retryAfter = TimeSpan.FromSeconds(1);
         var until = now + retryAfter.Ticks;
-        bool episode;
+        bool episode, shared;
         double? pace;
         int limit;
         lock (_lock)
         {
             episode = _notBeforeUtcTicks <= now;
+            shared = _shared;
             if (episode)
             {
-                _limit = Math.Max(1, _limit / 2);
-                LearnPaceLocked(now, until, retryAfter);
+                _limit = Math.Max(Math.Min(1, CeilingLocked), _limit / 2);
+                if (!shared) LearnPaceLocked(now, until, retryAfter);
             }
 
             if (until > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, until);
@@ -216,8 +246,10 @@ public sealed partial class DestinationThrottle
             (pace, limit) = (PaceLocked(until), _limit);
         }
 
+        Episodes?.Invoke(new ThrottleEpisode(new DateTimeOffset(now, TimeSpan.Zero), retryAfter, Learn: true));
         if (!episode) return;
-        if (pace is { } learned) LogPaced(_logger, _destination, retryAfter, learned, limit);
+        if (shared) LogWaitingWithFleet(_logger, _destination, retryAfter, limit);
+        else if (pace is { } learned) LogPaced(_logger, _destination, retryAfter, learned, limit);
         else LogWaiting(_logger, _destination, retryAfter, limit);
     }
 
@@ -228,11 +260,9 @@ public sealed partial class DestinationThrottle
     public void Pause(TimeSpan wait)
     {
         if (wait <= TimeSpan.Zero) return;
-        var until = _time.GetUtcNow().UtcTicks + wait.Ticks;
-        lock (_lock)
-        {
-            if (until > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, until);
-        }
+        var now = _time.GetUtcNow().UtcTicks;
+        HoldUntil(now + wait.Ticks);
+        Episodes?.Invoke(new ThrottleEpisode(new DateTimeOffset(now, TimeSpan.Zero), wait, Learn: false));
     }
 
     /// <summary>
@@ -264,13 +294,20 @@ public sealed partial class DestinationThrottle
         if (hint < 1) return;
         lock (_lock)
         {
-            if (_hint == hint) return;
-            var wasAtCeiling = _limit >= CeilingLocked;
-            _hint = hint;
-            // Lowered at once; raised only if we were running at full speed (otherwise it ramps up by itself).
-            if (_limit > CeilingLocked || wasAtCeiling) _limit = CeilingLocked;
-            ReleaseWaitingLocked();
+            if (_hint != hint) ChangeCeilingLocked(() => _hint = hint);
         }
+    }
+
+    /// <summary>
+    /// Changes what the ceiling depends on: the limit is lowered at once, and raised only if it was at the ceiling
+    /// (running at full speed; otherwise it ramps up by itself) or at zero (nothing would ever ramp it up).
+    /// </summary>
+    private void ChangeCeilingLocked(Action change)
+    {
+        var wasAtCeiling = _limit >= CeilingLocked;
+        change();
+        if (_limit > CeilingLocked || wasAtCeiling || _limit == 0) _limit = CeilingLocked;
+        ReleaseWaitingLocked();
     }
 
     /// <summary>
@@ -285,14 +322,11 @@ public sealed partial class DestinationThrottle
     private void LearnPaceLocked(long now, long until, TimeSpan retryAfter)
     {
         var current = PaceLocked(now);
-        var lookBack = current is null ? retryAfter.Ticks : Math.Max(retryAfter.Ticks, now - _paceSinceUtcTicks);
-        lookBack = Math.Clamp(lookBack, ShortestWindow.Ticks, LongestWindow.Ticks);
-        var answered = _answeredUtcTicks.Count(t => t > now - lookBack);
-        double? learned = answered >= MinAnswersToLearn ? PaceMargin * answered * TimeSpan.TicksPerSecond / lookBack : PaceMargin * current;
-        if (learned is not { } pace) return;
+        var lookBack = PaceLearning.LookBack(current, retryAfter, now, _paceSinceUtcTicks);
+        if (PaceLearning.Learn(current, CountAnsweredLocked(now - lookBack, now), lookBack) is not { } pace) return;
 
-        _pace = current is { } previous ? Math.Min(pace, previous) : pace;
-        _windowTicks = Math.Max(_windowTicks, Math.Clamp(retryAfter.Ticks, ShortestWindow.Ticks, LongestWindow.Ticks));
+        _pace = pace;
+        _windowTicks = PaceLearning.Window(_windowTicks, retryAfter);
         _paceSinceUtcTicks = until; // the pace starts when the gate opens, and creeps up from there
         _nextSendUtcTicks = until;
     }
@@ -301,13 +335,8 @@ public sealed partial class DestinationThrottle
     /// The learned pace plus 1 % per <see cref="WindowsPerStep"/> windows since it was learned; null when none, when
     /// nobody has taken a turn for <see cref="IdleWindowsToForget"/> windows, or when it has grown past any use.
     /// </summary>
-    private double? PaceLocked(long now)
-    {
-        if (_pace is not { } pace || now - _nextSendUtcTicks > _windowTicks * IdleWindowsToForget) return null;
-        var steps = Math.Max(0, now - _paceSinceUtcTicks) / (double)(_windowTicks * WindowsPerStep);
-        var grown = pace * Math.Pow(1.01, steps);
-        return grown < 1e6 ? grown : null;
-    }
+    private double? PaceLocked(long now) =>
+        _pace is null || now - _nextSendUtcTicks > _windowTicks * IdleWindowsToForget ? null : PaceLearning.Grown(_pace, now, _paceSinceUtcTicks, _windowTicks);
 
     private void Release()
     {
@@ -335,6 +364,17 @@ public sealed partial class DestinationThrottle
         }
     }
 
+    /// <summary>Takes a waiter out of the line unless it has been given its slot meanwhile; true when it was taken out.</summary>
+    private bool GiveUp(TaskCompletionSource waiter)
+    {
+        lock (_lock)
+        {
+            if (!_waiting.Remove(waiter)) return false;
+            waiter.TrySetCanceled();
+            return true;
+        }
+    }
+
     private sealed class Slot(DestinationThrottle owner) : IDisposable
     {
         private int _disposed;
@@ -350,4 +390,7 @@ public sealed partial class DestinationThrottle
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination} asked this app to wait {RetryAfter} (rate limit): every worker waits, then sends {Limit} at a time (no answers yet to learn a rate from)")]
     private static partial void LogWaiting(ILogger logger, string destination, TimeSpan retryAfter, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination} asked this app to wait {RetryAfter} (rate limit): every worker of every instance waits, then this one sends {Limit} at a time, paced by what all instances were answered")]
+    private static partial void LogWaitingWithFleet(ILogger logger, string destination, TimeSpan retryAfter, int limit);
 }

@@ -3,10 +3,16 @@ namespace LeadFunctions.Destinations.Http;
 /// <summary>
 /// A request was not sent: the CRM asked this app to wait (the <see cref="DestinationThrottle"/>'s gate) for longer
 /// than a delivery may wait in process (<c>MaxThrottleWait</c>). The delivery comes back through the queue after
-/// <see cref="Wait"/>.
+/// <see cref="Wait"/>. With <paramref name="noSlot"/>, the other instances of the app held every slot of the CRM
+/// user's fleet-wide concurrency for that long instead.
 /// </summary>
-public sealed class DestinationThrottledException(TimeSpan wait)
-    : Exception($"The CRM asked this app to wait {wait:g} (rate limit); the request was not sent.")
+public sealed class DestinationThrottledException(TimeSpan wait, bool noSlot = false)
+    : Exception(noSlot
+        ? $"Other instances of this app held all of the CRM user's concurrency for {wait:g}; the request was not sent."
+        : $"The CRM asked this app to wait {wait:g} (rate limit); the request was not sent.")
 {
     public TimeSpan Wait { get; } = wait;
+
+    /// <summary>The fleet left this instance no slot (rather than the CRM asking to wait).</summary>
+    public bool NoSlot { get; } = noSlot;
 }

@@ -17,6 +17,9 @@ public sealed class HubSpotSettings : CrmSettings<HubSpotOptions>
 
     public string LeadIdProperty => Options.LeadIdProperty.Trim().ToLowerInvariant();
 
+    /// <summary>HubSpot counts requests per app and account: the private app's token (only a hash of it is stored).</summary>
+    public override string LimitOwner => $"{ApiRoot.Authority}|{Options.AccessToken}";
+
     public static IEnumerable<string> Validate(HubSpotOptions options, out FieldMapping? mapping)
     {
         var problems = new List<string>();

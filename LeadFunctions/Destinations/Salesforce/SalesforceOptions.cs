@@ -10,6 +10,9 @@ public sealed class SalesforceOptions : CrmHttpOptions
 {
     public const string Section = "Crm:Salesforce";
 
+    /// <summary>Salesforce's limit of 25 concurrent long-running requests per org, for all instances together.</summary>
+    public SalesforceOptions() => FleetMaxConcurrency = 25;
+
     /// <summary>The org's My Domain URL, e.g. <c>https://contoso.my.salesforce.com</c>: token endpoint and REST API.</summary>
     public string? Url { get; set; }
 

@@ -1,0 +1,125 @@
+namespace LeadFunctions.Destinations.Http;
+
+/// <summary>
+/// What the <see cref="Fleet.FleetCoordinator"/> reads from and sets on the throttle, so that every app instance sharing
+/// one CRM user behaves as one client: the fleet's gate, this instance's share of the fleet's pace and concurrency, and
+/// the answers this instance counted for learning the fleet's pace.
+/// </summary>
+public sealed partial class DestinationThrottle
+{
+    private bool _busy;
+    private long _pacedTurnUtcTicks;
+
+    /// <summary>Whether the fleet's share is applied (false: alone, as a single instance, or fallen back).</summary>
+    public bool Shared
+    {
+        get
+        {
+            lock (_lock) return _shared;
+        }
+    }
+
+    /// <summary>Told of every <c>429</c> and every pause, for the fleet coordinator to share with the other instances.</summary>
+    internal Action<ThrottleEpisode>? Episodes { get; set; }
+
+    /// <summary>The ceiling of this instance alone (<c>MaxConcurrency</c>, or the server's lower hint): the most it claims from the fleet.</summary>
+    internal int OwnCeiling
+    {
+        get
+        {
+            lock (_lock) return OwnCeilingLocked;
+        }
+    }
+
+    /// <summary>When this instance last took a paced turn (null: never): a pace nobody uses is forgotten.</summary>
+    internal DateTimeOffset? LastPacedTurn
+    {
+        get
+        {
+            lock (_lock) return _pacedTurnUtcTicks == 0 ? null : new DateTimeOffset(_pacedTurnUtcTicks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Whether any delivery held or waited for a slot since the last call: only busy instances share the pace.</summary>
+    internal bool TakeBusy()
+    {
+        lock (_lock)
+        {
+            var busy = _busy || _inFlight > 0 || _waiting.Count > 0;
+            _busy = false;
+            return busy;
+        }
+    }
+
+    /// <summary>The answers other than <c>429</c> this instance got after <paramref name="from"/> and up to <paramref name="to"/>.</summary>
+    internal int CountAnswered(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock) return CountAnsweredLocked(from.UtcTicks, to.UtcTicks);
+    }
+
+    /// <summary>
+    /// Applies the fleet's share: at most <see cref="FleetShare.Concurrency"/> in flight (never above this instance's own
+    /// ceiling), the fleet's gate, and this instance's part of the fleet's pace (which creeps up as every instance's
+    /// does, from the same start). Learning from a <c>429</c> is then the fleet's: this instance only reports it.
+    /// </summary>
+    internal void Share(FleetShare share)
+    {
+        lock (_lock)
+        {
+            _shared = true;
+            ChangeCeilingLocked(() => _externalCeiling = Math.Max(0, share.Concurrency));
+            var now = _time.GetUtcNow().UtcTicks;
+            if (share.Pace is { } pace)
+            {
+                if (_pace is null || share.PaceSince.UtcTicks != _paceSinceUtcTicks) _nextSendUtcTicks = Math.Max(_nextSendUtcTicks, share.PaceSince.UtcTicks);
+                _pace = pace;
+                _paceSinceUtcTicks = share.PaceSince.UtcTicks;
+                _windowTicks = share.Window.Ticks;
+                _nextSendUtcTicks = Math.Max(_nextSendUtcTicks, now - _windowTicks); // the fleet decides when an unused pace is forgotten
+            }
+            else
+            {
+                _pace = null;
+            }
+        }
+
+        HoldUntil(share.NotBefore.UtcTicks);
+    }
+
+    /// <summary>
+    /// The fleet cannot be reached (or this instance's membership has lapsed): work alone again — learning the pace from
+    /// its own answers, starting from the share it had — with at most <paramref name="concurrency"/> in flight, so that
+    /// the slots the other instances may take over are not used twice.
+    /// </summary>
+    internal void Unshare(int concurrency)
+    {
+        lock (_lock)
+        {
+            _shared = false;
+            ChangeCeilingLocked(() => _externalCeiling = Math.Max(1, concurrency));
+        }
+    }
+
+    /// <summary>Nobody sends before <paramref name="untilUtcTicks"/> (the gate only ever moves later).</summary>
+    private void HoldUntil(long untilUtcTicks)
+    {
+        lock (_lock)
+        {
+            if (untilUtcTicks > _notBeforeUtcTicks) Volatile.Write(ref _notBeforeUtcTicks, untilUtcTicks);
+        }
+    }
+
+    private int CountAnsweredLocked(long fromUtcTicks, long toUtcTicks) => _answeredUtcTicks.Count(t => t > fromUtcTicks && t <= toUtcTicks);
+}
+
+/// <summary>
+/// What one instance saw of a CRM's limit: a <c>429</c> (<paramref name="Learn"/>: the fleet learns its pace from it) or
+/// the server saying its window is used up (a pause, nothing to learn), at <paramref name="At"/>, asking to wait <paramref name="Wait"/>.
+/// </summary>
+public sealed record ThrottleEpisode(DateTimeOffset At, TimeSpan Wait, bool Learn);
+
+/// <summary>
+/// One instance's share of what the fleet may send to a CRM user: in flight at once, requests per second (null: not
+/// paced) from <paramref name="PaceSince"/> over a server window of <paramref name="Window"/>, and nobody before <paramref name="NotBefore"/>.
+/// </summary>
+public sealed record FleetShare(int Concurrency, double? Pace, DateTimeOffset PaceSince, TimeSpan Window, DateTimeOffset NotBefore);

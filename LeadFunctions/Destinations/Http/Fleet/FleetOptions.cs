@@ -1,0 +1,40 @@
+namespace LeadFunctions.Destinations.Http.Fleet;
+
+/// <summary>
+/// How app instances share one CRM user's limits (<c>Crm__Fleet__…</c>): through a table in the app's storage account
+/// (<c>AzureWebJobsStorage</c>), one partition per CRM user, renewed by every instance. Each destination's fleet-wide
+/// concurrency is <c>Crm__&lt;Destination&gt;__FleetMaxConcurrency</c>. See docs/design.md, "Decisions".
+/// </summary>
+public sealed class FleetOptions
+{
+    public const string Section = "Crm:Fleet";
+
+    /// <summary>Whether instances share the limits (on by default); off, each instance throttles itself alone.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The table that holds the shared limits and the instances sharing them.</summary>
+    public string TableName { get; set; } = "CrmFleet";
+
+    /// <summary>
+    /// How often each instance renews its membership and reads the fleet's share (and at once after a <c>429</c>); in a
+    /// fleet of N instances at least every N² ms.
+    /// </summary>
+    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long an instance counts as a member after its last renewal: a crashed instance's share goes to the others
+    /// after this. An instance that cannot renew for this long falls back to one request at a time.
+    /// </summary>
+    public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every problem with these settings, one sentence each naming the setting.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (RenewEvery <= TimeSpan.Zero) yield return "Crm__Fleet__RenewEvery must be positive.";
+        if (MemberTimeout < 3 * RenewEvery) yield return "Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.";
+        if (string.IsNullOrWhiteSpace(TableName) || TableName.Length is < 3 or > 63 || !TableName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TableName[0]))
+        {
+            yield return $"Crm__Fleet__TableName '{TableName}' is not a table name (3 to 63 letters and digits, starting with a letter).";
+        }
+    }
+}

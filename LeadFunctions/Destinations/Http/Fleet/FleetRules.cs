@@ -1,0 +1,117 @@
+namespace LeadFunctions.Destinations.Http.Fleet;
+
+/// <summary>
+/// What one instance decides at each renewal, from the fleet as it read it and what it saw itself — a pure function,
+/// so that instances need no lock beyond the shared row's ETag:
+/// <list type="number">
+/// <item>its <c>429</c>s and pauses close the fleet's gate; a <c>429</c> while the gate is open begins an episode;</item>
+/// <item>for an episode not yet learned, it counts its own answers within the episode's look-back (its row);</item>
+/// <item>once every member's count is in, the fleet's pace is learned from the total, by the rules one instance uses
+/// alone (<see cref="PaceLearning"/>): the fleet is paced like one client;</item>
+/// <item>a pace no member has used for <see cref="DestinationThrottle.IdleWindowsToForget"/> windows is forgotten;</item>
+/// <item>concurrency: each live member's fair part of the fleet-wide limit, taken only from slots nobody else claims
+/// (a member giving slots back keeps claiming those still in flight), so the claims never add up to more than the limit.</item>
+/// </list>
+/// The pace is split evenly among busy members.
+/// </summary>
+internal static class FleetRules
+{
+    /// <param name="read">The shared row and the members as read.</param>
+    /// <param name="local">What this instance saw and holds.</param>
+    /// <param name="fleetMaxConcurrency">The CRM user's limit on requests in flight for all instances (0: none, each instance's own ceiling).</param>
+    /// <param name="memberTimeout">How long a renewal keeps a member live.</param>
+    /// <param name="now">Now.</param>
+    public static FleetDecision Decide(FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, DateTimeOffset now)
+    {
+        var before = read.Limit ?? SharedLimit.None;
+        var limit = local.Episodes.OrderBy(e => e.At).Aggregate(before, (shared, episode) => Close(shared, episode));
+
+        var previous = read.Members.FirstOrDefault(m => m.Id == local.Id);
+        var member = new FleetMember(local.Id, now + memberTimeout, local.Busy, local.PacedAt, previous?.Episode, previous?.Answered ?? 0);
+        if (limit is { Learned: false, Episode: { } episode } && member.Episode != episode)
+        {
+            member = member with { Episode = episode, Answered = local.Answered(episode - limit.LookBack, episode) };
+        }
+
+        var live = read.Members.Where(m => m.Id != local.Id && m.IsLive(now)).Append(member).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+        double? learned = null;
+        if (limit is { Learned: false, Episode: { } open } && (live.All(m => m.Episode == open) || now - open > memberTimeout))
+        {
+            (limit, learned) = Learn(limit, live.Where(m => m.Episode == open).Sum(m => m.Answered));
+        }
+
+        if (limit.Pace is not null && now - live.Select(m => m.PacedAt ?? default).Append(limit.PaceSince).Max() > limit.Window * DestinationThrottle.IdleWindowsToForget)
+        {
+            limit = limit with { Pace = null };
+        }
+
+        var (concurrency, claims) = Claim(limit.Claims, live, local, fleetMaxConcurrency);
+        limit = limit with { Claims = claims };
+
+        var sharing = live.Count(m => m.Busy || m.Id == local.Id);
+        var share = new FleetShare(concurrency, limit.Pace / sharing, limit.PaceSince, limit.Window, limit.NotBefore);
+        return new FleetDecision(member, limit, !limit.SameAs(before), share, live.Count, learned);
+    }
+
+    /// <summary>A <c>429</c> or pause seen at one instance: the gate closes for everyone; a <c>429</c> while it was open begins an episode.</summary>
+    private static SharedLimit Close(SharedLimit limit, ThrottleEpisode seen)
+    {
+        var until = seen.At + seen.Wait;
+        if (seen.Learn && limit.NotBefore <= seen.At)
+        {
+            var now = seen.At.UtcTicks;
+            var current = PaceLearning.Grown(limit.Pace, now, limit.PaceSince.UtcTicks, limit.Window.Ticks);
+            var lookBack = PaceLearning.LookBack(current, seen.Wait, now, limit.PaceSince.UtcTicks);
+            limit = limit with { Episode = seen.At, EpisodeWait = seen.Wait, EpisodePace = current, LookBack = TimeSpan.FromTicks(lookBack), Learned = false };
+        }
+
+        return until > limit.NotBefore ? limit with { NotBefore = until } : limit;
+    }
+
+    /// <summary>The fleet's pace from the <paramref name="answered"/> of all members, from when the episode's gate opened.</summary>
+    private static (SharedLimit Limit, double? Learned) Learn(SharedLimit limit, int answered)
+    {
+        var learned = PaceLearning.Learn(limit.EpisodePace, answered, limit.LookBack.Ticks);
+        limit = limit with { Learned = true };
+        if (learned is not { } pace) return (limit, null);
+        return (limit with
+        {
+            Pace = pace,
+            PaceSince = limit.Episode!.Value + limit.EpisodeWait,
+            Window = TimeSpan.FromTicks(PaceLearning.Window(limit.Window.Ticks, limit.EpisodeWait)),
+        }, pace);
+    }
+
+    /// <summary>This member's slots and the claims with it: its fair part, no more than what nobody else claims.</summary>
+    private static (int Concurrency, IReadOnlyDictionary<string, int> Claims) Claim(
+        IReadOnlyDictionary<string, int> claims, List<FleetMember> live, FleetLocal local, int fleetMaxConcurrency)
+    {
+        if (fleetMaxConcurrency <= 0) return (local.Ceiling, new Dictionary<string, int>(StringComparer.Ordinal));
+
+        var rank = live.FindIndex(m => m.Id == local.Id);
+        var fair = (fleetMaxConcurrency / live.Count) + (rank < fleetMaxConcurrency % live.Count ? 1 : 0);
+        var kept = live.Where(m => m.Id != local.Id && claims.ContainsKey(m.Id)).ToDictionary(m => m.Id, m => claims[m.Id], StringComparer.Ordinal);
+        var free = fleetMaxConcurrency - kept.Values.Sum();
+        var concurrency = Math.Max(0, Math.Min(Math.Min(fair, local.Ceiling), free));
+        var claim = Math.Max(concurrency, local.InFlight);
+        if (claim > 0) kept[local.Id] = claim;
+        return (concurrency, kept);
+    }
+}
+
+/// <summary>The fleet as one instance read it: the shared row (null: none yet) and every member row, live or not.</summary>
+internal sealed record FleetSnapshot(SharedLimit? Limit, string? ETag, IReadOnlyList<FleetMember> Members);
+
+/// <summary>
+/// What one instance brings to a renewal: its id, its own ceiling and slots in flight, whether it is busy, its last
+/// paced turn, the <c>429</c>s and pauses it saw since the last renewal, and how to count its answers in a time range.
+/// </summary>
+internal sealed record FleetLocal(
+    string Id, int Ceiling, int InFlight, bool Busy, DateTimeOffset? PacedAt, IReadOnlyList<ThrottleEpisode> Episodes,
+    Func<DateTimeOffset, DateTimeOffset, int> Answered);
+
+/// <summary>
+/// The outcome of a renewal: this instance's row, the shared row (to be written when <paramref name="LimitChanged"/>),
+/// its share, how many instances are live, and the fleet's pace if this renewal learned one.
+/// </summary>
+internal sealed record FleetDecision(FleetMember Member, SharedLimit Limit, bool LimitChanged, FleetShare Share, int Instances, double? Learned);

@@ -1,0 +1,14 @@
+namespace LeadFunctions.Destinations.Http.Fleet;
+
+/// <summary>Where the fleet's rows live: read together, each member's row written by itself, the shared row only with its ETag.</summary>
+internal interface IFleetStore
+{
+    Task<FleetSnapshot> ReadAsync(string fleet, CancellationToken cancellationToken);
+
+    Task WriteMemberAsync(string fleet, FleetMember member, CancellationToken cancellationToken);
+
+    /// <summary>Writes the shared row if nobody changed it since it was read with <paramref name="etag"/> (null: if there is none); false otherwise.</summary>
+    Task<bool> WriteLimitAsync(string fleet, SharedLimit limit, string? etag, CancellationToken cancellationToken);
+
+    Task RemoveMemberAsync(string fleet, string id, CancellationToken cancellationToken);
+}
