@@ -143,7 +143,7 @@ public sealed class FleetRulesTests
     {
         var members = onlyBusy ? fleet.Members.Select(m => m with { Busy = m.Id == id }).ToList() : fleet.Members;
         var local = new FleetLocal(id, 8, inFlight, busy, null, seen is null ? [] : [seen], (_, _) => answered);
-        var decision = FleetRules.Decide(fleet with { Members = members }, local, 10, Timeout, Now);
+        var decision = FleetRules.Decide(fleet with { Members = members }, local, 10, Timeout, TimeSpan.FromSeconds(1), Now);
         var written = fleet.Members.Where(m => m.Id != id).Append(decision.Member).ToList();
         fleet = new FleetSnapshot(decision.LimitChanged ? decision.Limit : fleet.Limit, null, written);
         return decision;

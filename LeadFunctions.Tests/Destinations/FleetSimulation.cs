@@ -35,6 +35,7 @@ internal sealed class FleetSimulation(int requests, TimeSpan window, int concurr
 
     public int Created { get; private set; }
 
+
     public int Throttled { get; private set; }
 
     public int OverConcurrency { get; private set; }
@@ -98,13 +99,14 @@ internal sealed class FleetSimulation(int requests, TimeSpan window, int concurr
     private static async Task<bool> SlotsGivenAsync(Instance instance)
     {
         var given = false;
-        while (instance.Throttle.InFlight > instance.Workers.Count(w => w.Slot is not null || w.Waiting is { IsCompleted: true }))
+        while (true)
         {
-            await Task.WhenAny(instance.Workers.Where(w => w.Waiting is { IsCompleted: false }).Select(w => w.Waiting!));
+            // The waits first: a slot given meanwhile is then either among them or already counted as taken.
+            var waiting = instance.Workers.Select(w => w.Waiting).OfType<Task<IDisposable>>().Where(t => !t.IsCompleted).ToList();
+            if (instance.Throttle.InFlight <= instance.Workers.Count(w => w.Slot is not null || w.Waiting is { IsCompleted: true })) return given;
+            await Task.WhenAny(waiting);
             given = true;
         }
-
-        return given;
     }
 
     private async Task RenewAsync(Instance instance)

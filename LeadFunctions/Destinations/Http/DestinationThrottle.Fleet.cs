@@ -9,6 +9,8 @@ public sealed partial class DestinationThrottle
 {
     private bool _busy;
     private long _pacedTurnUtcTicks;
+    private int _turnRank;
+    private int _turnsOf = 1;
 
     /// <summary>Whether the fleet's share is applied (false: alone, as a single instance, or fallen back).</summary>
     public bool Shared
@@ -67,6 +69,7 @@ public sealed partial class DestinationThrottle
         lock (_lock)
         {
             _shared = true;
+            (_turnRank, _turnsOf) = (share.Rank, Math.Max(1, share.Of));
             ChangeCeilingLocked(() => _externalCeiling = Math.Max(0, share.Concurrency));
             var now = _time.GetUtcNow().UtcTicks;
             if (share.Pace is { } pace)
@@ -110,6 +113,21 @@ public sealed partial class DestinationThrottle
     }
 
     private int CountAnsweredLocked(long fromUtcTicks, long toUtcTicks) => _answeredUtcTicks.Count(t => t > fromUtcTicks && t <= toUtcTicks);
+
+    /// <summary>
+    /// In a fleet, this instance's first turn at or after <paramref name="earliest"/>, and the one after it. The fleet's
+    /// turns are numbered from the start of its pace (which grows the same for every instance), and this instance takes
+    /// every <see cref="FleetShare.Of"/>-th, from its <see cref="FleetShare.Rank"/>: the instances' turns interleave
+    /// evenly — one client's pace — instead of bunching up now and then into more than the server's window admits.
+    /// </summary>
+    private (long Turn, long Next) FleetTurnLocked(long earliest)
+    {
+        var fleetPace = _pace!.Value * _turnsOf;
+        var turns = PaceLearning.TurnsWithin(fleetPace, _windowTicks, earliest - _paceSinceUtcTicks);
+        var mine = _turnRank + (_turnsOf * Math.Ceiling(((turns - _turnRank) / _turnsOf) - 0.001)); // less a hair: rounding
+        return (_paceSinceUtcTicks + (long)Math.Ceiling(PaceLearning.TicksUntil(fleetPace, _windowTicks, mine)),
+                _paceSinceUtcTicks + (long)Math.Ceiling(PaceLearning.TicksUntil(fleetPace, _windowTicks, mine + _turnsOf)));
+    }
 }
 
 /// <summary>
@@ -120,6 +138,7 @@ public sealed record ThrottleEpisode(DateTimeOffset At, TimeSpan Wait, bool Lear
 
 /// <summary>
 /// One instance's share of what the fleet may send to a CRM user: in flight at once, requests per second (null: not
-/// paced) from <paramref name="PaceSince"/> over a server window of <paramref name="Window"/>, and nobody before <paramref name="NotBefore"/>.
+/// paced) from <paramref name="PaceSince"/> over a server window of <paramref name="Window"/>, and nobody before
+/// <paramref name="NotBefore"/>; its turns come <paramref name="Rank"/>-th of every <paramref name="Of"/> of the fleet's.
 /// </summary>
-public sealed record FleetShare(int Concurrency, double? Pace, DateTimeOffset PaceSince, TimeSpan Window, DateTimeOffset NotBefore);
+public sealed record FleetShare(int Concurrency, double? Pace, DateTimeOffset PaceSince, TimeSpan Window, DateTimeOffset NotBefore, int Rank = 0, int Of = 1);

@@ -209,8 +209,10 @@ public sealed partial class DestinationThrottle
             if (turnUtcTicks == 0)
             {
                 if (PaceLocked(now) is not { } pace) return TimeSpan.Zero;
-                turnUtcTicks = Math.Max(now, _nextSendUtcTicks);
-                _nextSendUtcTicks = turnUtcTicks + (long)(TimeSpan.TicksPerSecond / pace);
+                var earliest = Math.Max(now, _nextSendUtcTicks);
+                (turnUtcTicks, _nextSendUtcTicks) = _shared && _turnsOf > 1
+                    ? FleetTurnLocked(earliest)
+                    : (earliest, earliest + (long)(TimeSpan.TicksPerSecond / pace));
                 _pacedTurnUtcTicks = turnUtcTicks;
             }
 

@@ -43,7 +43,26 @@ internal static class PaceLearning
     {
         if (pace is not { } learned || window <= 0) return null;
         var steps = Math.Max(0, now - since) / (double)(window * WindowsPerStep);
-        var grown = learned * Math.Pow(1.01, steps);
+        var grown = learned * Math.Pow(Growth, steps);
         return grown < 1e6 ? grown : null;
     }
+
+    /// <summary>How many turns a <paramref name="pace"/> growing as <see cref="Grown"/> gives in the first <paramref name="ticks"/> after it began.</summary>
+    public static double TurnsWithin(double pace, long window, double ticks)
+    {
+        var perTick = pace / TimeSpan.TicksPerSecond;
+        var step = (double)window * WindowsPerStep;
+        return ticks <= 0 ? ticks * perTick : perTick * step / Math.Log(Growth) * (Math.Pow(Growth, ticks / step) - 1);
+    }
+
+    /// <summary>The inverse of <see cref="TurnsWithin"/>: how many ticks after the pace began its turn number <paramref name="turns"/> comes.</summary>
+    public static double TicksUntil(double pace, long window, double turns)
+    {
+        var perTick = pace / TimeSpan.TicksPerSecond;
+        var step = (double)window * WindowsPerStep;
+        return turns <= 0 ? turns / perTick : step * Math.Log(1 + (turns * Math.Log(Growth) / (perTick * step)), Growth);
+    }
+
+    /// <summary>A pace grows by 1 % per <see cref="WindowsPerStep"/> windows.</summary>
+    private const double Growth = 1.01;
 }

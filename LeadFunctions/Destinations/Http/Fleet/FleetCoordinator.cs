@@ -125,7 +125,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);
                 var local = new FleetLocal(Id, _throttle.OwnCeiling, _throttle.InFlight, busy, _throttle.LastPacedTurn, seen, _throttle.CountAnswered);
-                var decision = FleetRules.Decide(read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, _time.GetUtcNow());
+                var decision = FleetRules.Decide(read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow());
                 await _store.WriteMemberAsync(Fleet, decision.Member, timeout.Token).ConfigureAwait(false);
                 _memberUntil = decision.Member.ExpiresAt;
                 if (decision.LimitChanged && !await _store.WriteLimitAsync(Fleet, decision.Limit, read.ETag, timeout.Token).ConfigureAwait(false)) continue;

@@ -12,7 +12,9 @@ namespace LeadFunctions.Destinations.Http.Fleet;
 /// <item>concurrency: each live member's fair part of the fleet-wide limit, taken only from slots nobody else claims
 /// (a member giving slots back keeps claiming those still in flight), so the claims never add up to more than the limit.</item>
 /// </list>
-/// The pace is split evenly among busy members.
+/// The pace is split evenly among busy members. A member that joins a paced fleet, or has deliveries to make again,
+/// waits before its first paced turn until the others have renewed and made room for it, and have used the turns they
+/// had taken before (at most their slots' worth).
 /// </summary>
 internal static class FleetRules
 {
@@ -20,8 +22,9 @@ internal static class FleetRules
     /// <param name="local">What this instance saw and holds.</param>
     /// <param name="fleetMaxConcurrency">The CRM user's limit on requests in flight for all instances (0: none, each instance's own ceiling).</param>
     /// <param name="memberTimeout">How long a renewal keeps a member live.</param>
+    /// <param name="renewal">The longest any member goes between renewals.</param>
     /// <param name="now">Now.</param>
-    public static FleetDecision Decide(FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, DateTimeOffset now)
+    public static FleetDecision Decide(FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, TimeSpan renewal, DateTimeOffset now)
     {
         var before = read.Limit ?? SharedLimit.None;
         var limit = local.Episodes.OrderBy(e => e.At).Aggregate(before, (shared, episode) => Close(shared, episode));
@@ -48,8 +51,17 @@ internal static class FleetRules
         var (concurrency, claims) = Claim(limit.Claims, live, local, fleetMaxConcurrency);
         limit = limit with { Claims = claims };
 
-        var sharing = live.Count(m => m.Busy || m.Id == local.Id);
-        var share = new FleetShare(concurrency, limit.Pace / sharing, limit.PaceSince, limit.Window, limit.NotBefore);
+        var sharing = live.Where(m => m.Busy || m.Id == local.Id).ToList();
+        var notBefore = limit.NotBefore;
+        if (limit.Pace is { } pace && previous is not { Busy: true } && sharing.Count > 1)
+        {
+            var taken = limit.Claims.Where(c => c.Key != local.Id).Select(c => c.Value).DefaultIfEmpty(local.Ceiling).Max() * (sharing.Count - 1) /
+                        (PaceLearning.Grown(pace, now.UtcTicks, limit.PaceSince.UtcTicks, limit.Window.Ticks) ?? pace);
+            var joins = now + renewal + TimeSpan.FromSeconds(taken);
+            if (joins > notBefore) notBefore = joins;
+        }
+
+        var share = new FleetShare(concurrency, limit.Pace / sharing.Count, limit.PaceSince, limit.Window, notBefore, sharing.IndexOf(member), sharing.Count);
         return new FleetDecision(member, limit, !limit.SameAs(before), share, live.Count, learned);
     }
 
