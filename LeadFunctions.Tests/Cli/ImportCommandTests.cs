@@ -61,7 +61,7 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal("jsonl", report.GetProperty("format").GetString());
         var results = report.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([1L, 3L, 4L], results.Select(r => r.GetProperty("line").GetInt64()));
-        Assert.Equal(["duplicate", "imported", "rejected"], results.Select(r => r.GetProperty("outcome").GetString()));   // the endpoint had it already
+        Assert.Equal(["duplicate", "imported", "refused"], results.Select(r => r.GetProperty("outcome").GetString()));   // the endpoint had it already
         Assert.Equal(direct.GetProperty("leadId").GetString(), results[0].GetProperty("leadId").GetString());
         Assert.Equal("not valid JSON (byte 1 of the line).", results[2].GetProperty("reason").GetString());
         Assert.DoesNotContain("secret-marker", run.All, StringComparison.Ordinal);
@@ -152,7 +152,7 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
         var run = await LeadCliRunner.RunAsync(["import", Write("other.csv", "Invoice,Amount\n1,2\n"), "--url", "http://127.0.0.1:1/api/leads?code=k"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("none of the CSV's columns is a lead field", run.Error, StringComparison.Ordinal);
+        Assert.Contains("none of its 2 columns is named as a lead field", run.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -182,8 +182,8 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
         var run = await ImportAsync(app, Write("table.csv", csv));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("1 imported, 0 duplicate, 1 rejected", run.Output, StringComparison.Ordinal);
-        Assert.Contains("line 3: rejected: CustomerInfo is not a JSON object.", run.Output, StringComparison.Ordinal);
+        Assert.Contains("1 imported, 0 duplicate, 0 rejected, 0 failed, 1 refused", run.Output, StringComparison.Ordinal);
+        Assert.Contains("line 3: refused: CustomerInfo is not a JSON object.", run.Output, StringComparison.Ordinal);
         Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1));
         var row = Assert.Single(await app.Table.QueryAsync<TableEntity>().ToListAsync());
         Assert.Contains("jo@contoso.example", row.GetString("CustomerInfo"), StringComparison.Ordinal);
