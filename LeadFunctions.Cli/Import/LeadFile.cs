@@ -72,39 +72,12 @@ internal static class LeadFile
         try
         {
             using var document = JsonDocument.Parse(line);
-            return FormulaIn(document.RootElement, "");
+            return SpreadsheetFormula.ProblemIn(document.RootElement, "");
         }
         catch (JsonException e)
         {
             return $"not valid JSON (byte {e.BytePositionInLine + 1} of the line).";
         }
-    }
-
-    /// <summary>The problem of the first string in <paramref name="element"/> that a spreadsheet would run, named by its path.</summary>
-    private static string? FormulaIn(JsonElement element, string path)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String when SpreadsheetFormula.Trigger(element.GetString()!) is { } trigger:
-                return SpreadsheetFormula.Problem(path.Length == 0 ? "JSON" : path, trigger);
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (FormulaIn(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}") is { } problem) return problem;
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FormulaIn(item, $"{path}[{index++}]") is { } problem) return problem;
-                }
-
-                break;
-        }
-
-        return null;
     }
 
     private static LeadFileContent ReadCsv(byte[] utf8)
@@ -136,7 +109,7 @@ internal static class LeadFile
         }
         catch (CsvFormatException e)
         {
-            throw new CommandException($"line {e.LineNumber} cannot be read as CSV; nothing was imported.");
+            throw new CommandException(ExitCodes.Usage, $"line {e.LineNumber} cannot be read as CSV; nothing was imported.");
         }
     }
 
@@ -206,7 +179,7 @@ internal static class LeadFile
             {
                 if (!TryParseObject(value, out var details)) return new LeadRow(csv.LineNumber, null, "CustomerInfo is not a JSON object.");
                 using var document = JsonDocument.Parse(value);
-                if (FormulaIn(document.RootElement, field) is { } formula) return new LeadRow(csv.LineNumber, null, formula);
+                if (SpreadsheetFormula.ProblemIn(document.RootElement, field) is { } formula) return new LeadRow(csv.LineNumber, null, formula);
                 lead["UserDetails"] = details;
                 continue;
             }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace LeadFunctions.Cli.Import;
 
 /// <summary>
@@ -23,6 +25,33 @@ internal static class SpreadsheetFormula
     /// <summary>Why a value is refused, naming its field and the character, never the value.</summary>
     public static string Problem(string field, char trigger) =>
         $"the {field} value starts with '{trigger}', which a spreadsheet would run as a formula (see docs/operate.md).";
+
+    /// <summary>The problem of the first string in <paramref name="element"/> that is a formula, named by its path (<c>UserDetails.LastName</c>), or null.</summary>
+    public static string? ProblemIn(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String when Trigger(element.GetString()!) is { } trigger:
+                return Problem(path.Length == 0 ? "JSON" : path, trigger);
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (ProblemIn(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}") is { } problem) return problem;
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (ProblemIn(item, $"{path}[{index++}]") is { } problem) return problem;
+                }
+
+                break;
+        }
+
+        return null;
+    }
 
     private static bool IsNumberOrPhone(ReadOnlySpan<char> rest)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using LeadFunctions.Cli.Import;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
@@ -117,6 +118,25 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         Assert.Contains(customers, c => c.GetProperty("Phone").GetString() == "+1 425 555 0100");
         Assert.Contains(customers, c => c.GetProperty("FirstName").GetString() == "Jean-Luc" && c.GetProperty("Phone").GetString() == "-");
     }
+
+    [Theory]
+    [InlineData("=1+1", '=')]
+    [InlineData("+SUM(A1:A9)", '+')]
+    [InlineData("-2+3+cmd|' /C calc'!A0", '-')]
+    [InlineData("@SUM(1)", '@')]
+    [InlineData("\t=1+2", '=')]
+    [InlineData("\r\n+x", '+')]
+    [InlineData(" -x", '-')]
+    [InlineData("+1 425 555 0100 ext 12", '+')]
+    [InlineData("+1 425 555 0100", null)]
+    [InlineData("+44 (0)20 7946 0958", null)]
+    [InlineData("-5", null)]
+    [InlineData("-", null)]
+    [InlineData("Jean-Luc", null)]
+    [InlineData("ana@fabrikam.example", null)]
+    [InlineData("", null)]
+    public void A_value_is_a_formula_when_it_starts_with_a_trigger_unless_it_is_a_number_or_a_phone_number(string value, char? trigger) =>
+        Assert.Equal(trigger, SpreadsheetFormula.Trigger(value));
 
     [Fact]
     public async Task Json_line_with_a_formula_value_is_refused_and_the_other_lines_are_sent_verbatim()
