@@ -18,7 +18,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
 
     private static readonly Dictionary<string, string?> KeepQueued = new() { ["Standalone:ProcessQueue"] = "false" };
 
-    private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("leadfunctions-refuse-");
+    private readonly ImportFiles _files = new();
 
     [Theory]
     // The probe's case: the quote opened before Silva closes before Wei, so Ana and Li became one lead.
@@ -35,39 +35,37 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     {
         await using var app = await TestApp.StartAsync(azurite, KeepQueued);
 
-        var run = await ImportAsync(app, Write("leads.csv", csv));
+        var run = await ImportFiles.ImportAsync(app, _files.Write("leads.csv", csv));
 
         Assert.True(run.ExitCode == 1, $"{problem}: {run}");
         Assert.Contains($"line {line}: refused: ", run.Output, StringComparison.Ordinal);
         Assert.Contains("Nothing sent", run.Output, StringComparison.Ordinal);
-        AssertNothingPersonal(run);
-        Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
+        await AssertNothingSentNorPrintedAsync(app, run);
     }
 
     [Fact]
     public async Task File_that_is_not_UTF8_is_refused_with_the_line_of_its_first_bad_byte_and_nothing_is_sent()
     {
         await using var app = await TestApp.StartAsync(azurite, KeepQueued);
-        var file = Write("latin1.csv", Encoding.Latin1.GetBytes($"{Header}\n{Sam}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n"));
+        var file = _files.Write("latin1.csv", Encoding.Latin1.GetBytes($"{Header}\n{Sam}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n"));
 
-        var run = await ImportAsync(app, file);
+        var run = await ImportFiles.ImportAsync(app, file);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("not UTF-8", run.Error, StringComparison.Ordinal);
         Assert.Contains("line 3", run.Error, StringComparison.Ordinal);
         Assert.Contains("--encoding", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Dupont", run.All, StringComparison.Ordinal);
-        AssertNothingPersonal(run);
-        Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
+        await AssertNothingSentNorPrintedAsync(app, run);
     }
 
     [Fact]
     public async Task Latin1_file_is_read_with_its_accents_when_its_encoding_is_named()
     {
         await using var app = await TestApp.StartAsync(azurite);
-        var file = Write("latin1.csv", Encoding.Latin1.GetBytes($"{Header}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n"));
+        var file = _files.Write("latin1.csv", Encoding.Latin1.GetBytes($"{Header}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n"));
 
-        var run = await ImportAsync(app, file, "--encoding", "latin1");
+        var run = await ImportFiles.ImportAsync(app, file, "--encoding", "latin1");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("Jérôme", (await DeliveredCustomerAsync(app)).GetProperty("FirstName").GetString());
@@ -77,9 +75,9 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     public async Task Utf16_file_with_a_byte_order_mark_is_read_as_UTF16()
     {
         await using var app = await TestApp.StartAsync(azurite);
-        var file = Write("unicode.csv", [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes($"{Header}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n")]);
+        var file = _files.Write("unicode.csv", [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes($"{Header}\nJérôme,Dupont,jerome@contoso.example,Contoso,Contoso Analytics,PLT\n")]);
 
-        var run = await ImportAsync(app, file);
+        var run = await ImportFiles.ImportAsync(app, file);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("Jérôme", (await DeliveredCustomerAsync(app)).GetProperty("FirstName").GetString());
@@ -100,7 +98,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
             Neg,Neg,neg@evil.example,,,-2+3+cmd|' /C calc'!A0
             """;
 
-        var run = await ImportAsync(app, Write("leads.csv", csv));
+        var run = await ImportFiles.ImportAsync(app, _files.Write("leads.csv", csv));
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("Done: 7 leads: 2 imported, 0 duplicate, 0 rejected, 0 failed, 5 refused.", run.Output, StringComparison.Ordinal);
@@ -142,12 +140,12 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     public async Task Json_line_with_a_formula_value_is_refused_and_the_other_lines_are_sent_verbatim()
     {
         await using var app = await TestApp.StartAsync(azurite);
-        var file = Write("leads.jsonl", """
+        var file = _files.Write("leads.jsonl", """
             {"UserDetails":{"FirstName":"Ana","LastName":"Silva","Email":"ana@fabrikam.example","Phone":"+351 21 000 0000"},"ActionCode":"PLT","OfferTitle":"Contoso Analytics"}
             {"UserDetails":{"FirstName":"Mal","LastName":" =cmd|' /C calc'!A0","Email":"mal@evil.example"},"ActionCode":"INS","OfferTitle":"Contoso Analytics"}
             """);
 
-        var run = await ImportAsync(app, file);
+        var run = await ImportFiles.ImportAsync(app, file);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("1 imported, 0 duplicate, 0 rejected, 0 failed, 1 refused.", run.Output, StringComparison.Ordinal);
@@ -164,13 +162,12 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     {
         await using var app = await TestApp.StartAsync(azurite, KeepQueued);
 
-        var run = await ImportAsync(app, Write("leads.csv", csv));
+        var run = await ImportFiles.ImportAsync(app, _files.Write("leads.csv", csv));
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("header", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Ana", run.All, StringComparison.Ordinal);
-        AssertNothingPersonal(run);
-        Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
+        await AssertNothingSentNorPrintedAsync(app, run);
     }
 
     [Fact]
@@ -178,7 +175,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     {
         var csv = $"{Header}\n{Sam}\nAna,Silva,ana@fabrikam.example,@Fabrikam,Contoso Analytics,PLT\n";
 
-        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads", "--dry-run"]);
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads", "--dry-run"]);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("line 3: refused: the UserDetails.Company value starts with '@'", run.Output, StringComparison.Ordinal);
@@ -207,7 +204,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         await using var app = await TestApp.StartAsync(azurite);
         var url = new Uri(app.BaseAddress, TestApp.LeadsPath(key: null)).ToString();
 
-        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url], new Dictionary<string, string?> { ["LEADFUNCTIONS_KEY"] = TestApp.Key });
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url], new Dictionary<string, string?> { ["LEADFUNCTIONS_KEY"] = TestApp.Key });
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("1 imported", run.Output, StringComparison.Ordinal);
@@ -223,7 +220,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         var asked = new List<string>();
 
         var run = await LeadCliRunner.RunAsync(
-            ["import", Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url],
+            ["import", _files.Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url],
             new Dictionary<string, string?> { ["LEADFUNCTIONS_KEY"] = null },
             readSecret: (prompt, _) =>
             {
@@ -243,7 +240,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         await using var app = await TestApp.StartAsync(azurite, KeepQueued);
         var url = new Uri(app.BaseAddress, TestApp.LeadsPath(key: null)).ToString();
 
-        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url], new Dictionary<string, string?> { ["LEADFUNCTIONS_KEY"] = null });
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", $"{Header}\n{Sam}\n"), "--url", url], new Dictionary<string, string?> { ["LEADFUNCTIONS_KEY"] = null });
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("LEADFUNCTIONS_KEY", run.Error, StringComparison.Ordinal);
@@ -251,7 +248,7 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
     }
 
-    public void Dispose() => _files.Delete(recursive: true);
+    public void Dispose() => _files.Dispose();
 
     /// <summary>No value of any row: names, email domains, companies, formulas.</summary>
     private static void AssertNothingPersonal(CliRun run)
@@ -262,22 +259,16 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
         }
     }
 
+    private static async Task AssertNothingSentNorPrintedAsync(TestApp app, CliRun run)
+    {
+        AssertNothingPersonal(run);
+        Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
+    }
+
     private static async Task<JsonElement> DeliveredCustomerAsync(TestApp app)
     {
         Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1), "the lead was not delivered");
         var row = Assert.Single(await app.Table.QueryAsync<TableEntity>().ToListAsync());
         return JsonDocument.Parse(row.GetString("CustomerInfo")).RootElement.Clone();
     }
-
-    private string Write(string name, string content) => Write(name, Encoding.UTF8.GetBytes(content));
-
-    private string Write(string name, byte[] content)
-    {
-        var path = Path.Combine(_files.FullName, name);
-        File.WriteAllBytes(path, content);
-        return path;
-    }
-
-    private static Task<CliRun> ImportAsync(TestApp app, string file, params string[] options) =>
-        LeadCliRunner.RunAsync(["import", file, "--url", new Uri(app.BaseAddress, TestApp.LeadsPath()).ToString(), .. options]);
 }
