@@ -42,6 +42,8 @@ param storageSku string = 'Standard_LRS'
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
+// Secure: a secret put here by mistake stays out of the deployment's history, which anyone with Reader can see.
+@secure()
 @description('More app settings, merged last: e.g. Crm__Dataverse__Credential, or a secret as @Microsoft.KeyVault(VaultName=...;SecretName=...).')
 param extraAppSettings object = {}
 

@@ -2,12 +2,12 @@ using System.CommandLine;
 
 namespace LeadFunctions.Cli.Intake;
 
-/// <summary><c>--url</c>: the lead endpoint with its key, as registered in Partner Center.</summary>
+/// <summary><c>--url</c>: the lead endpoint, as registered in Partner Center, with its key or without (<see cref="EndpointKey"/>).</summary>
 internal static class EndpointOption
 {
     public static Option<Uri> Create() => new("--url")
     {
-        Description = "The lead endpoint with its key, as registered in Partner Center: https://<app>.azurewebsites.net/api/leads?code=<key> (locally http://127.0.0.1:7071/api/leads?code=local-dev-key). The key is never printed.",
+        Description = "The lead endpoint, as registered in Partner Center: https://<app>.azurewebsites.net/api/leads?code=<key> (locally http://127.0.0.1:7071/api/leads?code=local-dev-key). To keep the key off the command line, leave out code= and set LEADFUNCTIONS_KEY, or type the key when asked. The key is never printed.",
         Required = true,
         HelpName = "endpoint",
         CustomParser = result =>

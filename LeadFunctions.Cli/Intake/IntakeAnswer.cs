@@ -34,7 +34,7 @@ internal sealed record IntakeAnswer(
     /// <summary>Why the lead was not accepted, in one line: the problem's title, its errors with their JSON paths, or a hint.</summary>
     public string Problem => Status switch
     {
-        401 => "the endpoint did not accept the key (the code= in --url).",
+        401 => $"the endpoint did not accept the key (code= in --url, else {EndpointKey.Variable}).",
         404 => "no lead endpoint at this URL (expected …/api/leads?code=KEY).",
         _ when Errors.Count > 0 => $"{Title ?? "rejected"}: {string.Join("; ", Errors.Select(e => $"{e.Path}: {e.Message}"))}",
         _ when Title is not null => Detail is null ? Title : $"{Title}: {Detail}",
