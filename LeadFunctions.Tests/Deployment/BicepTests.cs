@@ -28,6 +28,10 @@ public sealed class BicepTests(BicepTests.Build build) : IClassFixture<BicepTest
         // Anything named like a secret, or like a bag of settings where one may land, is secure too.
         var named = parameters.EnumerateObject().Where(p => SecretLike(p.Name)).ToList();
         Assert.All(named, p => Assert.True(p.Value.GetProperty("type").GetString() is "securestring" or "secureObject", $"parameter {p.Name} is not @secure()"));
+
+        // The modules they are handed to keep them secure too, or the nested deployment's history would show them.
+        var api = Module(build.Template, "api").GetProperty("parameters");
+        Assert.Equal("secureObject", api.GetProperty("appSettings").GetProperty("type").GetString());
     }
 
     [Fact]

@@ -50,5 +50,5 @@ public static class LogText
 /// </summary>
 public readonly record struct LeadValue(string? Value)
 {
-    public override string ToString() => LogText.Of(Value) ?? "";
+    public override string ToString() => string.IsNullOrWhiteSpace(Value) ? "-" : LogText.Of(Value)!;
 }

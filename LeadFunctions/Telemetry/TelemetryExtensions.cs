@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -10,14 +11,15 @@ public static class TelemetryExtensions
 {
     public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights or the console.</summary>
+    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights, to an OTLP collector, or (on request) the console.</summary>
     public static IHostApplicationBuilder AddLeadTelemetry(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
         var appInsights = builder.Configuration[AppInsightsSetting];
-        var exporter = options.Exporter == TelemetryExporter.Auto
-            ? string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.Console : TelemetryExporter.AzureMonitor
-            : options.Exporter;
+        var exporter = options.Exporter != TelemetryExporter.Auto ? options.Exporter
+            : !string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.AzureMonitor
+            : !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.OtlpEndpointSetting]) ? TelemetryExporter.Otlp
+            : TelemetryExporter.None;
 
         builder.Services.AddSingleton<LeadMetrics>();
 
@@ -53,6 +55,10 @@ public static class TelemetryExtensions
         if (exporter == TelemetryExporter.AzureMonitor)
         {
             telemetry.WithLogging(logging => logging.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights));
+        }
+        else if (exporter == TelemetryExporter.Otlp)
+        {
+            telemetry.UseOtlpExporter(); // traces, metrics and logs, to OTEL_EXPORTER_OTLP_ENDPOINT
         }
 
         return builder;

@@ -1,5 +1,6 @@
 using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging.Console;
 
 namespace LeadFunctions.Hosting.Standalone;
 
@@ -14,6 +15,8 @@ public static class StandaloneHosting
     public static WebApplicationBuilder AddStandaloneHosting(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+
+        builder.Logging.AddConsole(o => o.FormatterName = ConsoleLine.FormatterName).AddConsoleFormatter<ConsoleLine, ConsoleFormatterOptions>();
 
         builder.Services.AddOptions<IntakeOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.Keys),
