@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Delivery;
 
 /// <summary>
-/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (DESIGN 3.4).
+/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (docs/design.md, "Delivery outcomes").
 /// Returning means the message is handled and may be deleted: delivered, re-scheduled as a new message, skipped,
 /// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
 /// goes to all of the message's destinations at once; those that have it are done, those that failed transiently

@@ -5,7 +5,7 @@ using LeadFunctions.Delivery;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// The queue message (DESIGN 3.3): one lead per message, written by ReceiveLead, read by ProcessLead.
+/// The queue message (docs/design.md, "The queue message"): one lead per message, written by ReceiveLead, read by ProcessLead.
 /// <see cref="Lead"/> is the payload exactly as it was posted; it is normalised again on delivery.
 /// </summary>
 public sealed record LeadEnvelope

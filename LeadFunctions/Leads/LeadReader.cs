@@ -9,7 +9,7 @@ using Json.Schema;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// Turns a posted payload into a <see cref="Lead"/>, leniently (DESIGN 3.1): names match case-insensitively, a scalar
+/// Turns a posted payload into a <see cref="Lead"/>, leniently (docs/design.md, "Endpoint answers"): names match case-insensitively, a scalar
 /// sent where a string belongs is coerced, <c>null</c> means absent, unknown properties are kept. What cannot be read
 /// as a lead is reported as problems, each with its JSON path.
 /// </summary>

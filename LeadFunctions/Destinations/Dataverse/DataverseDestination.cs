@@ -7,7 +7,7 @@ using Microsoft.Identity.Client;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// Creates each lead as a Dataverse <c>lead</c> record exactly once (DESIGN 3.5): the record id is the v5 UUID of
+/// Creates each lead as a Dataverse <c>lead</c> record exactly once (docs/design.md, "Exactly once"): the record id is the v5 UUID of
 /// the lead id and the write is a create-only upsert, so a retry after a lost answer finds the record (<c>412</c>)
 /// instead of making a second one. Transient failures are retried in process by the HTTP client's resilience
 /// handler, then handed back as <see cref="DeliveryOutcome.RetryLater"/>; the shared <see cref="DestinationThrottle"/>

@@ -4,7 +4,7 @@ using LeadFunctions.Destinations.Http;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// What a Dataverse answer means for the lead (DESIGN 3.4, 5), by status and OData error code together:
+/// What a Dataverse answer means for the lead (docs/design.md, "Delivery outcomes"; docs/dataverse.md, "What failures look like"), by status and OData error code together:
 /// <c>204</c>/<c>201</c> created and <c>412</c> already there are delivered; <c>408</c>, <c>429</c> and <c>5xx</c>
 /// are transient, except the documented permanent ones (duplicate detection, <c>0x80040333</c>, answered as
 /// <c>500</c>; <c>501</c>; <c>505</c>); every other <c>4xx</c> is permanent. Reasons carry status, code and the

@@ -6,7 +6,7 @@ namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
 /// The Dataverse <c>lead</c> record in the shared mapping format (<see cref="FieldMapping"/>): the default mapping of
-/// DESIGN 3.6, the lengths of the standard lead columns, <c>leadid</c> as the key the app derives itself, and
+/// docs/dataverse.md ("The mapping"), the lengths of the standard lead columns, <c>leadid</c> as the key the app derives itself, and
 /// <c>lastname</c> and <c>subject</c> always filled (required on the Dynamics lead form).
 /// </summary>
 public static partial class DataverseMapping
