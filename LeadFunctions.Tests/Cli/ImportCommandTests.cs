@@ -136,7 +136,8 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Dry_run_shows_the_column_mapping_and_sends_nothing()
     {
-        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", Csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads?code=k", "--dry-run"]);
+        using var closed = new ClosedPort();
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", Csv), "--url", $"http://127.0.0.1:{closed.Number}/api/leads?code=k", "--dry-run"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Read 4 leads from leads.csv (csv)", run.Output, StringComparison.Ordinal);

@@ -175,7 +175,8 @@ public sealed class ImportRefusesToGuessTests(Azurite azurite) : IClassFixture<A
     {
         var csv = $"{Header}\n{Sam}\nAna,Silva,ana@fabrikam.example,@Fabrikam,Contoso Analytics,PLT\n";
 
-        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads", "--dry-run"]);
+        using var closed = new ClosedPort();
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", csv), "--url", $"http://127.0.0.1:{closed.Number}/api/leads", "--dry-run"]);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("line 3: refused: the UserDetails.Company value starts with '@'", run.Output, StringComparison.Ordinal);

@@ -74,7 +74,8 @@ public sealed class StatusCommandTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Unreachable_storage_is_one_line_on_stderr_and_exit_code_3()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Number;
 
         var run = await LeadCliRunner.RunAsync(["status", "--connection-string", Azurite.ConnectionStringFor(port, port, port), "--queue", "leads"]);
 
