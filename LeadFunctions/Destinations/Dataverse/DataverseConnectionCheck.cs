@@ -107,11 +107,9 @@ public sealed partial class DataverseConnectionCheck(
 
     private static string? Base64UrlDecode(string text)
     {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(text));
         }
         catch (FormatException)
         {
