@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
@@ -50,6 +51,24 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
         var description = Text(record, "description")!;
         Assert.Equal(LeadFields.Notes(TestLeads.Delivery(lead).Lead)![..(2000 - 1)], description);
         Assert.EndsWith("가", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mapped_object_is_readable_json_and_stays_valid_json_when_cut_to_its_column()
+    {
+        _fake.AddTextColumn("new_details", 90);
+
+        var record = await DeliverAsync(TestLeads.InScript("민수", "김", "삼성전자 주식회사", "-"), s =>
+        {
+            s["Crm:Dataverse:Mapping:new_details"] = "UserDetails";
+            s["Crm:Dataverse:MaxLength:new_details"] = "90";
+        });
+
+        var details = Text(record, "new_details")!;
+        Assert.True(details.Length <= 90, $"{details.Length} characters");
+        Assert.StartsWith("""{"FirstName":"민수","LastName":"김","Email":""", details, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(details);
+        Assert.EndsWith(ColumnCut.CutMark, parsed.RootElement.GetProperty("Email").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

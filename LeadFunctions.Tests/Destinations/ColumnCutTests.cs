@@ -75,6 +75,7 @@ public sealed class ColumnCutTests
             var emptyStrings = new JsonObject { ["FirstName"] = "", ["LastName"] = "", ["Company"] = "", ["Linkedin"] = new JsonObject { ["Note"] = "", ["Tags"] = new JsonArray("", 1, true) } };
             if (ReadableJson.Write(emptyStrings).Length <= max) Assert.Equal(DetailNames, back.Select(p => p.Key));
             else Assert.Equal(DetailNames.Take(back.Count), back.Select(p => p.Key));
+            Assert.True(back.Count > 0 || max < 40, $"every member left out of {max} characters");
             foreach (var (name, value) in back.Where(p => p.Value is JsonValue))
             {
                 var original = node[name]!.GetValue<string>();
@@ -101,8 +102,7 @@ public sealed class ColumnCutTests
 
         var cut = ColumnCut.Json(node, 40);
 
-        Assert.True(cut.Length <= 40);
-        Assert.StartsWith("{\"property0\":\"", cut, StringComparison.Ordinal);
+        Assert.Equal("""{"property0":"x","property1":"x"}""", cut);
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(cut).RootElement.ValueKind);
         Assert.Equal("{}", ColumnCut.Json(node, 2));
     }

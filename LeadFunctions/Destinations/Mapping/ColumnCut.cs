@@ -40,14 +40,35 @@ public static class ColumnCut
 
     /// <summary>
     /// The JSON of <paramref name="node"/> (<see cref="ReadableJson"/>) in at most <paramref name="maxLength"/> characters,
-    /// still valid JSON with every name kept: the longest strings are shortened first, each to a start that ends with
-    /// <see cref="CutMark"/>; only if that cannot be enough are the last members left out (at worst <c>{}</c>).
+    /// still valid JSON: the longest strings are shortened first, each to a start that ends with <see cref="CutMark"/>;
+    /// only when even that cannot fit are the last members left out (at worst <c>{}</c>), so the first ones keep their values.
     /// </summary>
     public static string Json(JsonNode node, int maxLength)
     {
         var json = ReadableJson.Write(node);
         if (json.Length <= maxLength) return json;
 
+        var kept = node.DeepClone();
+        while (true)
+        {
+            if (Shortened(kept, maxLength) is { } shortened) return shortened;
+            switch (kept)
+            {
+                case JsonObject { Count: > 0 } obj:
+                    obj.Remove(obj.Last().Key);
+                    break;
+                case JsonArray { Count: > 0 } array:
+                    array.RemoveAt(array.Count - 1);
+                    break;
+                default:
+                    return "";
+            }
+        }
+    }
+
+    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits in <paramref name="maxLength"/>; null when nothing does.</summary>
+    private static string? Shortened(JsonNode node, int maxLength)
+    {
         // The largest string length that fits, by bisection: a lead's JSON is small, each try is one write.
         int low = 0, high = LongestString(node);
         string? best = null;
@@ -66,25 +87,7 @@ public static class ColumnCut
             }
         }
 
-        if (best is not null) return best;
-
-        var smallest = Capped(node, 0)!;
-        while (ReadableJson.Write(smallest) is var text && text.Length > maxLength)
-        {
-            switch (smallest)
-            {
-                case JsonObject { Count: > 0 } obj:
-                    obj.Remove(obj.Last().Key);
-                    break;
-                case JsonArray { Count: > 0 } array:
-                    array.RemoveAt(array.Count - 1);
-                    break;
-                default:
-                    return text.Length <= maxLength ? text : "";
-            }
-        }
-
-        return ReadableJson.Write(smallest);
+        return best;
     }
 
     private static JsonNode? Capped(JsonNode? node, int cap) => node switch
