@@ -15,7 +15,7 @@ public sealed class HubSpotOptions : CrmHttpOptions
     /// <summary>The API root; only changed for a local emulator.</summary>
     public string Url { get; set; } = "https://api.hubapi.com";
 
-    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write); a Key Vault reference in Azure.</summary>
+    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
