@@ -89,6 +89,7 @@ public sealed class HubSpotDestination(
     private async Task<DeliveryOutcome?> OptOutAsync(string email, List<string> sent, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL");
+        request.Options.Set(CrmRequests.PathForTelemetry, "/communication-preferences/v4/statuses/{email}/unsubscribe-all");
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return null;
         var error = await HubSpotError.ReadAsync(response, cancellationToken).ConfigureAwait(false);
