@@ -319,7 +319,7 @@ public sealed class FakeHubSpot : LoopbackFake
                 : ReadOnlyProperties.Contains(name) ? "READ_ONLY_VALUE"
                 : text is { Length: > MaxLength } ? "INVALID_LONG_STRING"
                 : name == "email" && text is not null && !IsEmailAddress(text) ? "INVALID_EMAIL"
-                : name == DoNotContactProperty && value?.GetValueKind() != JsonValueKind.String || (name == DoNotContactProperty && text is not ("true" or "false")) ? "INVALID_OPTION"
+                : name == DoNotContactProperty && !(value?.GetValueKind() == JsonValueKind.String && text is "true" or "false") ? "INVALID_OPTION"
                 : null;
             if (error is null) continue;
             var message = error switch
