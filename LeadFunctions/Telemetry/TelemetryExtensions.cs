@@ -1,5 +1,6 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
+using LeadFunctions.Destinations.Http;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -40,7 +41,17 @@ public static class TelemetryExtensions
                     {
                         // Polling an empty queue is not part of any lead's journey: keep it out of the traces.
                         o.FilterHttpRequestMessage = request => !IsQueuePoll(request);
-                        o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null);
+                        o.EnrichWithHttpRequestMessage = (activity, request) =>
+                        {
+                            activity.SetTag("url.query", null);
+
+                            // A CRM request whose path names a person (an e-mail address) shows a path without it.
+                            if (request.Options.TryGetValue(CrmRequests.PathForTelemetry, out var path))
+                            {
+                                activity.SetTag("url.path", path);
+                                activity.SetTag("url.full", request.RequestUri?.GetLeftPart(UriPartial.Authority) + path);
+                            }
+                        };
                     });
                 if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
                 else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();

@@ -1,9 +1,10 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
 using Azure.Identity;
 using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,8 +14,10 @@ namespace LeadFunctions.Destinations.AzureTable;
 
 /// <summary>
 /// Writes each lead as a row of the <c>MarketplaceLeads</c> table, with the columns Partner Center's own Azure Table
-/// destination writes (so existing consumers keep working) plus <c>LeadId</c>. Create-only, keyed by the lead id:
-/// a second delivery of the same lead finds the row and counts as delivered.
+/// destination writes (so existing consumers keep working) plus <c>LeadId</c>, <c>IsTestLead</c>,
+/// <c>DoNotContact</c>, <c>Campaign</c>, <c>OfferId</c> and <c>PublisherId</c>. Create-only, keyed by the lead id:
+/// a second delivery of the same lead finds the row and counts as delivered. <c>CustomerInfo</c> is readable JSON
+/// (names in any script as characters), still valid JSON when it has to be cut.
 /// </summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {
@@ -80,24 +83,27 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     internal static TableEntity ToEntity(LeadDelivery delivery)
     {
         var lead = delivery.Lead;
-        var customerInfo = lead.Canonical["UserDetails"]?.ToJsonString() ?? "{}";
         return new TableEntity(PartitionFor(delivery.LeadId), delivery.LeadId)
         {
             ["LeadId"] = delivery.LeadId,
-            ["CustomerInfo"] = Cut(customerInfo),
+            ["CustomerInfo"] = ColumnCut.Json(lead.Canonical["UserDetails"] as JsonObject ?? [], MaxStringLength),
             ["LeadSource"] = Cut(lead.Source.Raw),
             ["ActionCode"] = Cut(lead.ActionCode),
             ["OfferDisplayName"] = Cut(lead.OfferTitle),
             ["Description"] = Cut(lead.Description),
             ["CreatedTime"] = delivery.ReceivedAt,
             ["IsTestLead"] = lead.IsTestLead,
+            ["DoNotContact"] = lead.DoNotContact,
+            ["Campaign"] = Cut(lead.Campaign.CodesText),
+            ["OfferId"] = lead.Source.OfferId,
+            ["PublisherId"] = lead.Source.PublisherId,
         };
     }
 
     /// <summary>The first two hex digits of the lead id: 256 partitions, and the same partition for every copy of a lead.</summary>
     internal static string PartitionFor(string leadId) => leadId[..Math.Min(2, leadId.Length)];
 
-    private static string? Cut(string? text) => text is { Length: > MaxStringLength } ? text[..MaxStringLength] : text;
+    private static string? Cut(string? text) => text is null ? null : ColumnCut.Text(text, MaxStringLength);
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -10,6 +10,9 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
 {
     public static HubSpotError None { get; } = new(null, null, null);
 
+    /// <summary>The answer to opting a do-not-contact lead's address out of e-mail, which needs its own scope.</summary>
+    public bool OptOut { get; init; }
+
     public static async Task<HubSpotError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
 
@@ -70,6 +73,9 @@ public static class HubSpotFailures
 
     private static string? Advice(int status, HubSpotError error) => (status, error.Detail) switch
     {
+        (403, _) when error.OptOut => "The private app cannot opt the do-not-contact lead's e-mail address out of e-mail: give it the scope " +
+                                      "communication_preferences.write (or set Crm__HubSpot__DoNotContactOptOut=false), then replay the poison queue.",
+        (400, "READ_ONLY_VALUE") => "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Crm__HubSpot__Mapping__<property>, then replay the poison queue.",
         (400, "PROPERTY_DOESNT_EXIST") => "A mapped property does not exist on contacts: create it in HubSpot or fix Crm__HubSpot__Mapping__<property>, then replay the poison queue.",
         (400, _) when error.Message?.Contains("unique", StringComparison.OrdinalIgnoreCase) == true =>
             "The lead-id property must have \"Require unique values\" on: recreate it so (Crm__HubSpot__LeadIdProperty), then replay the poison queue.",
