@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LeadFunctions.Cli.Intake;
 using LeadFunctions.Cli.Output;
 using LeadFunctions.Cli.Storage;
 using LeadFunctions.Storage;
@@ -15,11 +16,7 @@ internal static class StatusCommand
     {
         var storage = new StorageArguments();
         var json = new Option<bool>("--json") { Description = "Print JSON (for scripts and monitoring) instead of text." };
-        var health = new Option<Uri?>("--health")
-        {
-            Description = "The app's health details URL with a key, https://<app>.azurewebsites.net/api/health/details?code=<key>: adds each destination's health as the app last probed it. The key is never printed.",
-            HelpName = "url",
-        };
+        var health = EndpointOption.Health();
         var command = new Command("status", "Show the lead queue's and the poison queue's depth, the age of the oldest waiting message in each, the deliveries of the last hour (from the delivery journal), and the pipeline gauges under the names the app records them as metrics.")
         {
             json,

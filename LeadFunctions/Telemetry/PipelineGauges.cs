@@ -71,9 +71,11 @@ public sealed partial class PipelineGauges
         {
             return await QueueState.ReadAsync(queue, _storage.MessagesAreBase64, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            LogQueueUnreadable(_logger, queue.Name, e.GetType().Name, (e as Azure.RequestFailedException)?.Status);
+            // Whatever storage throws (after its retries, an AggregateException): a gauge is left out, never guessed.
+            var cause = e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e;
+            LogQueueUnreadable(_logger, queue.Name, cause.GetType().Name, (cause as Azure.RequestFailedException)?.Status);
             return null;
         }
     }

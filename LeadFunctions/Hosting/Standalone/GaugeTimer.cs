@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
-/// Standalone mode's RecordGauges: records the pipeline gauges (<see cref="PipelineGauges"/>) when the process starts
-/// and then every <see cref="StandaloneOptions.GaugeInterval"/>, as the timer function does once a minute.
+/// Standalone mode's RecordGauges: records the pipeline gauges (<see cref="PipelineGauges"/>) every
+/// <see cref="StandaloneOptions.GaugeInterval"/>, as the timer function does once a minute; the first time one interval
+/// after start, so that start-up is not slowed by a destination probe.
 /// </summary>
 public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<StandaloneOptions> options, TimeProvider time, ILogger<GaugeTimer> logger) : BackgroundService
 {
@@ -15,7 +16,7 @@ public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<Standalon
         if (interval <= TimeSpan.Zero) return;
 
         using var timer = new PeriodicTimer(interval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -26,7 +27,6 @@ public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<Standalon
                 LogFailed(logger, e.GetType().Name);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges could not be recorded ({ErrorType}); trying again at the next interval")]
