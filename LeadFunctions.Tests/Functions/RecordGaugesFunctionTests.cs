@@ -2,6 +2,7 @@ using System.Reflection;
 using LeadFunctions.Functions;
 using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -12,6 +13,7 @@ namespace LeadFunctions.Tests.Functions;
 /// The RecordGauges timer function as the worker calls it: once a minute, it records the pipeline gauges from the
 /// queues (Azurite's) and the destinations' cached probe.
 /// </summary>
+[Collection(AloneCollection.Name)] // the SDK listens to every app's LeadFunctions meter: no other app may record gauges meanwhile
 public sealed class RecordGaugesFunctionTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Fact]

@@ -4,6 +4,7 @@ using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Cli;
 using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moq;
@@ -16,6 +17,7 @@ namespace LeadFunctions.Tests.Telemetry;
 /// destinations' real state, the oldest waiting lead's age moves with the clock and ignores leads whose retry is not
 /// due, and destination health comes from the cached probe, never from extra calls to the CRM.
 /// </summary>
+[Collection(AloneCollection.Name)] // the SDK listens to every app's LeadFunctions meter: no other app may record gauges meanwhile
 public sealed class PipelineGaugesTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly Dictionary<string, string?> GaugesOnQueueIdle = new()
