@@ -5,7 +5,8 @@ namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
 /// Standalone mode: what the Functions host would otherwise do. It listens on <see cref="DefaultUrl"/> (or
-/// <c>--urls</c>), checks function keys, and runs the queue listener and the gauge timer that stand in for the queue and timer triggers.
+/// <c>--urls</c>), checks function keys, and runs the queue listener and the gauge timer that stand in for the queue
+/// trigger and the RecordGauges timer trigger.
 /// </summary>
 public static class StandaloneHosting
 {
