@@ -11,7 +11,7 @@ namespace LeadFunctions.Telemetry;
 /// '@' (it may be an address) or once this process has seen <see cref="MaxValues"/> distinct values (docs/operate.md,
 /// "Pipeline metrics").
 /// </summary>
-public sealed class BoundedDimension
+internal sealed class BoundedDimension
 {
     public const int MaxLength = 40;
 
