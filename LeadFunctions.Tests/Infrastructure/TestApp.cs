@@ -69,6 +69,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Telemetry:Exporter"] = "None",
             ["Intake:Keys"] = $"{Key};{SecondKey}",
             ["Standalone:MinPollingInterval"] = "00:00:00.050",
+            ["Standalone:GaugeInterval"] = "00:00:00", // off: a gauge tick would probe destinations that tests count calls to
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
         all["urls"] = "http://127.0.0.1:0"; // the system picks the port, the app binds it at once: read back below

@@ -45,7 +45,7 @@ public sealed partial class LeadIntake(
             }
 
             var duplicate = recent.Record(leadId);
-            metrics.Accepted(duplicate, lead.IsTestLead);
+            metrics.Accepted(lead, duplicate);
             LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
             return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, read.Notes.Count > 0 ? read.Notes : null));
         }

@@ -27,6 +27,12 @@ public sealed record LeadEnvelope
 
     public DeliveryFailure? LastError { get; init; }
 
+    /// <summary>
+    /// When a re-scheduled message becomes visible for its next attempt. A lead waits for delivery from then, not from
+    /// when the message was written (docs/operate.md, "Pipeline gauges").
+    /// </summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     /// <summary>W3C trace context of the intake request, so delivery continues the same trace.</summary>
     public string? TraceParent { get; init; }
 

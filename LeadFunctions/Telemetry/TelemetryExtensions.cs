@@ -23,6 +23,7 @@ public static class TelemetryExtensions
             : TelemetryExporter.None;
 
         builder.Services.AddSingleton<LeadMetrics>();
+        builder.Services.AddSingleton<PipelineGauges>();
 
         // The pipeline runs even without an exporter (None), so that spans and metrics can still be observed in-process.
         var telemetry = builder.Services.AddOpenTelemetry()

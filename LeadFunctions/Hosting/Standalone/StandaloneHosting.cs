@@ -6,7 +6,8 @@ namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
 /// Standalone mode: what the Functions host would otherwise do. It listens on <see cref="DefaultUrl"/> (or
-/// <c>--urls</c>), checks function keys, and runs the queue listener that stands in for the queue trigger.
+/// <c>--urls</c>), checks function keys, and runs the queue listener and the gauge timer that stand in for the queue
+/// trigger and the RecordGauges timer trigger.
 /// </summary>
 public static class StandaloneHosting
 {
@@ -25,6 +26,7 @@ public static class StandaloneHosting
 
         builder.Services.Configure<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
         builder.Services.AddHostedService<QueueListener>();
+        builder.Services.AddHostedService<GaugeTimer>();
         return builder;
     }
 

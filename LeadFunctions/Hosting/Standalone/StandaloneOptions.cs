@@ -13,4 +13,7 @@ public sealed class StandaloneOptions
 
     /// <summary>The shortest wait between polls of an empty queue; it doubles up to host.json's <c>maxPollingInterval</c>.</summary>
     public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the pipeline gauges are recorded (Functions mode: every minute, by RecordGauges); zero turns them off.</summary>
+    public TimeSpan GaugeInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
