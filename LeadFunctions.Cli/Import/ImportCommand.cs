@@ -62,7 +62,7 @@ internal static class ImportCommand
             ImportReport report;
             if (sending)
             {
-                using var intake = new IntakeClient(endpoint, key, TimeSpan.FromSeconds(60));
+                using var intake = new IntakeClient(endpoint, key, TimeSpan.FromSeconds(60), environment.Time);
                 var settings = new ImportSettings(parse.GetValue(concurrency), parse.GetValue(attempts), parse.GetValue(every));
                 report = await new LeadImport(intake, settings, environment.Time, info).RunAsync(path, content, cancellationToken);
             }

@@ -1,3 +1,4 @@
+using LeadFunctions.Telemetry;
 using System.Collections.Concurrent;
 using LeadFunctions.Cli.Intake;
 using LeadFunctions.Cli.Output;
@@ -89,7 +90,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                var problem = e is HttpRequestException ? CliErrors.FirstLine(e.Message) : "timed out";
+                var problem = e is HttpRequestException ? LogText.FirstLine(e.Message) : "timed out";
                 if (attempt >= settings.MaxAttempts)
                 {
                     // Nothing has got through yet: the endpoint is down or the URL is wrong, and every lead would wait just as long.

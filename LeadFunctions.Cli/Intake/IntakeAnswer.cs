@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Leads;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Cli.Intake;
 
@@ -41,16 +42,11 @@ internal sealed record IntakeAnswer(
         _ => Reason,
     };
 
-    public static async Task<IntakeAnswer> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<IntakeAnswer> ReadAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var reason = response.ReasonPhrase is { Length: > 0 } phrase ? phrase : ((HttpStatusCode)status).ToString();
-        var retryAfter = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => (TimeSpan?)null,
-        };
+        var retryAfter = CrmAnswer.RetryAfter(response, time);
 
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var document = TryParse(text);

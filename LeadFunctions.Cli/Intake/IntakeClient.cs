@@ -11,10 +11,12 @@ namespace LeadFunctions.Cli.Intake;
 internal sealed class IntakeClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly TimeProvider _time;
 
-    public IntakeClient(Uri endpoint, string? key, TimeSpan timeout)
+    public IntakeClient(Uri endpoint, string? key, TimeSpan timeout, TimeProvider time)
     {
         Endpoint = endpoint;
+        _time = time;
         _http = new HttpClient { Timeout = timeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("leadfunctions-cli", "1.0"));
         if (key is not null) _http.DefaultRequestHeaders.Add("x-functions-key", key);
@@ -31,7 +33,7 @@ internal sealed class IntakeClient : IDisposable
     {
         using var content = new StringContent(leadJson, Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync(Endpoint, content, cancellationToken);
-        return await IntakeAnswer.ReadAsync(response, cancellationToken);
+        return await IntakeAnswer.ReadAsync(response, _time, cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();

@@ -50,15 +50,7 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         if (encoding == QueueMessageEncoding.Base64) size = (size + 2) / 3 * 4;
         if (size > limit) throw new LeadTooLargeException(size, limit);
 
-        try
-        {
-            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == "QueueNotFound")
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
-        }
+        await CreateWhenMissing.WriteAsync(queue, () => queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -9,6 +9,7 @@ using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.AzureTable;
 
@@ -33,15 +34,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         var entity = ToEntity(delivery);
         try
         {
-            try
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
-            {
-                await _table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
 
             return new DeliveryOutcome.Delivered(AlreadyThere: false);
         }
@@ -51,7 +44,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         }
         catch (RequestFailedException e)
         {
-            var failure = new DeliveryFailure(Name, e.Status == 0 ? null : e.Status, e.ErrorCode, FirstLine(e.Message));
+            var failure = new DeliveryFailure(Name, e.Status == 0 ? null : e.Status, e.ErrorCode, LogText.FirstLine(e.Message));
             return e.Status is 0 or 408 or 429 or >= 500
                 ? new DeliveryOutcome.RetryLater(failure)
                 : new DeliveryOutcome.CannotDeliver(failure);
@@ -59,7 +52,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException
                                       or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
         {
-            return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, FirstLine(e.Message)));
+            return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, LogText.FirstLine(e.Message)));
         }
     }
 
@@ -67,7 +60,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     {
         try
         {
-            await foreach (var _ in _table.RowsAsync(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
             return HealthCheckResult.Healthy();
         }
         catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
@@ -105,5 +98,4 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
 
     private static string? Cut(string? text) => text is null ? null : ColumnCut.Text(text, MaxStringLength);
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -1,5 +1,6 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -22,9 +23,6 @@ public static class DataverseFailures
 
     /// <summary>A property in the body is not a column of the table.</summary>
     public const string UnknownProperty = "0x80060888";
-
-    /// <summary>Service protection: number of requests, execution time, concurrent requests.</summary>
-    public static readonly IReadOnlySet<string> ServiceProtectionCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "0x80072322", "0x80072321", "0x80072326" };
 
     /// <summary>True when trying the same request again may succeed.</summary>
     public static bool IsTransient(int status, string? code) => status switch
@@ -51,7 +49,7 @@ public static class DataverseFailures
     /// <summary>The server's message, without values we sent, followed by what the operator can do about it.</summary>
     public static string Describe(int status, DataverseError error, IEnumerable<string>? sentValues = null)
     {
-        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var advice = Advice(status, error.Code);
         var text = string.IsNullOrEmpty(message) ? $"Dataverse answered {status} without an error message." : message;
         return advice is null ? text : $"{text} {advice}";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
@@ -24,7 +25,7 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return None;
-            return new HubSpotError(Text(root, "category") ?? Text(root, "errorType"), Text(root, "message"), Text(root, "policyName"));
+            return new HubSpotError(CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"), CrmAnswer.Text(root, "policyName"));
         }
         catch (JsonException)
         {
@@ -37,9 +38,6 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
 
     /// <summary>The detailed error of a validation failure, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>.</summary>
     public string? Detail => Message is { } text && DetailCode().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     [GeneratedRegex(@"Existing ID:\s*(\d+)")]
     private static partial Regex ExistingId();
@@ -65,7 +63,7 @@ public static class HubSpotFailures
     public static DeliveryOutcome Classify(int status, HubSpotError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
         var code = error.Detail ?? error.Category;
-        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var text = string.IsNullOrEmpty(message) ? $"HubSpot answered {status} without an error message." : message;
         var failure = new DeliveryFailure(Destination, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
         return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
