@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
 using LeadFunctions.Destinations.Http;
@@ -15,7 +16,8 @@ public static class TelemetryExtensions
     /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights, to an OTLP collector, or (on request) the console.</summary>
     public static IHostApplicationBuilder AddLeadTelemetry(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
+        // Which exporters to add is decided while the app is composed, before there are services to inject options into.
+        var options = ValidatedOptions.Read<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var appInsights = builder.Configuration[AppInsightsSetting];
         var exporter = options.Exporter != TelemetryExporter.Auto ? options.Exporter
             : !string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.AzureMonitor

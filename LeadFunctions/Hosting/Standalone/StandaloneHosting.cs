@@ -1,6 +1,7 @@
 using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 
@@ -19,12 +20,10 @@ public static class StandaloneHosting
 
         builder.Logging.AddConsole(o => o.FormatterName = ConsoleLine.FormatterName).AddConsoleFormatter<ConsoleLine, ConsoleFormatterOptions>();
 
-        builder.Services.AddOptions<IntakeOptions>()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Keys),
-                "Standalone mode needs at least one key in Intake__Keys (';'-separated); copy local.settings.sample.json to local.settings.json for the dev key.");
+        builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, KeysRequired>();
         builder.Services.AddSingleton<FunctionKeys>();
 
-        builder.Services.Configure<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
+        builder.Services.AddValidatedOptions<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
         builder.Services.AddHostedService<QueueListener>();
         builder.Services.AddHostedService<GaugeTimer>();
         return builder;
