@@ -15,14 +15,7 @@ public sealed class DataverseTokenTests
     public async Task A_401_with_a_claims_challenge_renews_the_token_with_the_decoded_claims()
     {
         var asked = new List<string?>();
-        var credential = new Mock<TokenCredential>();
-        credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((TokenRequestContext context, CancellationToken _) =>
-            {
-                asked.Add(context.Claims);
-                return new AccessToken($"token-{asked.Count}", DateTimeOffset.UtcNow.AddHours(1));
-            });
-        using var token = new DataverseToken(credential.Object, "https://contoso.crm.dynamics.com/.default", TimeProvider.System);
+        using var token = new DataverseToken(Credential(asked), "https://contoso.crm.dynamics.com/.default", TimeProvider.System);
         using var refusal = new HttpResponseMessage(HttpStatusCode.Unauthorized);
         refusal.Headers.TryAddWithoutValidation("WWW-Authenticate",
             $"Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"insufficient_claims\", claims=\"{Convert.ToBase64String(Encoding.UTF8.GetBytes(Claims))}\"");
@@ -38,6 +31,18 @@ public sealed class DataverseTokenTests
     public async Task A_401_without_a_challenge_renews_the_token_without_claims()
     {
         var asked = new List<string?>();
+        using var token = new DataverseToken(Credential(asked), "https://contoso.crm.dynamics.com/.default", TimeProvider.System);
+        using var refusal = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+
+        var renewed = await token.RenewAsync(await token.GetAsync(CancellationToken.None), refusal, CancellationToken.None);
+
+        Assert.Equal("token-2", renewed);
+        Assert.Equal(new string?[] { null, null }, asked.ToArray());
+    }
+
+    /// <summary>A credential that hands out token-1, token-2, … and records the claims each request asked for.</summary>
+    private static TokenCredential Credential(List<string?> asked)
+    {
         var credential = new Mock<TokenCredential>();
         credential.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((TokenRequestContext context, CancellationToken _) =>
@@ -45,12 +50,6 @@ public sealed class DataverseTokenTests
                 asked.Add(context.Claims);
                 return new AccessToken($"token-{asked.Count}", DateTimeOffset.UtcNow.AddHours(1));
             });
-        using var token = new DataverseToken(credential.Object, "https://contoso.crm.dynamics.com/.default", TimeProvider.System);
-        using var refusal = new HttpResponseMessage(HttpStatusCode.Unauthorized);
-
-        var renewed = await token.RenewAsync(await token.GetAsync(CancellationToken.None), refusal, CancellationToken.None);
-
-        Assert.Equal("token-2", renewed);
-        Assert.Equal(new string?[] { null, null }, asked.ToArray());
+        return credential.Object;
     }
 }
