@@ -3,7 +3,8 @@
 # The CLI comes from NuGet (eng/tools/bicep.proj, restored on first use), so CI needs nothing but the .NET SDK.
 # The ARM template is built into a temporary folder: infra/main.json is never written or committed.
 #
-# Usage: eng/bicep.sh
+# Usage: eng/bicep.sh [--outdir DIR]
+#   --outdir DIR  keep the built ARM template (DIR/main.json), for tests that check what it declares
 #
 # infra/bicepconfig.json sets the linter rules; `use-recent-api-versions` is off there because it compares API
 # versions with today's date, so the same commit would start failing months later. Run it by hand now and then:
@@ -31,6 +32,12 @@ if [[ "${1:-}" == "--path" ]]; then
   exit 0
 fi
 
+keep=""
+if [[ "${1:-}" == "--outdir" ]]; then
+  keep="${2:?eng/bicep.sh: --outdir needs a folder}"
+  mkdir -p "$keep"
+fi
+
 out="$(mktemp -d "${TMPDIR:-/tmp}/leadfunctions-bicep.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
 "$bicep" --version
@@ -45,7 +52,7 @@ check() {
 }
 
 echo "bicep: build infra/main.bicep"
-check build "$root/infra/main.bicep" --outdir "$out"
+check build "$root/infra/main.bicep" --outdir "${keep:-$out}"
 
 while IFS= read -r -d '' file; do
   echo "bicep: lint ${file#"$root"/}"

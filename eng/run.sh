@@ -15,6 +15,7 @@ if [ ! -f local.settings.json ]; then
   echo "Created local.settings.json from local.settings.sample.json (edit it to change settings)."
 fi
 
+mkdir -p .azurite
 azurite_pid=""
 cleanup() { if [ -n "$azurite_pid" ]; then kill "$azurite_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT INT TERM
@@ -22,7 +23,6 @@ trap cleanup EXIT INT TERM
 if (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
   echo "Azurite (or another queue service) already answers on 127.0.0.1:10001; using it."
 else
-  mkdir -p .azurite
   node node_modules/.bin/azurite --silent --location .azurite --skipApiVersionCheck --disableTelemetry \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
   azurite_pid=$!
@@ -33,7 +33,11 @@ else
   echo "Started Azurite (data in .azurite/, log in .azurite/azurite.log)."
 fi
 
-dotnet build LeadFunctions --nologo -v quiet -clp:ErrorsOnly
+echo "Building the app..."
+if ! dotnet build LeadFunctions --nologo -v quiet > .azurite/build.log 2>&1; then
+  cat .azurite/build.log >&2
+  exit 1
+fi
 
 key=$(python3 -c 'import json;print(json.load(open("local.settings.json"))["Values"]["Intake__Keys"].split(";")[0])' 2>/dev/null || echo local-dev-key)
 url="http://127.0.0.1:7071/api/leads?code=${key}"

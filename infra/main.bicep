@@ -42,8 +42,13 @@ param storageSku string = 'Standard_LRS'
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
+// Secure: a secret put here by mistake stays out of the deployment's history, which anyone with Reader can see.
+@secure()
 @description('More app settings, merged last: e.g. Crm__Dataverse__Credential, or a secret as @Microsoft.KeyVault(VaultName=...;SecretName=...).')
 param extraAppSettings object = {}
+
+@description('Email address for the alerts (azd: ALERT_EMAIL); empty deploys the alert rules without an action group. docs/deploy.md, "Alert email".')
+param alertEmail string = ''
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -159,6 +164,33 @@ module api './app/api.bicep' = {
   }
   // The roles first: Flex Consumption reads its package, and the host its storage, as the identity from the start.
   dependsOn: [storage, monitoring, rbac]
+}
+
+// Alerts on the app's own metrics, emailed to alertEmail, and the pipeline workbook (docs/operate.md, "Alerts", "Dashboard").
+module alerts './app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: '${abbrs.insightsMetricAlerts}${resourceToken}-'
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    alertEmail: alertEmail
+  }
+  dependsOn: [monitoring]
+}
+
+module workbook './app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    displayName: 'LeadFunctions pipeline (${environmentName})'
+  }
+  dependsOn: [monitoring]
 }
 
 output AZURE_LOCATION string = location

@@ -38,6 +38,9 @@ internal static class CsvLeadColumns
         return ByName.GetValueOrDefault(key);
     }
 
+    /// <summary>Whether a value of the field may hold line breaks; in any other field one means a quote out of place.</summary>
+    public static bool MaySpanLines(string field) => field is "Description" or CustomerInfo;
+
     public static string Normalize(string name)
     {
         var key = new StringBuilder(name.Length);

@@ -21,7 +21,11 @@ internal enum RowOutcome
     [JsonStringEnumMemberName("failed")]
     Failed,
 
-    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C).</summary>
+    /// <summary>Not sent: the import could not read the row for certain, or a value would run as a spreadsheet formula (the reason says which).</summary>
+    [JsonStringEnumMemberName("refused")]
+    Refused,
+
+    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C), or because the file is in doubt.</summary>
     [JsonStringEnumMemberName("notSent")]
     NotSent,
 }
@@ -29,6 +33,7 @@ internal enum RowOutcome
 /// <param name="Line">The line of the file where the lead starts (1 is a CSV's header).</param>
 internal sealed record RowResult(long Line, RowOutcome Outcome, string? LeadId, int? Status, string? Reason);
 
+/// <param name="FileInDoubt">Some row could not be told from its neighbours for certain, so no row of the file was sent.</param>
 /// <param name="StoppedBecause">Why the import stopped before sending every lead: an answer every lead would get (401, 404) or an endpoint that never answered.</param>
 internal sealed record ImportReport(
     string File,
@@ -38,8 +43,10 @@ internal sealed record ImportReport(
     int Duplicates,
     int Rejected,
     int Failed,
+    int Refused,
     int NotSent,
     int Retries,
+    bool FileInDoubt,
     string? StoppedBecause,
     bool EndpointUnreachable,
     bool Interrupted,
@@ -47,5 +54,5 @@ internal sealed record ImportReport(
     IReadOnlyList<string> IgnoredColumns,
     IReadOnlyList<RowResult> Results)
 {
-    public bool Complete => Rejected == 0 && Failed == 0 && NotSent == 0;
+    public bool Complete => Rejected == 0 && Failed == 0 && Refused == 0 && NotSent == 0;
 }

@@ -1,18 +1,30 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
 
 namespace LeadFunctions.Cli.Import;
 
-/// <summary>One lead from the file: its line number and the JSON to post, or why it cannot be posted.</summary>
-internal sealed record LeadRow(long Line, string? Json, string? Problem);
+/// <summary>One row of the file: its line number and the JSON to post, or why it is refused.</summary>
+/// <param name="CastsDoubt">
+/// The problem is in the file's structure (a quote out of place, a field too many or too few, a line break inside a
+/// one-line value): where this row ends and the next begins is a guess, so no row of the file is sent.
+/// </param>
+internal sealed record LeadRow(long Line, string? Json, string? Problem, bool CastsDoubt = false);
 
 /// <summary>The leads of a file, and for a CSV which columns were taken for which field and which were ignored.</summary>
-internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns, IReadOnlyList<string> IgnoredColumns);
+internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns, IReadOnlyList<string> IgnoredColumns)
+{
+    /// <summary>Whether every row could be told from its neighbours; when not, nothing of the file is sent.</summary>
+    public bool IsCertain => Rows.All(r => !r.CastsDoubt);
+}
 
 /// <summary>
 /// Reads a file of leads: a CSV with a header row (columns by name, see <see cref="CsvLeadColumns"/>), or JSON lines
 /// (one lead JSON object per line, posted verbatim, so a lead gets the same id as when Partner Center posted it).
+/// Nothing is guessed: the text must decode (<see cref="LeadFileEncoding"/>), every CSV row must have the header's
+/// fields and well-formed quotes, and no value may be a spreadsheet formula (<see cref="SpreadsheetFormula"/>).
+/// Problems name lines and fields, never values: every value is personal data.
 /// </summary>
 internal static class LeadFile
 {
@@ -20,71 +32,95 @@ internal static class LeadFile
     public const string JsonLines = "jsonl";
     public const string Auto = "auto";
 
-    public static async Task<LeadFileContent> ReadAsync(string path, string format, CancellationToken cancellationToken)
+    public static async Task<LeadFileContent> ReadAsync(string path, string format, Encoding? encoding, CancellationToken cancellationToken)
     {
-        var resolved = format == Auto ? await DetectAsync(path, cancellationToken) : format;
-        return resolved == Csv ? await ReadCsvAsync(path, cancellationToken) : await ReadJsonLinesAsync(path, cancellationToken);
+        var utf8 = LeadFileEncoding.ToUtf8(await File.ReadAllBytesAsync(path, cancellationToken), encoding);
+        var resolved = format == Auto ? Detect(path, utf8) : format;
+        return resolved == Csv ? ReadCsv(utf8) : ReadJsonLines(utf8);
     }
 
-    private static async Task<string> DetectAsync(string path, CancellationToken cancellationToken)
+    private static string Detect(string path, byte[] utf8) => Path.GetExtension(path).ToUpperInvariant() switch
     {
-        switch (Path.GetExtension(path).ToUpperInvariant())
-        {
-            case ".CSV": return Csv;
-            case ".JSONL" or ".NDJSON" or ".JSON": return JsonLines;
-        }
+        ".CSV" => Csv,
+        ".JSONL" or ".NDJSON" or ".JSON" => JsonLines,
+        _ => utf8.AsSpan().TrimStart(" \t\r\n"u8) is [(byte)'{', ..] ? JsonLines : Csv,
+    };
 
-        using var reader = new StreamReader(path);
-        var buffer = new char[256];
-        var read = await reader.ReadAsync(buffer, cancellationToken);
-        return new string(buffer, 0, read).TrimStart().StartsWith('{') ? JsonLines : Csv;
-    }
-
-    private static async Task<LeadFileContent> ReadJsonLinesAsync(string path, CancellationToken cancellationToken)
+    private static LeadFileContent ReadJsonLines(byte[] utf8)
     {
         var rows = new List<LeadRow>();
+        using var reader = new StringReader(Encoding.UTF8.GetString(utf8));
         var number = 0L;
-        await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var json = line.Trim();
-            rows.Add(IsJson(json, out var problem) ? new LeadRow(number, json, null) : new LeadRow(number, null, problem));
+            rows.Add(JsonProblem(json) is { } problem ? new LeadRow(number, null, problem) : new LeadRow(number, json, null));
         }
 
         return new LeadFileContent(JsonLines, rows, [], []);
     }
 
     /// <summary>
-    /// Whether the line is JSON at all. Checked here rather than by the endpoint only because its answer quotes the
-    /// token it could not read, which may be lead data; everything else is for the endpoint to judge.
+    /// Why the line cannot be posted as it is: not JSON (checked here rather than by the endpoint only because its
+    /// answer quotes the token it could not read, which may be lead data), or a value that is a formula. Everything
+    /// else is for the endpoint to judge.
     /// </summary>
-    private static bool IsJson(string line, out string? problem)
+    private static string? JsonProblem(string line)
     {
         try
         {
-            using var _ = JsonDocument.Parse(line);
-            problem = null;
-            return true;
+            using var document = JsonDocument.Parse(line);
+            return SpreadsheetFormula.ProblemIn(document.RootElement, "");
         }
         catch (JsonException e)
         {
-            problem = $"not valid JSON (byte {e.BytePositionInLine + 1} of the line).";
-            return false;
+            return $"not valid JSON (byte {e.BytePositionInLine + 1} of the line).";
         }
     }
 
-    private static async Task<LeadFileContent> ReadCsvAsync(string path, CancellationToken cancellationToken)
+    private static LeadFileContent ReadCsv(byte[] utf8)
     {
+        var malformed = new List<CsvMalformedRecord>();
         var options = new CsvReaderOptions
         {
             HasHeader = true,
             TrackLineNumbers = true,
             SkipEmptyLines = true,
             IncludeValuesInExceptions = false,   // values are personal data
+            // A quote out of place, or more or fewer fields than the header: where the row ends is a guess, so it is
+            // reported (by line and reason only: the record's raw text is lead data) and never mended.
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Skip,
+            OnMalformedRecord = malformed.Add,
         };
-        using var csv = CsvReader.FromFile(path, options);
-        await csv.ReadHeaderAsync(cancellationToken);
+        using var csv = CsvReader.Create(utf8, options);
+        try
+        {
+            csv.ReadHeader();
+            var (fields, columns, ignored) = Header(csv, malformed);
+            var rows = new List<LeadRow>();
+            while (csv.Read()) rows.Add(ToRow(csv, fields));
+
+            rows.AddRange(malformed.Select(m => new LeadRow(m.LineNumber, null, Describe(m.Reason) + ".", CastsDoubt: true)));
+            rows.Sort((a, b) => a.Line.CompareTo(b.Line));
+            return new LeadFileContent(Csv, rows, columns, ignored);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new CommandException(ExitCodes.Usage, $"line {e.LineNumber} cannot be read as CSV; nothing was imported.");
+        }
+    }
+
+    /// <summary>Which column is which lead field, or a usage error for a file whose first line is not a header.</summary>
+    private static (List<(int Index, string Field)> Fields, List<string> Columns, List<string> Ignored) Header(CsvReader csv, List<CsvMalformedRecord> malformed)
+    {
+        // The reader skips a malformed header and would take the next line, a lead, for it.
+        if (malformed.Count > 0) throw NotAHeader($"line {malformed[0].LineNumber}, the header, has {Describe(malformed[0].Reason)}");
+        if (csv.Headers.Count == 0) throw NotAHeader("the file is empty");
+        // Names are printed below; an email address in the first line means it is a lead, and a lead is never printed.
+        if (csv.Headers.Any(h => h.Contains('@', StringComparison.Ordinal))) throw NotAHeader("its first line holds an email address, so it is a lead, not a header");
 
         var fields = new List<(int Index, string Field)>();
         var columns = new List<string>();
@@ -104,37 +140,51 @@ internal static class LeadFile
             }
         }
 
-        if (fields.Count == 0)
-        {
-            throw new CommandException(ExitCodes.Usage,
-                $"none of the CSV's columns is a lead field (its header: {string.Join(", ", csv.Headers)}). Accepted names are listed in docs/operate.md, e.g. First name, Last name, Email, Company, Offer.");
-        }
+        if (fields.Count == 0) throw NotAHeader($"none of its {csv.Headers.Count} columns is named as a lead field");
 
         // CustomerInfo first, so that a column of its own (First name, …) wins over the same field inside it.
         fields.Sort((a, b) => (b.Field == CsvLeadColumns.CustomerInfo).CompareTo(a.Field == CsvLeadColumns.CustomerInfo));
-        var rows = new List<LeadRow>();
-        while (await csv.ReadAsync(cancellationToken))
-        {
-            rows.Add(ToRow(csv, fields));
-        }
-
-        return new LeadFileContent(Csv, rows, columns, ignored);
+        return (fields, columns, ignored);
     }
+
+    private static CommandException NotAHeader(string why) => new(ExitCodes.Usage,
+        $"the CSV cannot be read: {why}. Its first line must be a header naming the columns, e.g. First name, Last name, Email, Company, Offer (every accepted name is in docs/operate.md); nothing was imported.");
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "a quote inside a value that is not quoted (a value with quotes must be quoted, its quotes doubled)",
+        CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote (a quote is missing or not doubled)",
+        CsvMalformedReason.UnterminatedQuote => "a quote that is never closed (the rest of the file would be one value)",
+        CsvMalformedReason.FieldCountMismatch => "more or fewer fields than the header (a separator, quote or line break out of place)",
+        _ => $"malformed CSV ({reason})",
+    };
 
     private static LeadRow ToRow(CsvReader csv, List<(int Index, string Field)> fields)
     {
-        var lead = new JsonObject();
-        foreach (var (index, field) in fields)
+        var values = fields.Select(f => (f.Field, Value: csv.GetString(f.Index).Trim())).Where(v => v.Value.Length > 0).ToList();
+
+        // First what casts doubt on the whole file, then what concerns this row alone.
+        foreach (var (field, value) in values)
         {
-            var value = index < csv.FieldCount ? csv.GetString(index).Trim() : "";
-            if (value.Length == 0) continue;
+            if (!CsvLeadColumns.MaySpanLines(field) && value.AsSpan().ContainsAny('\r', '\n'))
+            {
+                return new LeadRow(csv.LineNumber, null, $"a line break inside the {field} value (a quote is probably not closed where it should be).", CastsDoubt: true);
+            }
+        }
+
+        var lead = new JsonObject();
+        foreach (var (field, value) in values)
+        {
             if (field == CsvLeadColumns.CustomerInfo)
             {
                 if (!TryParseObject(value, out var details)) return new LeadRow(csv.LineNumber, null, "CustomerInfo is not a JSON object.");
+                using var document = JsonDocument.Parse(value);
+                if (SpreadsheetFormula.ProblemIn(document.RootElement, field) is { } formula) return new LeadRow(csv.LineNumber, null, formula);
                 lead["UserDetails"] = details;
                 continue;
             }
 
+            if (SpreadsheetFormula.Trigger(value) is { } trigger) return new LeadRow(csv.LineNumber, null, SpreadsheetFormula.Problem(field, trigger));
             Set(lead, field, value);
         }
 

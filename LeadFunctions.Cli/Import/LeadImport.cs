@@ -1,3 +1,4 @@
+using LeadFunctions.Telemetry;
 using System.Collections.Concurrent;
 using LeadFunctions.Cli.Intake;
 using LeadFunctions.Cli.Output;
@@ -25,6 +26,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
 
     public async Task<ImportReport> RunAsync(string file, LeadFileContent content, CancellationToken cancellationToken)
     {
+        if (!content.IsCertain) return NothingSent(file, content);
         var rows = content.Rows;
         var results = new RowResult?[rows.Count];
         var counts = new int[Enum.GetValues<RowOutcome>().Length];
@@ -53,18 +55,31 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             // Stopped by a wrong key or URL, or interrupted: what was not sent is reported as such.
         }
 
-        var all = results.Select((r, i) => r ?? new RowResult(rows[i].Line, RowOutcome.NotSent, null, null, null)).ToList();
+        return Report(file, content, results, _retries, stoppedBecause, _unreachable && stoppedBecause is not null, cancellationToken.IsCancellationRequested);
+    }
+
+    /// <summary>The report of a file in doubt (<see cref="LeadFileContent.IsCertain"/>): nothing sent, the refused rows said.</summary>
+    public static ImportReport NothingSent(string file, LeadFileContent content) =>
+        Report(file, content, new RowResult?[content.Rows.Count], retries: 0, stoppedBecause: null, unreachable: false, interrupted: false);
+
+    /// <summary>Counts what happened to each row; a row without a result was refused (it has a problem) or not sent.</summary>
+    private static ImportReport Report(string file, LeadFileContent content, RowResult?[] results, int retries, string? stoppedBecause, bool unreachable, bool interrupted)
+    {
+        var all = results.Select((r, i) => r ?? Unsent(content.Rows[i])).ToList();
         int Count(RowOutcome outcome) => all.Count(r => r.Outcome == outcome);
         return new ImportReport(
             file, content.Format, all.Count,
-            Count(RowOutcome.Imported), Count(RowOutcome.Duplicate), Count(RowOutcome.Rejected), Count(RowOutcome.Failed), Count(RowOutcome.NotSent),
-            _retries, stoppedBecause, EndpointUnreachable: _unreachable && stoppedBecause is not null, Interrupted: cancellationToken.IsCancellationRequested,
+            Count(RowOutcome.Imported), Count(RowOutcome.Duplicate), Count(RowOutcome.Rejected), Count(RowOutcome.Failed), Count(RowOutcome.Refused), Count(RowOutcome.NotSent),
+            retries, FileInDoubt: !content.IsCertain, stoppedBecause, EndpointUnreachable: unreachable, Interrupted: interrupted,
             content.Columns, content.IgnoredColumns, all);
     }
 
+    private static RowResult Unsent(LeadRow row) =>
+        new(row.Line, row.Problem is null ? RowOutcome.NotSent : RowOutcome.Refused, null, null, row.Problem);
+
     private async Task<(RowResult Result, bool StopsEverything)> SendAsync(LeadRow row, CancellationToken cancellationToken)
     {
-        if (row.Json is null) return (new RowResult(row.Line, RowOutcome.Rejected, null, null, row.Problem), false);
+        if (row.Json is null) return (Unsent(row), false);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -75,7 +90,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                var problem = e is HttpRequestException ? CliErrors.FirstLine(e.Message) : "timed out";
+                var problem = e is HttpRequestException ? LogText.FirstLine(e.Message) : "timed out";
                 if (attempt >= settings.MaxAttempts)
                 {
                     // Nothing has got through yet: the endpoint is down or the URL is wrong, and every lead would wait just as long.
@@ -119,5 +134,6 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
     private static string Tally(int[] counts) =>
-        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed";
+        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed" +
+        (counts[(int)RowOutcome.Refused] > 0 ? $", {counts[(int)RowOutcome.Refused]} refused" : "");
 }

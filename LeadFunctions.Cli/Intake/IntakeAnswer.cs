@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Leads;
+using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Cli.Intake;
 
@@ -34,23 +35,18 @@ internal sealed record IntakeAnswer(
     /// <summary>Why the lead was not accepted, in one line: the problem's title, its errors with their JSON paths, or a hint.</summary>
     public string Problem => Status switch
     {
-        401 => "the endpoint did not accept the key (the code= in --url).",
+        401 => $"the endpoint did not accept the key (code= in --url, else {EndpointKey.Variable}).",
         404 => "no lead endpoint at this URL (expected …/api/leads?code=KEY).",
         _ when Errors.Count > 0 => $"{Title ?? "rejected"}: {string.Join("; ", Errors.Select(e => $"{e.Path}: {e.Message}"))}",
         _ when Title is not null => Detail is null ? Title : $"{Title}: {Detail}",
         _ => Reason,
     };
 
-    public static async Task<IntakeAnswer> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<IntakeAnswer> ReadAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var reason = response.ReasonPhrase is { Length: > 0 } phrase ? phrase : ((HttpStatusCode)status).ToString();
-        var retryAfter = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => (TimeSpan?)null,
-        };
+        var retryAfter = CrmAnswer.RetryAfter(response, time);
 
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var document = TryParse(text);

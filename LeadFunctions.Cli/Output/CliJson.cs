@@ -13,6 +13,7 @@ namespace LeadFunctions.Cli.Output;
 [JsonSerializable(typeof(List<PoisonMessageView>))]
 [JsonSerializable(typeof(PoisonMessageView))]
 [JsonSerializable(typeof(ImportReport))]
+[JsonSerializable(typeof(LeadFunctions.Hosting.HealthAnswer))] // read from the app's /api/health/details (status --health)
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>The context for output: the options above, with characters such as ' and + written as they are.</summary>

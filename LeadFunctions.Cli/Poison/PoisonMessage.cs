@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
-using LeadFunctions.Cli.Storage;
 using LeadFunctions.Leads;
+using LeadFunctions.Storage;
 
 namespace LeadFunctions.Cli.Poison;
 

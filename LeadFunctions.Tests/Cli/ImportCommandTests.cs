@@ -8,7 +8,7 @@ namespace LeadFunctions.Tests.Cli;
 /// <summary><c>import</c> through the real intake endpoint: same validation, same lead ids, nothing created twice.</summary>
 public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>, IDisposable
 {
-    private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("leadfunctions-import-");
+    private readonly ImportFiles _files = new();
 
     // Header in another order and case than the documented one, a column that is not part of a lead, a quoted comma,
     // and on line 4 a row without any lead content.
@@ -25,7 +25,7 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     {
         await using var app = await TestApp.StartAsync(azurite);
 
-        var run = await ImportAsync(app, Write("leads.csv", Csv), "--progress-every", "2");
+        var run = await ImportFiles.ImportAsync(app, _files.Write("leads.csv", Csv), "--progress-every", "2");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Importing 4 leads from leads.csv (csv)", run.Output, StringComparison.Ordinal);
@@ -51,17 +51,17 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     {
         await using var app = await TestApp.StartAsync(azurite);
         var documented = JsonSerializer.Serialize(JsonDocument.Parse(RepoPaths.Sample("documented-sample-lead.json")).RootElement);
-        var file = Write("leads.jsonl", $"{documented}\n\n{RepoPaths.Sample("test-lead-lowercase.json").ReplaceLineEndings("")}\nsecret-marker, not json\n");
+        var file = _files.Write("leads.jsonl", $"{documented}\n\n{RepoPaths.Sample("test-lead-lowercase.json").ReplaceLineEndings("")}\nsecret-marker, not json\n");
         var direct = await (await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"))).JsonAsync();
 
-        var run = await ImportAsync(app, file, "--json");
+        var run = await ImportFiles.ImportAsync(app, file, "--json");
 
         Assert.Equal(1, run.ExitCode);
         var report = run.Json();
         Assert.Equal("jsonl", report.GetProperty("format").GetString());
         var results = report.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([1L, 3L, 4L], results.Select(r => r.GetProperty("line").GetInt64()));
-        Assert.Equal(["duplicate", "imported", "rejected"], results.Select(r => r.GetProperty("outcome").GetString()));   // the endpoint had it already
+        Assert.Equal(["duplicate", "imported", "refused"], results.Select(r => r.GetProperty("outcome").GetString()));   // the endpoint had it already
         Assert.Equal(direct.GetProperty("leadId").GetString(), results[0].GetProperty("leadId").GetString());
         Assert.Equal("not valid JSON (byte 1 of the line).", results[2].GetProperty("reason").GetString());
         Assert.DoesNotContain("secret-marker", run.All, StringComparison.Ordinal);
@@ -73,11 +73,11 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     public async Task Importing_the_same_file_twice_gives_the_same_lead_ids_and_creates_nothing_twice()
     {
         await using var app = await TestApp.StartAsync(azurite);
-        var file = Write("leads.csv", Csv);
+        var file = _files.Write("leads.csv", Csv);
 
-        var first = await ImportAsync(app, file, "--json");
+        var first = await ImportFiles.ImportAsync(app, file, "--json");
         Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0 && await app.CountRowsAsync() == 3));
-        var second = await ImportAsync(app, file, "--json");
+        var second = await ImportFiles.ImportAsync(app, file, "--json");
         Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0));
 
         Assert.Equal(LeadIds(first), LeadIds(second));
@@ -99,10 +99,10 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
                 ["Standalone:ProcessQueue"] = "false",
                 ["Intake:RetryAfterSeconds"] = "1",
             }, connectionString: storage.ConnectionString);
-            var file = Write("leads.csv", Csv);
+            var file = _files.Write("leads.csv", Csv);
 
             storage.Stop(graceful: true);
-            var importing = ImportAsync(app, file, "--max-attempts", "30", "--concurrency", "2");
+            var importing = ImportFiles.ImportAsync(app, file, "--max-attempts", "30", "--concurrency", "2");
             await Task.Delay(TimeSpan.FromSeconds(3));
             await storage.RestartAsync();
             var run = await importing;
@@ -124,7 +124,7 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
         await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" });
         var url = new Uri(app.BaseAddress, TestApp.LeadsPath("wrong-key")).ToString();
 
-        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", Csv), "--url", url, "--concurrency", "1"]);
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", Csv), "--url", url, "--concurrency", "1"]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("line 2: failed: 401 Unauthorized", run.Output, StringComparison.Ordinal);
@@ -136,7 +136,8 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Dry_run_shows_the_column_mapping_and_sends_nothing()
     {
-        var run = await LeadCliRunner.RunAsync(["import", Write("leads.csv", Csv), "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads?code=k", "--dry-run"]);
+        using var closed = new ClosedPort();
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", Csv), "--url", $"http://127.0.0.1:{closed.Number}/api/leads?code=k", "--dry-run"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Read 4 leads from leads.csv (csv)", run.Output, StringComparison.Ordinal);
@@ -149,10 +150,10 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Csv_without_any_lead_column_is_a_usage_error()
     {
-        var run = await LeadCliRunner.RunAsync(["import", Write("other.csv", "Invoice,Amount\n1,2\n"), "--url", "http://127.0.0.1:1/api/leads?code=k"]);
+        var run = await LeadCliRunner.RunAsync(["import", _files.Write("other.csv", "Invoice,Amount\n1,2\n"), "--url", "http://127.0.0.1:1/api/leads?code=k"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("none of the CSV's columns is a lead field", run.Error, StringComparison.Ordinal);
+        Assert.Contains("none of its 2 columns is named as a lead field", run.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -179,27 +180,17 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
                   "a,b,\"{\"\"FirstName\"\":\"\"Jo\"\",\"\"LastName\"\":\"\"Park\"\",\"\"Email\"\":\"\"jo@contoso.example\"\"}\",AzureMarketplace,INS,Contoso Analytics,From the table\n" +
                   "c,d,not json,AzureMarketplace,INS,Contoso Analytics,Broken\n";
 
-        var run = await ImportAsync(app, Write("table.csv", csv));
+        var run = await ImportFiles.ImportAsync(app, _files.Write("table.csv", csv));
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("1 imported, 0 duplicate, 1 rejected", run.Output, StringComparison.Ordinal);
-        Assert.Contains("line 3: rejected: CustomerInfo is not a JSON object.", run.Output, StringComparison.Ordinal);
+        Assert.Contains("1 imported, 0 duplicate, 0 rejected, 0 failed, 1 refused", run.Output, StringComparison.Ordinal);
+        Assert.Contains("line 3: refused: CustomerInfo is not a JSON object.", run.Output, StringComparison.Ordinal);
         Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1));
         var row = Assert.Single(await app.Table.QueryAsync<TableEntity>().ToListAsync());
         Assert.Contains("jo@contoso.example", row.GetString("CustomerInfo"), StringComparison.Ordinal);
     }
 
-    public void Dispose() => _files.Delete(recursive: true);
-
-    private string Write(string name, string content)
-    {
-        var path = Path.Combine(_files.FullName, name);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
-    private static Task<CliRun> ImportAsync(TestApp app, string file, params string[] options) =>
-        LeadCliRunner.RunAsync(["import", file, "--url", new Uri(app.BaseAddress, TestApp.LeadsPath()).ToString(), .. options]);
+    public void Dispose() => _files.Dispose();
 
     private static List<string?> LeadIds(CliRun run) =>
         run.Json().GetProperty("results").EnumerateArray().Select(r => r.TryGetProperty("leadId", out var id) ? id.GetString() : null).ToList();

@@ -29,7 +29,8 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class LeadCliRunner
 {
-    public static async Task<CliRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <param name="readSecret">What a person types when asked for a secret; null for a run without a terminal.</param>
+    public static async Task<CliRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Func<string, CancellationToken, string?>? readSecret = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -38,6 +39,7 @@ internal static class LeadCliRunner
             Time = time ?? TimeProvider.System,
             Settings = settings ?? new Dictionary<string, string?>(),
             WorkingDirectory = AppContext.BaseDirectory,
+            ReadSecret = readSecret,
         };
         var exitCode = await LeadCli.InvokeAsync(args.ToArray(), environment);
         return new CliRun(exitCode, output.ToString(), error.ToString());

@@ -44,7 +44,8 @@ public sealed partial class SendTestLeadCommandTests(Azurite azurite) : IClassFi
     [Fact]
     public async Task Endpoint_that_does_not_answer_is_one_line_on_stderr_and_exit_code_3()
     {
-        var run = await LeadCliRunner.RunAsync(["send-test-lead", "--url", $"http://127.0.0.1:{FreePort.Next()}/api/leads?code=k"]);
+        using var closed = new ClosedPort();
+        var run = await LeadCliRunner.RunAsync(["send-test-lead", "--url", $"http://127.0.0.1:{closed.Number}/api/leads?code=k"]);
 
         Assert.Equal(3, run.ExitCode);
         Assert.StartsWith("leadfunctions: could not reach the endpoint", run.Error, StringComparison.Ordinal);

@@ -1,5 +1,7 @@
 using LeadFunctions.Delivery;
+using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeadFunctions.Tests.Cli;
@@ -34,12 +36,37 @@ public sealed class StatusCommandTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.InRange(report.GetProperty("queue").GetProperty("oldestAgeSeconds").GetDouble(), 590, 660);
         Assert.InRange(report.GetProperty("poison").GetProperty("oldestAgeSeconds").GetDouble(), 590, 660);
         Assert.Equal($"{queueName}-poison", report.GetProperty("poison").GetProperty("name").GetString());
+        var gauges = report.GetProperty("gauges");
+        Assert.Equal(3, gauges.GetProperty(PipelineGauges.QueueDepth).GetInt32());
+        Assert.Equal(report.GetProperty("queue").GetProperty("oldestAgeSeconds").GetDouble(), gauges.GetProperty(PipelineGauges.OldestAge).GetDouble());
+        Assert.Equal(2, gauges.GetProperty(PipelineGauges.PoisonDepth).GetInt32());
+        Assert.False(gauges.TryGetProperty(PipelineGauges.DestinationHealth, out _)); // only with --health
 
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.Matches($@"Queue\s+{queueName}\s+3 messages, oldest waiting 10m", text.Output);
         Assert.Matches($@"Poison\s+{queueName}-poison\s+2 messages, oldest 10m", text.Output);
         Assert.Contains($"4 leads in the last hour (journal table {journalTable})", text.Output, StringComparison.Ordinal);
+        Assert.Matches($@"Gauges\s+{PipelineGauges.QueueDepth} 3, {PipelineGauges.OldestAge} \d+ s, {PipelineGauges.PoisonDepth} 2", text.Output);
         Assert.DoesNotContain("status-0", text.Output + json.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_with_the_health_URL_shows_each_destination_health_as_the_app_probed_it_without_the_key()
+    {
+        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" });
+        var health = new Uri(app.BaseAddress, TestApp.HealthDetailsPath()).ToString();
+        var settings = new Dictionary<string, string?> { ["Delivery:JournalTable"] = TestNames.Table() };
+
+        var json = await LeadCliRunner.RunAsync(["status", "--json", "--health", health, .. LeadCliRunner.Storage(azurite, app.QueueName)], settings);
+        var text = await LeadCliRunner.RunAsync(["status", "--health", health, .. LeadCliRunner.Storage(azurite, app.QueueName)], settings);
+        var wrongKey = await LeadCliRunner.RunAsync(["status", "--health", new Uri(app.BaseAddress, TestApp.HealthDetailsPath("wrong")).ToString(), .. LeadCliRunner.Storage(azurite, app.QueueName)], settings);
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal(GaugeValues.Health(HealthStatus.Healthy), json.Json().GetProperty("gauges").GetProperty(PipelineGauges.DestinationHealth).GetProperty("Table").GetInt32());
+        Assert.Contains($"{PipelineGauges.DestinationHealth} Table 2 (Healthy)", text.Output, StringComparison.Ordinal);
+        Assert.Equal(2, wrongKey.ExitCode);
+        Assert.Contains("answered 401", wrongKey.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestApp.Key, json.All + text.All + wrongKey.All, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +101,8 @@ public sealed class StatusCommandTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Unreachable_storage_is_one_line_on_stderr_and_exit_code_3()
     {
-        var port = FreePort.Next();
+        using var closed = new ClosedPort();
+        var port = closed.Number;
 
         var run = await LeadCliRunner.RunAsync(["status", "--connection-string", Azurite.ConnectionStringFor(port, port, port), "--queue", "leads"]);
 

@@ -31,7 +31,7 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
 
     protected override JsonObject RecordOf(string leadId) => Fake.Lead(NameBasedUuid.ForLead(leadId));
 
-    /// <summary>The default mapping of DESIGN 3.6.</summary>
+    /// <summary>The default mapping (docs/dataverse.md, "The mapping").</summary>
     protected override void AssertRecordMatchesTheMapping(JsonObject record, JsonObject lead, string leadId)
     {
         string? Column(string name) => record[name]?.GetValue<string>();

@@ -114,14 +114,6 @@ public sealed class DataverseMappingTests
     }
 
     [Fact]
-    public void Truncation_never_splits_a_surrogate_pair()
-    {
-        Assert.Equal("ab", FieldMapping.Truncate("ab😀", 3));
-        Assert.Equal("ab😀", FieldMapping.Truncate("ab😀", 4));
-        Assert.Equal("abc", FieldMapping.Truncate("abc", 50));
-    }
-
-    [Fact]
     public void A_field_path_overrides_a_default_column()
     {
         var record = Mapping(o => o.Mapping["jobtitle"] = "UserDetails.Company").Map(TestLeads.Delivery(TestLeads.ContactMe(2)));

@@ -51,7 +51,7 @@ public sealed class PackageTests(FunctionAppPackage package)
         var source = typeof(ReceiveLead).Assembly.GetTypes()
             .Where(t => t.Namespace == typeof(ReceiveLead).Namespace && t.GetMethods().Any(m => m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).Length > 0))
             .Select(t => t.Name).Order().ToArray();
-        Assert.Equal(["Health", "HealthDetails", "ProcessLead", "ReceiveLead"], source);
+        Assert.Equal(["Health", "HealthDetails", "ProcessLead", "ReceiveLead", "RecordGauges"], source);
         Assert.Equal(source, package.Functions.Select(f => (string?)f["name"]).Order());
         Assert.All(package.Functions, f => Assert.Equal("LeadFunctions.dll", (string?)f["scriptFile"]));
     }
@@ -106,6 +106,19 @@ public sealed class PackageTests(FunctionAppPackage package)
         Assert.Contains($"{ProcessLead.QueueSetting}: leadQueueName", main, StringComparison.Ordinal);
         Assert.Contains($"{ProcessLead.Connection}__queueServiceUri:", api, StringComparison.Ordinal);
         Assert.Contains($"{ProcessLead.Connection}__credential: 'managedidentity'", api, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RecordGauges_is_a_timer_trigger_every_minute_with_the_worker_side_of_the_timer_extension()
+    {
+        var trigger = Assert.Single(package.Bindings("RecordGauges"));
+
+        Assert.Equal("timerTrigger", (string?)trigger["type"]);
+        Assert.Equal(RecordGauges.Schedule, (string?)trigger["schedule"]);
+        Assert.NotEqual(true, (bool?)trigger["runOnStartup"]);
+
+        // The host has the timer trigger built in (no entry in extensions.json); the worker binds TimerInfo with this.
+        Assert.True(File.Exists(package.File("Microsoft.Azure.Functions.Worker.Extensions.Timer.dll")));
     }
 
     [Fact]

@@ -21,9 +21,8 @@ public sealed class PackagedAppTests(FunctionAppPackage package, Azurite azurite
     public async Task Standalone_it_accepts_the_documented_sample_delivers_it_to_the_table_and_answers_health_and_problems()
     {
         var (settings, tableName, journalName) = Settings();
-        var port = FreePort.Next();
-        using var app = await AppProcess.StartAsync(port, settings, package.Root);
-        using var http = Client(port);
+        using var app = await AppProcess.StartAsync(settings, package.Root);
+        using var http = Client(app.Port);
 
         var service = await http.GetAsync("/");
         Assert.Equal("""{"service":"LeadFunctions","mode":"standalone"}""", await service.Content.ReadAsStringAsync());
@@ -64,9 +63,8 @@ public sealed class PackagedAppTests(FunctionAppPackage package, Azurite azurite
         settings["Crm:Target"] = "Dataverse";
         settings["Crm:Dataverse:Url"] = dataverse.Url.ToString();
         settings["Crm:Dataverse:Credential"] = "None";
-        var port = FreePort.Next();
-        using var app = await AppProcess.StartAsync(port, settings, package.Root);
-        using var http = Client(port);
+        using var app = await AppProcess.StartAsync(settings, package.Root);
+        using var http = Client(app.Port);
 
         var accepted = await PostAsync(http, RepoPaths.Sample("documented-sample-lead.json"));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);

@@ -171,7 +171,11 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
         BreakPermanently();
 
         // A generous attempt timeout: on a loaded machine a slow answer must not count as a retry of a permanent failure.
-        await using var app = await StartAppAsync(settings => settings[Setting("Timeout")] = "00:00:30");
+        await using var app = await StartAppAsync(settings =>
+        {
+            settings[Setting("Timeout")] = "00:00:30";
+            settings[Setting("TotalTimeout")] = "00:01:00";
+        });
 
         var leads = await PostLeadsAsync(app);
 

@@ -47,21 +47,31 @@ public sealed class HttpFunctionTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
-    public async Task Health_answers_503_naming_the_destination_that_is_down()
+    public async Task Health_answers_503_and_HealthDetails_names_the_destination_that_is_down()
     {
         var destination = new Mock<ILeadDestination>();
         destination.Setup(d => d.Name).Returns("Fake");
         destination.Setup(d => d.CheckHealthAsync(It.IsAny<CancellationToken>())).ReturnsAsync(HealthCheckResult.Unhealthy("refused"));
         await using var app = await StartAsync(services => services.AddSingleton(destination.Object));
-        var context = new DefaultHttpContext { RequestServices = app.App.Services };
-        context.Response.Body = new MemoryStream();
 
-        var (status, body) = await ExecuteAsync(await ActivatorUtilities.CreateInstance<Health>(app.App.Services).RunAsync(context.Request), context);
-
+        var summary = Context(app);
+        var (status, body) = await ExecuteAsync(await ActivatorUtilities.CreateInstance<Health>(app.App.Services).RunAsync(summary.Request), summary);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
-        Assert.Equal("Unhealthy", body.GetProperty("status").GetString());
+        Assert.Equal("""{"status":"Unhealthy"}""", body.GetRawText());
+
+        var details = Context(app);
+        (status, body) = await ExecuteAsync(await ActivatorUtilities.CreateInstance<HealthDetails>(app.App.Services).RunAsync(details.Request), details);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
         Assert.Equal("Unhealthy", body.GetProperty("destinations").GetProperty("Fake").GetString());
         Assert.DoesNotContain("refused", body.GetRawText(), StringComparison.Ordinal);
+        destination.Verify(d => d.CheckHealthAsync(It.IsAny<CancellationToken>()), Times.Once); // one probe answers both
+    }
+
+    private static DefaultHttpContext Context(TestApp app)
+    {
+        var context = new DefaultHttpContext { RequestServices = app.App.Services };
+        context.Response.Body = new MemoryStream();
+        return context;
     }
 
     private Task<TestApp> StartAsync(Action<IServiceCollection>? services = null) =>

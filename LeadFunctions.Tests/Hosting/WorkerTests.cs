@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using LeadFunctions.Functions;
 using LeadFunctions.Leads;
+using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Deployment;
 using LeadFunctions.Tests.Hosting.StandInHost;
 using LeadFunctions.Tests.Infrastructure;
@@ -91,6 +94,28 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
         var poisoned = (await azurite.Queue(settings["LeadQueueName"] + "-poison").PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
         Assert.Contains("this is not an envelope", poisoned);
         Assert.Contains(poisoned, text => LeadEnvelope.TryParse(text, out _)?.LastError?.Code == "UnknownDestination");
+    }
+
+    [Fact]
+    public async Task RecordGauges_runs_when_its_timer_fires_and_the_worker_exports_the_pipeline_gauges()
+    {
+        var settings = Settings();
+        settings["Telemetry__Exporter"] = "Console";
+        settings["OTEL_METRIC_EXPORT_INTERVAL"] = "500"; // ms, instead of a minute
+        var output = new ConcurrentQueue<string>();
+        await using var host = await FunctionsHostStandIn.StartAsync(package.Root, settings, new StandInHostOptions { LogSink = output.Enqueue });
+        var timer = host.Functions.Single(f => f.Name == "RecordGauges");
+        Assert.Equal(("timerTrigger", RecordGauges.Schedule), (timer.TriggerType, timer.Trigger.Properties["schedule"]));
+        using var accepted = await host.InvokeHttpAsync("ReceiveLead", Post("/api/leads", RepoPaths.Sample("documented-sample-lead.json")));
+
+        var outcome = await host.InvokeTimerAsync("RecordGauges");
+
+        Assert.True(outcome.Status == InvocationStatus.Success, $"{outcome.ExceptionType}: {outcome.ExceptionMessage}");
+        foreach (var gauge in new[] { PipelineGauges.QueueDepth, PipelineGauges.OldestAge, PipelineGauges.PoisonDepth, PipelineGauges.DestinationHealth })
+        {
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(output.Any(line => line.Contains(gauge, StringComparison.Ordinal)))),
+                $"the worker exported no {gauge}:\n" + string.Join("\n", output.TakeLast(40)));
+        }
     }
 
     [Fact]

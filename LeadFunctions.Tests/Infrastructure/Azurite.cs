@@ -101,12 +101,35 @@ public sealed class Azurite : IAsyncLifetime
         return instance;
     }
 
+    /// <summary>
+    /// Starts Azurite on its ports, or on fresh free ports the first time; when another process took one of those
+    /// before Azurite could bind it (Azurite then exits), on fresh ones again, up to three times.
+    /// </summary>
     private async Task StartAsync()
     {
         var azurite = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(azurite)) await RunAsync("npm", "ci --no-audit --no-fund", RepoPaths.Root, TimeSpan.FromMinutes(5));
 
-        if (QueuePort == 0) (_blobPort, QueuePort, _tablePort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var choosePorts = QueuePort == 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (choosePorts) (_blobPort, QueuePort, _tablePort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+            StartProcess(azurite);
+            try
+            {
+                await WaitForPortAsync(QueuePort);
+                await WaitForPortAsync(_tablePort);
+                return;
+            }
+            catch (SocketException) when (choosePorts && attempt < 3 && _process is { HasExited: true })
+            {
+                Stop();
+            }
+        }
+    }
+
+    private void StartProcess(string azurite)
+    {
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -138,8 +161,6 @@ public sealed class Azurite : IAsyncLifetime
         _process.BeginErrorReadLine();
 
         ConnectionString = ConnectionStringFor(_blobPort, QueuePort, _tablePort);
-        await WaitForPortAsync(QueuePort);
-        await WaitForPortAsync(_tablePort);
     }
 
     private async Task WaitForPortAsync(int port)

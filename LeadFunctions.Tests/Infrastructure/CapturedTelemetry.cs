@@ -60,6 +60,37 @@ public sealed class CapturedTelemetry
         }
     }
 
+    /// <summary>
+    /// Every metric point exported so far, as it stands after the last export: the metric's name, its tags, and its
+    /// value (a gauge's last value, a counter's sum, a histogram's count). Call the app's <c>MeterProvider.ForceFlush</c> first.
+    /// </summary>
+    public IReadOnlyList<MetricPointView> MetricPoints()
+    {
+        List<Metric> metrics;
+        lock (_metrics) metrics = [.. _metrics.Distinct()];
+        var points = new List<MetricPointView>();
+        foreach (var metric in metrics)
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                var tags = new Dictionary<string, string?>();
+                foreach (var tag in point.Tags) tags[tag.Key] = Convert.ToString(tag.Value, System.Globalization.CultureInfo.InvariantCulture);
+                var value = metric.MetricType switch
+                {
+                    MetricType.LongGauge => point.GetGaugeLastValueLong(),
+                    MetricType.DoubleGauge => point.GetGaugeLastValueDouble(),
+                    MetricType.LongSum or MetricType.LongSumNonMonotonic => point.GetSumLong(),
+                    MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic => point.GetSumDouble(),
+                    MetricType.Histogram => point.GetHistogramCount(),
+                    _ => double.NaN,
+                };
+                points.Add(new MetricPointView(metric.Name, tags, value));
+            }
+        }
+
+        return points;
+    }
+
     /// <summary>The in-memory exporters add from the export thread while tests read.</summary>
     private sealed class SynchronizedList<T>(List<T> inner) : ICollection<T>
     {
@@ -106,3 +137,6 @@ public sealed class CapturedTelemetry
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
+
+/// <summary>One exported metric point: see <see cref="CapturedTelemetry.MetricPoints"/>.</summary>
+public sealed record MetricPointView(string Name, IReadOnlyDictionary<string, string?> Tags, double Value);

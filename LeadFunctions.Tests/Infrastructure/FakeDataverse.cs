@@ -256,6 +256,11 @@ public sealed partial class FakeDataverse : LoopbackFake
         ["leadsourcecode"] = new(AttributeType.Choice, 0, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
         ["leadqualitycode"] = new(AttributeType.Choice, 0, [1, 2, 3]),
         ["donotemail"] = new(AttributeType.Boolean, 0),
+        ["donotbulkemail"] = new(AttributeType.Boolean, 0),
+        ["donotphone"] = new(AttributeType.Boolean, 0),
+        ["donotfax"] = new(AttributeType.Boolean, 0),
+        ["donotpostalmail"] = new(AttributeType.Boolean, 0),
+        ["donotsendmm"] = new(AttributeType.Boolean, 0),
         ["numberofemployees"] = new(AttributeType.WholeNumber, 0),
     };
 }

@@ -12,13 +12,20 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// 65,536 characters per value, e-mail format, unique properties, e-mail addresses unique per contact (<c>409</c>
 /// "Contact already exists. Existing ID: …"), reads by a unique property (<c>idProperty</c>), batch upsert by one
 /// (<c>new: true/false</c>), <c>PATCH</c> of a contact, and its rate limit: the <c>X-HubSpot-RateLimit-*</c> headers on
-/// every answer and <c>429</c> with <c>policyName</c> (no <c>Retry-After</c>) — or the daily limit.
+/// every answer and <c>429</c> with <c>policyName</c> (no <c>Retry-After</c>) — or the daily limit. Also the
+/// do-not-contact part: the custom checkbox property <c>marketplace_do_not_contact</c> ("true"/"false" only), the
+/// read-only <c>hs_email_optout</c> (<c>READ_ONLY_VALUE</c> when written), and the communication preferences API's
+/// <c>POST /communication-preferences/v4/statuses/{email}/unsubscribe-all?channel=EMAIL</c>, which needs the private
+/// app's scope <c>communication_preferences.write</c> (<c>403 MISSING_SCOPES</c> without it) and sets that address's
+/// <c>hs_email_optout</c>.
 /// </summary>
 public sealed class FakeHubSpot : LoopbackFake
 {
     public const string AccessToken = "pat-na1-fake-private-app-token";
     public const string LeadIdProperty = "marketplace_lead_id";
     public const int MaxLength = 65_536;
+    public const string DoNotContactProperty = "marketplace_do_not_contact";
+    public const string OptOutScope = "communication_preferences.write";
 
     private readonly Lock _writing = new();
     private long _nextId = 1000;
@@ -28,8 +35,19 @@ public sealed class FakeHubSpot : LoopbackFake
         : base(seed)
     {
         foreach (var name in StandardProperties) Properties[name] = false;
+        foreach (var name in ReadOnlyProperties) Properties[name] = false;
         Properties[LeadIdProperty] = true;
+        Properties[DoNotContactProperty] = false;
     }
+
+    /// <summary>The private app's scopes; remove one as an admin would.</summary>
+    public ConcurrentDictionary<string, bool> Scopes { get; } = new(new Dictionary<string, bool>
+    {
+        ["crm.objects.contacts.read"] = true, ["crm.objects.contacts.write"] = true, [OptOutScope] = true,
+    });
+
+    /// <summary>E-mail addresses unsubscribed from all e-mail ("Opted out of all email").</summary>
+    public ConcurrentDictionary<string, bool> OptedOut { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Contacts by HubSpot id.</summary>
     public ConcurrentDictionary<string, JsonObject> Contacts { get; } = new();
@@ -84,7 +102,53 @@ public sealed class FakeHubSpot : LoopbackFake
             if (request.Method == "PATCH") return await UpdateAsync(context, id);
         }
 
+        const string unsubscribeAll = "/unsubscribe-all";
+        const string statuses = "/communication-preferences/v4/statuses/";
+        if (request.Method == "POST" && path.StartsWith(statuses, StringComparison.Ordinal) && path.EndsWith(unsubscribeAll, StringComparison.Ordinal))
+        {
+            return await UnsubscribeAllAsync(context, Uri.UnescapeDataString(path[statuses.Length..^unsubscribeAll.Length]));
+        }
+
         return await ErrorAsync(response, 404, "OBJECT_NOT_FOUND", "resource not found");
+    }
+
+    private async Task<int> UnsubscribeAllAsync(HttpContext context, string email)
+    {
+        if (!Scopes.ContainsKey(OptOutScope))
+        {
+            return await JsonAsync(context.Response, 403, new JsonObject
+            {
+                ["status"] = "error",
+                ["message"] = "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+                ["correlationId"] = Guid.NewGuid().ToString(),
+                ["errors"] = new JsonArray(new JsonObject
+                {
+                    ["message"] = "One or more of the following scopes are required.",
+                    ["context"] = new JsonObject { ["requiredGranularScopes"] = new JsonArray(OptOutScope) },
+                }),
+                ["category"] = "MISSING_SCOPES",
+            });
+        }
+
+        if (context.Request.Query["channel"] != "EMAIL") return await ViolationAsync(context.Response, "VALIDATION_ERROR", "channel=EMAIL is required.");
+        if (!IsEmailAddress(email)) return await BadRequestAsync(context.Response, "VALIDATION_ERROR", $"Invalid email address {email}");
+
+        lock (_writing)
+        {
+            OptedOut[email] = true;
+            foreach (var contact in Contacts.Values.Where(c => string.Equals(c["email"]?.GetValue<string>(), email, StringComparison.OrdinalIgnoreCase)))
+            {
+                contact["hs_email_optout"] = "true";
+            }
+        }
+
+        return await JsonAsync(context.Response, 200, new JsonObject
+        {
+            ["status"] = "COMPLETE",
+            ["results"] = new JsonArray(),
+            ["startedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["completedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        });
     }
 
     protected override async Task<int> ErrorAsync(HttpResponse response, int status, string code, string message) =>
@@ -252,13 +316,17 @@ public sealed class FakeHubSpot : LoopbackFake
         {
             var text = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value?.ToJsonString();
             string? error = !Properties.ContainsKey(name) ? "PROPERTY_DOESNT_EXIST"
+                : ReadOnlyProperties.Contains(name) ? "READ_ONLY_VALUE"
                 : text is { Length: > MaxLength } ? "INVALID_LONG_STRING"
                 : name == "email" && text is not null && !IsEmailAddress(text) ? "INVALID_EMAIL"
+                : name == DoNotContactProperty && !(value?.GetValueKind() == JsonValueKind.String && text is "true" or "false") ? "INVALID_OPTION"
                 : null;
             if (error is null) continue;
             var message = error switch
             {
                 "PROPERTY_DOESNT_EXIST" => $"Property \"{name}\" does not exist",
+                "READ_ONLY_VALUE" => $"Property \"{name}\" is read only",
+                "INVALID_OPTION" => $"{text} was not one of the allowed options: [true, false]",
                 "INVALID_EMAIL" => $"Email address {text} is invalid",
                 _ => $"{name} was {text!.Length} characters long; max length is {MaxLength}",
             };
@@ -305,6 +373,9 @@ public sealed class FakeHubSpot : LoopbackFake
     }
 
 
+
+    /// <summary>Properties HubSpot calculates itself; the contacts API refuses to write them.</summary>
+    public static IReadOnlyList<string> ReadOnlyProperties { get; } = ["hs_email_optout", "hs_object_id", "createdate", "lastmodifieddate"];
 
     /// <summary>HubSpot's default contact properties this fake knows.</summary>
     public static IReadOnlyList<string> StandardProperties { get; } =

@@ -11,7 +11,7 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// A loopback stand-in for a Salesforce org (My Domain), as strict as the real one about what the app relies on:
 /// the client credentials flow at <c>/services/oauth2/token</c> (a wrong id or secret is <c>invalid_client</c>), a
 /// bearer token on every API call (<c>401 INVALID_SESSION_ID</c> otherwise, or after <see cref="ExpireTokens"/>), the
-/// Lead fields with their types and lengths, <c>LastName</c> and <c>Company</c> required, restricted picklists, e-mail
+/// Lead fields with their types and lengths (checkboxes such as <c>DoNotCall</c> take only <c>true</c>/<c>false</c>), <c>LastName</c> and <c>Company</c> required, restricted picklists, e-mail
 /// format, the sObject Rows by External ID resource (GET, PATCH upsert: 201 / 200 / 300 / 404), SOQL by a field,
 /// <c>POST sobjects/Lead</c>, Unique fields (<c>DUPLICATE_VALUE</c>) and the error array
 /// <c>[{"message","errorCode","fields"}]</c>. Its rate limit is the org's API limit: <c>403 REQUEST_LIMIT_EXCEEDED</c>.
@@ -260,6 +260,12 @@ public sealed partial class FakeSalesforce : LoopbackFake
         {
             if (!Fields.TryGetValue(name, out var field)) return (400, "INVALID_FIELD", $"No such column '{name}' on sobject of type Lead", []);
             if (value is null) continue;
+            if (field.Type == SalesforceFieldType.Checkbox)
+            {
+                if (value.GetValueKind() is JsonValueKind.True or JsonValueKind.False) continue;
+                return (400, "INVALID_TYPE_ON_FIELD_IN_RECORD", $"{name}: value not of required type: {value.ToJsonString()}", [name]);
+            }
+
             if (value.GetValueKind() != JsonValueKind.String) return (400, "INVALID_TYPE_ON_FIELD_IN_RECORD", $"{name}: value not of required type: {value.ToJsonString()}", [name]);
             var text = value.GetValue<string>();
             if (text.Length > field.MaxLength) return (400, "STRING_TOO_LONG", $"{name}: data value too large: {text} (max length={field.MaxLength})", [name]);
@@ -321,6 +327,9 @@ public sealed partial class FakeSalesforce : LoopbackFake
         ["Description"] = new(SalesforceFieldType.Text, 32000),
         ["LeadSource"] = new(SalesforceFieldType.Picklist, 255, Values: ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"]),
         ["Status"] = new(SalesforceFieldType.Picklist, 255, Values: ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]),
+        ["HasOptedOutOfEmail"] = new(SalesforceFieldType.Checkbox, 0),
+        ["DoNotCall"] = new(SalesforceFieldType.Checkbox, 0),
+        ["HasOptedOutOfFax"] = new(SalesforceFieldType.Checkbox, 0),
     };
 }
 
@@ -329,6 +338,7 @@ public enum SalesforceFieldType
     Text,
     Email,
     Picklist,
+    Checkbox,
 }
 
 public sealed record SalesforceField(SalesforceFieldType Type, int MaxLength, bool ExternalId = false, bool Unique = false, string[]? Values = null);

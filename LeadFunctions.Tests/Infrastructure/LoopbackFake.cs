@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -111,6 +112,9 @@ public abstract partial class LoopbackFake : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+
+        // The fake's own server spans are not the app's telemetry (they would show the CRM's side of each request).
+        builder.Services.AddSingleton(new ActivitySource("LeadFunctions.Tests.LoopbackFake"));
         var app = builder.Build();
         fake._app = app;
         app.Run(fake.HandleAsync);

@@ -60,7 +60,6 @@ public sealed class TestApp : IAsyncDisposable
     {
         var queueName = TestNames.Queue();
         var tableName = TestNames.Table();
-        var port = FreePort.Next();
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = connectionString ?? azurite?.ConnectionString,
@@ -70,9 +69,10 @@ public sealed class TestApp : IAsyncDisposable
             ["Telemetry:Exporter"] = "None",
             ["Intake:Keys"] = $"{Key};{SecondKey}",
             ["Standalone:MinPollingInterval"] = "00:00:00.050",
+            ["Standalone:GaugeInterval"] = "00:00:00", // off: a gauge tick would probe destinations that tests count calls to
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
-        all["urls"] = $"http://127.0.0.1:{port}";
+        all["urls"] = "http://127.0.0.1:0"; // the system picks the port, the app binds it at once: read back below
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         queueName = all["LeadQueueName"]!;
         tableName = all["Crm:Table:TableName"]!;
@@ -121,23 +121,17 @@ public sealed class TestApp : IAsyncDisposable
         return properties.Value.ApproximateMessagesCount;
     }
 
-    /// <summary>What the replay command does: moves every message of the poison queue, unchanged, back to the lead queue.</summary>
+    /// <summary>
+    /// Replays the poison queue the way an operator does: <c>leadfunctions poison replay --all</c>, run through the CLI's
+    /// real entry point against this app's storage and queue. Returns how many messages it replayed.
+    /// </summary>
     public async Task<int> ReplayPoisonAsync()
     {
-        // Only what is there now: a lead that fails again must not be moved round in circles.
-        var waiting = await CountMessagesAsync(PoisonQueue);
-        var moved = 0;
-        while (moved < waiting && (await PoisonQueue.ReceiveMessagesAsync(Math.Min(32, waiting - moved), TimeSpan.FromMinutes(1))).Value is { Length: > 0 } batch)
-        {
-            foreach (var message in batch)
-            {
-                await Queue.SendMessageAsync(message.MessageText, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1));
-                await PoisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                moved++;
-            }
-        }
-
-        return moved;
+        var run = await Cli.LeadCliRunner.RunAsync(["poison", "replay", "--all", .. Cli.LeadCliRunner.Storage(Storage!, QueueName)]);
+        Assert.True(run.ExitCode == 0, $"leadfunctions poison replay --all failed:\n{run}");
+        var summary = System.Text.RegularExpressions.Regex.Match(run.Output, @"Replayed (?<replayed>\d+) of \d+ messages? to ");
+        Assert.True(summary.Success, $"no summary line in what the replay printed:\n{run}");
+        return int.Parse(summary.Groups["replayed"].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The envelopes waiting in the poison queue (up to 32 at a time are peeked; enough for the tests).</summary>

@@ -55,6 +55,64 @@ public static class TestLeads
         ["ActionCode"] = "INS",
     };
 
+    /// <summary>Names, companies and notes in the scripts customers write in: Korean, Arabic, Chinese, emoji, combining marks.</summary>
+    public static TheoryData<string, string, string, string> Scripts => new()
+    {
+        { "민수", "김", "삼성전자", "연락 부탁드립니다. 감사합니다!" },
+        { "محمد", "العربي", "شركة النور", "يرجى الاتصال بي" },
+        { "小明", "王", "阿里巴巴", "请联系我" },
+        { "Zoë 🚀", "O'Brien-Łukasz 👩‍💻", "Emoji 🇰🇷 Ltd", "Call me 📞🙏" },
+        { "José", "Nguyễn", "Càfé Co", "Combining marks: äöü" },
+    };
+
+    /// <summary>A "Contact me" lead from a customer who writes <paramref name="first"/>, <paramref name="last"/>… in their own script.</summary>
+    public static JsonObject InScript(string first, string last, string company, string description) => new()
+    {
+        ["UserDetails"] = new JsonObject
+        {
+            ["FirstName"] = first,
+            ["LastName"] = last,
+            ["Email"] = "customer@example.kr",
+            ["Country"] = "대한민국",
+            ["Company"] = company,
+            ["Title"] = "과장",
+        },
+        ["LeadSource"] = "SPZA-PLT|contoso.analytics",
+        ["ActionCode"] = "PLT",
+        ["OfferTitle"] = "콘토소 분석",
+        ["Description"] = description,
+    };
+
+    /// <summary>
+    /// A lead whose customer asked not to be contacted: action <c>DNC</c> in <c>ActionCode</c>, or — when
+    /// <paramref name="inLeadSource"/> — only in the lead source's action part (<c>SPZA-DNC|…</c>).
+    /// </summary>
+    public static JsonObject DoNotContact(int n, bool inLeadSource = false)
+    {
+        var lead = ContactMe(n);
+        if (inLeadSource) lead.Remove("ActionCode");
+        else lead["ActionCode"] = "DNC";
+        lead["LeadSource"] = inLeadSource ? "SPZA-DNC|contoso.analytics" : "AppSource";
+        return lead;
+    }
+
+    /// <summary>A lead whose description carries campaign information, from the offer <c>contoso.analytics</c>.</summary>
+    public static JsonObject WithCampaign(int n)
+    {
+        var lead = ContactMe(n);
+        lead["LeadSource"] = "AzureMarketplace-PLT|contoso.analytics";
+        lead["Description"] = $"Campaigns: spring-webinar\nSaw it at https://azuremarketplace.microsoft.com/marketplace/apps/contoso.analytics?src=newsletter&mktcmpid=blogpost_{n}. Call me.";
+        return lead;
+    }
+
+    /// <summary>A lead with no personal data at all (e.g. from a <c>.edu</c> domain): no name, e-mail, company or user details.</summary>
+    public static JsonObject NoPersonalData(int n) => new()
+    {
+        ["LeadSource"] = $"SPZA-INS|contoso.analytics{n}",
+        ["ActionCode"] = "INS",
+        ["OfferTitle"] = "Contoso Analytics",
+    };
+
     /// <summary>A lead whose every text is far longer than its column.</summary>
     public static JsonObject Oversized(int n) => new()
     {

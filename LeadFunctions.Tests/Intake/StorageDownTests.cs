@@ -9,7 +9,8 @@ public sealed class StorageDownTests
     [Fact]
     public async Task Storage_unreachable_answers_503_with_Retry_After_and_never_a_2xx()
     {
-        var nothingListens = FreePort.Next();
+        using var closed = new ClosedPort();
+        var nothingListens = closed.Number;
         var deadStorage = Azurite.ConnectionStringFor(nothingListens, nothingListens, nothingListens);
         await using var app = await TestApp.StartAsync(null, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" }, connectionString: deadStorage);
 

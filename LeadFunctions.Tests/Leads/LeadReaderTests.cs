@@ -66,6 +66,21 @@ public sealed class LeadReaderTests
         Assert.Equal(2, result.Notes.Count(n => n.Message.Contains("null", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void A_name_repeated_inside_an_unknown_value_is_noted_and_the_last_one_kept_even_in_details_sent_twice()
+    {
+        var result = Read("""{"OfferTitle":"Contoso","UserDetails":{"Extra":{"tag":"a","tag":"b"}},"userDetails":{"Extra":{"tag":"c","tag":"d"}}}""");
+
+        Assert.Equal("d", result.Lead!.Field("UserDetails.Extra.tag"));
+        Assert.Equal(
+            [
+                new LeadIssue("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
+                new LeadIssue("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
+                new LeadIssue("$.UserDetails", "appears more than once (names match case-insensitively); the last one is used."),
+            ],
+            result.Notes);
+    }
+
     [Theory]
     [InlineData("김민준", "이", "서울")]
     [InlineData("محمد", "العربي", "القاهرة")]

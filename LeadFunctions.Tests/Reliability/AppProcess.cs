@@ -8,7 +8,7 @@ namespace LeadFunctions.Tests.Reliability;
 /// The app as a real child process (<c>dotnet LeadFunctions.dll --Key=Value ...</c>) in standalone mode, as it runs in
 /// a container, so that a test can kill it with SIGKILL and start it again. Its log lines are kept for the figures.
 /// </summary>
-public sealed class AppProcess : IDisposable
+public sealed partial class AppProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
@@ -37,11 +37,17 @@ public sealed class AppProcess : IDisposable
         }
     }
 
+    /// <summary>The port the app listens on.</summary>
+    public int Port { get; private set; }
+
     /// <summary>
-    /// Starts the app and waits (at most 30 s) until it answers on <paramref name="port"/>: the build beside the tests,
-    /// or the one in <paramref name="appDirectory"/> (e.g. the published package) when given.
+    /// Starts the app and waits (at most 30 s) until it answers: the build beside the tests, or the one in
+    /// <paramref name="appDirectory"/> (e.g. the published package) when given. With <paramref name="port"/> 0 (the
+    /// default) the app binds a port of the system's choosing and <see cref="Port"/> says which, read back from its
+    /// "Now listening on" line: no other process can take the port between choosing and binding it. A restart passes
+    /// the port it had, as a restarted server keeps its address.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(int port, IDictionary<string, string> settings, string? appDirectory = null)
+    public static async Task<AppProcess> StartAsync(IDictionary<string, string> settings, string? appDirectory = null, int port = 0)
     {
         appDirectory ??= AppDirectory;
         var start = new ProcessStartInfo("dotnet")
@@ -61,25 +67,35 @@ public sealed class AppProcess : IDisposable
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline && !app.HasExited)
         {
-            try
+            if (app.Port == 0 && app.Lines.Select(l => ListeningOn().Match(l)).FirstOrDefault(m => m.Success) is { } listening)
             {
-                using var response = await http.GetAsync("/");
-                if (response.IsSuccessStatusCode) return app;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
-            {
+                app.Port = int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture);
             }
 
+            if (app.Port != 0 && await AnswersAsync(app.Port)) return app;
             await Task.Delay(50);
         }
 
         var lines = string.Join("\n", app.Lines.TakeLast(20));
         app.Dispose();
-        throw new InvalidOperationException($"The app did not answer on port {port} within 30 s:\n{lines}");
+        throw new InvalidOperationException($"The app did not answer within 30 s:\n{lines}");
+    }
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync("/");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, no lease given back.</summary>
@@ -109,4 +125,7 @@ public sealed class AppProcess : IDisposable
         if (line is null) return;
         lock (_lines) _lines.Add(line);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Now listening on: http://127\.0\.0\.1:(?<port>\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
 }

@@ -24,23 +24,29 @@ public sealed class HostileClientTests(Azurite azurite) : IClassFixture<Azurite>
         await using var hubSpot = await FakeHubSpot.StartAsync();
         hubSpot.Limit = new ServiceProtectionLimit(Requests: 20, Window: TimeSpan.FromSeconds(10), RetryAfterSeconds: 10); // HubSpot's burst limit
         var logs = new CapturedLogs();
-        await using var app = await TestApp.StartAsync(azurite, HubSpotHarness.SettingsFor(hubSpot), s => s.AddSingleton<ILoggerProvider>(logs));
+        var settings = HubSpotHarness.SettingsFor(hubSpot);
+        var interval = TimeSpan.FromSeconds(2);
+        settings["Health:ProbeInterval"] = interval.ToString();
+        await using var app = await TestApp.StartAsync(azurite, settings, s => s.AddSingleton<ILoggerProvider>(logs));
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/api/health")).StatusCode);
 
-        var flood = Enumerable.Range(0, 2000).Select(_ => app.Http.GetAsync("/api/health")).ToList();
+        // 64 strangers asking as fast as they can for 6 seconds, while a lead arrives.
         var clock = Stopwatch.StartNew();
-        var accepted = await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(hubSpot.RecordCount == 1), TimeSpan.FromSeconds(10)), hubSpot.Summary);
-        var delivered = clock.Elapsed;
-        var answers = await Task.WhenAll(flood);
+        var bodies = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var flood = Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(6)) bodies.Add(await (await app.Http.GetAsync("/api/health")).Content.ReadAsStringAsync());
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString())).StatusCode);
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(hubSpot.RecordCount == 1), TimeSpan.FromSeconds(30)), hubSpot.Summary);
+        await flood;
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
-        Assert.Equal("""{"status":"Healthy"}""", await answers[^1].Content.ReadAsStringAsync());
+        Assert.True(bodies.Count >= 200, $"only {bodies.Count} health requests were made");
+        Assert.All(bodies.Distinct(), body => Assert.Matches("""^\{"status":"(Healthy|Degraded|Unhealthy)"\}$""", body)); // up or down, nothing more
         var probes = hubSpot.Log.Count(l => l.Method == "GET" && l.Path.EndsWith("/crm/v3/objects/contacts", StringComparison.Ordinal)); // the health probe
-        Assert.InRange(probes, 1, 2);
-        Assert.Equal(0, hubSpot.Throttled);
-        Assert.True(delivered < TimeSpan.FromSeconds(5), $"delivery took {delivered} during the flood");
-        Assert.DoesNotContain(logs.Entries, e => e.Category.Contains("Health", StringComparison.Ordinal) && e.Level >= LogLevel.Warning);
+        Assert.InRange(probes, 1, (int)(clock.Elapsed / interval) + 2);
+        Assert.Equal(0, hubSpot.Throttled); // the CRM's quota was never spent: no delivery had to wait for it
+        Assert.DoesNotContain(logs.Entries, e => e.Category.EndsWith("LeadHealth", StringComparison.Ordinal) && e.Level >= LogLevel.Warning);
     }
 
     [Fact]

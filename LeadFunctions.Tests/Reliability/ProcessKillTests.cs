@@ -29,7 +29,6 @@ public sealed class ProcessKillTests(Azurite azurite, ITestOutputHelper output)
 
         var queueName = TestNames.Queue();
         var tableName = TestNames.Table();
-        var port = FreePort.Next();
         var settings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -55,7 +54,8 @@ public sealed class ProcessKillTests(Azurite azurite, ITestOutputHelper output)
         })).ToArray();
         var ids = bodies.Select(LeadIdOf).ToArray();
 
-        var app = await AppProcess.StartAsync(port, settings);
+        var app = await AppProcess.StartAsync(settings);
+        var port = app.Port;
         var current = app;
         var accepted = new ConcurrentDictionary<string, bool>();
         var inDoubt = new ConcurrentDictionary<string, bool>();
@@ -114,7 +114,7 @@ public sealed class ProcessKillTests(Azurite azurite, ITestOutputHelper output)
                 current.Kill();
                 killed++;
                 current.Dispose();
-                current = await AppProcess.StartAsync(port, settings);
+                current = await AppProcess.StartAsync(settings, port: port);
             }
 
             await posting.WaitAsync(TimeSpan.FromMinutes(5));

@@ -26,7 +26,7 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
         Marker("Description"), Marker("Extra"), Marker("Nested"), Marker("Key"), Marker("Bad"),
     ];
 
-    private static string MarkedLead(int n) => JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string MarkedLead(int n, string action = "PLT") => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["UserDetails"] = new Dictionary<string, object>
         {
@@ -39,8 +39,8 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
             ["Title"] = $"{Marker("Title")}{n}",
             ["LinkedIn"] = $"{Marker("Nested")}{n}",
         },
-        ["LeadSource"] = "SPZA-PLT|contoso.analytics",
-        ["ActionCode"] = "PLT",
+        ["LeadSource"] = $"SPZA-{action}|contoso.analytics",
+        ["ActionCode"] = action,
         ["OfferTitle"] = "Contoso Analytics",
         ["Description"] = $"{Marker("Description")}{n} call me",
         ["Referrer"] = $"{Marker("Extra")}{n}",
@@ -92,7 +92,18 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
             app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
         }
 
+        // HubSpot opting a do-not-contact lead's address out of e-mail: the address is in the request's path.
+        await using (var hubSpot = await FakeHubSpot.StartAsync())
+        {
+            await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(HubSpotHarness.SettingsFor(hubSpot)) { ["Crm:Target"] = "HubSpot" }, telemetry.Register);
+            Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(8, action: "DNC"))).StatusCode);
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(!hubSpot.OptedOut.IsEmpty)), "the address was never opted out");
+            Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0));
+            app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        }
+
         var everything = telemetry.AllText().ToList();
+        Assert.Contains(everything, t => t.Contains("unsubscribe-all", StringComparison.Ordinal));
         Assert.Contains(everything, t => t.Contains("STRING_TOO_LONG", StringComparison.Ordinal) && t.Contains("[value]", StringComparison.Ordinal));
         Assert.Contains(everything, t => t.Contains("INVALID_EMAIL", StringComparison.Ordinal) && t.Contains("[value]", StringComparison.Ordinal));
         Assert.True(everything.Count > 20, $"only {everything.Count} texts were captured: the capture is not working");

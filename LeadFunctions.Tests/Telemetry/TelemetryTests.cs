@@ -78,7 +78,8 @@ public sealed class TelemetryTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Health_is_503_when_storage_is_down_and_says_nothing_about_configuration()
     {
-        var nothingListens = FreePort.Next();
+        using var closed = new ClosedPort();
+        var nothingListens = closed.Number;
         await using var app = await TestApp.StartAsync(null, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" },
             connectionString: Azurite.ConnectionStringFor(nothingListens, nothingListens, nothingListens));
 

@@ -1,14 +1,12 @@
+using LeadFunctions.Hosting;
+
 namespace LeadFunctions.Delivery;
 
 public static class DeliveryExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>()
-            .Bind(configuration.GetSection(DeliveryOptions.Section))
-            .Validate(o => o.MaxAge > TimeSpan.Zero && o.FirstRetryDelay >= TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay,
-                "Delivery__MaxAge must be positive and Delivery__MaxRetryDelay at least Delivery__FirstRetryDelay.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<LeadProcessor>();
         return services;

@@ -32,15 +32,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         };
         try
         {
-            try
-            {
-                await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                await _table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
-                await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
+            await CreateWhenMissing.WriteAsync(_table, () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException)
         {
@@ -53,7 +45,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
     {
         if (_table is null) yield break;
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(since)} and DeliveredAt ge {since}");
-        var rows = _table.RowsAsync(filter, cancellationToken: cancellationToken);
+        var rows = _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken);
         await using var enumerator = rows.GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -1,6 +1,6 @@
 namespace LeadFunctions.Delivery;
 
-/// <summary>How one delivery attempt ended (DESIGN 3.4). Every attempt ends in exactly one of these.</summary>
+/// <summary>How one delivery attempt ended (docs/design.md, "Delivery outcomes"). Every attempt ends in exactly one of these.</summary>
 public abstract record DeliveryOutcome
 {
     private DeliveryOutcome()

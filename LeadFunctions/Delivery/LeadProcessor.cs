@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Delivery;
 
 /// <summary>
-/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (DESIGN 3.4).
+/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (docs/design.md, "Delivery outcomes").
 /// Returning means the message is handled and may be deleted: delivered, re-scheduled as a new message, skipped,
 /// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
 /// goes to all of the message's destinations at once; those that have it are done, those that failed transiently
@@ -82,8 +82,9 @@ public sealed partial class LeadProcessor(
                 case DeliveryOutcome.Delivered delivered:
                     await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
                         .ConfigureAwait(false);
-                    metrics.Delivered(destination.Name, delivered.AlreadyThere, time.GetUtcNow() - envelope.ReceivedAt);
-                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country));
+                    var latency = time.GetUtcNow() - envelope.ReceivedAt;
+                    metrics.Delivered(destination.Name, delivered.AlreadyThere, latency);
+                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), latency.TotalSeconds);
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
@@ -142,6 +143,7 @@ public sealed partial class LeadProcessor(
         {
             Attempt = envelope.Attempt + 1,
             LastError = retry.Failure with { Kind = "retry", At = now },
+            RetryAt = now + delay,
         };
 
         // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
@@ -159,8 +161,9 @@ public sealed partial class LeadProcessor(
         LogPoisoned(envelope.LeadId, envelope.Attempt, LogText.Of(failure.ToString(), LogText.ReasonLength)!);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country})")]
-    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LeadValue offerTitle, LeadValue actionCode, LeadValue country);
+    // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
+    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LeadValue offerTitle, LeadValue actionCode, LeadValue country, double latencySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
     private partial void LogRescheduled(string leadId, int attempt, TimeSpan delay, string failure);

@@ -6,7 +6,7 @@ namespace LeadFunctions.Destinations;
 
 /// <summary>
 /// A CRM or store that receives leads. Implementations create the record exactly once, keyed by the lead id
-/// (DESIGN 3.5), and classify every failure as retry-later or cannot-deliver instead of throwing.
+/// (docs/design.md, "Exactly once"), and classify every failure as retry-later or cannot-deliver instead of throwing.
 /// </summary>
 public interface ILeadDestination
 {

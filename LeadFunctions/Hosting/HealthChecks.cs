@@ -14,10 +14,7 @@ public static class HealthChecks
 
     public static IServiceCollection AddLeadHealth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HealthOptions>()
-            .Bind(configuration.GetSection(HealthOptions.Section))
-            .Validate(o => o.ProbeInterval > TimeSpan.Zero, "Health__ProbeInterval must be positive.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<HealthOptions>(configuration.GetSection(HealthOptions.Section));
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>(Storage)
             .AddCheck<DestinationHealthCheck>(Destination);

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting;
 
@@ -80,5 +82,6 @@ public sealed class HealthOptions
     public const string Section = "Health";
 
     /// <summary>How long one probe of the destinations answers every health request (30 s to 60 s spares the CRM's quota).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Health__ProbeInterval must be positive (and at most a day).")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -27,100 +27,87 @@ public sealed partial class LeadIntake(
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    /// <summary>Reads, checks and stores one lead; <c>202</c> only once it is in the queue.</summary>
     public async Task<Results<Accepted<LeadAccepted>, ProblemHttpResult>> ReceiveAsync(HttpRequest request)
     {
-        var cancellationToken = request.HttpContext.RequestAborted;
         metrics.Received();
-        if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset)
-        {
-            return Reject(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
-                "Post the lead as application/json, in UTF-8 (or UTF-16, UTF-32 or ISO-8859-1 with a charset that says so).", "content-type");
-        }
-
-        var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        switch (body.Failure)
-        {
-            case BodyFailure.TooLarge:
-                return Reject(StatusCodes.Status413PayloadTooLarge, "Lead too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes.", "too-large");
-            case BodyFailure.TooSlow:
-                return Reject(StatusCodes.Status408RequestTimeout, "Body too slow", "The body did not arrive in time; send it again at once, whole.", "too-slow");
-            case BodyFailure.Malformed:
-                return Reject(StatusCodes.Status400BadRequest, "Malformed request", "The request body is not valid HTTP (e.g. broken chunked encoding).", "malformed");
-            case BodyFailure.Aborted:
-                return Reject(StatusCodes.Status400BadRequest, "Request aborted", "The client closed the connection before the body was read.", "aborted");
-        }
-
-        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return Invalid([new LeadIssue("$", $"The body is not valid {charset} text.")]);
-        if (utf8.Length == 0) return Invalid([new LeadIssue("$", "The body is empty.")]);
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            return Invalid([new LeadIssue(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]);
-        }
+        var (document, refusal) = await ReadJsonAsync(request).ConfigureAwait(false);
+        if (refusal is not null) return Refuse(request, refusal);
 
         using (document)
         {
-            var read = LeadReader.Published.Read(document.RootElement);
-            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Invalid(read.Problems);
+            var read = LeadReader.Published.Read(document!.RootElement);
+            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Refuse(request, IntakeRefusal.Invalid(read.Problems));
 
-            Activity.Current?.SetTag("lead.id", leadId);
-            try
+            if (await StoreAsync(leadId, document.RootElement, request.HttpContext.RequestAborted).ConfigureAwait(false) is { } notStored)
             {
-                using var enqueue = LeadTracing.StartEnqueue(queue.Name, leadId);
-                var (traceParent, traceState) = LeadTracing.CurrentContext();
-                var envelope = new LeadEnvelope
-                {
-                    LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = document.RootElement, TraceParent = traceParent, TraceState = traceState,
-                };
-                await queue.SendAsync(envelope, null, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LeadTooLargeException)
-            {
-                // Under the body limit but, as a queue message (base64, in its envelope), over storage's 64 KiB.
-                return Reject(StatusCodes.Status413PayloadTooLarge, "Lead too large",
-                    $"The lead is too large to be stored (a queue message holds at most {LeadQueue.MaxMessageBytes} bytes once encoded).", "too-large");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogNotStored(leadId, e.GetType().Name);
-                metrics.Rejected("not-stored");
-                request.HttpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Lead not stored",
-                    detail: "The lead could not be stored; nothing was accepted. Send it again later.", type: ProblemType("not-stored"));
+                return Refuse(request, notStored);
             }
 
             var duplicate = recent.Record(leadId);
-            metrics.Accepted(duplicate, lead.IsTestLead);
+            metrics.Accepted(lead, duplicate);
             LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
             return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, read.Notes.Count > 0 ? read.Notes : null));
         }
     }
 
-    /// <summary>The problem type URI of each kind of refusal, e.g. <c>urn:leadfunctions:problem:invalid-lead</c>.</summary>
-    public static string ProblemType(string name) => $"urn:leadfunctions:problem:{name}";
-
-    private ProblemHttpResult Invalid(IReadOnlyList<LeadIssue> problems)
+    /// <summary>Steps 1 to 3: a JSON content type, a body within the limits, JSON in a charset the app reads.</summary>
+    private async Task<(JsonDocument? Document, IntakeRefusal? Refusal)> ReadJsonAsync(HttpRequest request)
     {
-        metrics.Rejected("invalid");
-        LogRejected(StatusCodes.Status400BadRequest, "invalid", LogText.Of(string.Join(", ", problems.Select(p => p.Path)), LogText.ReasonLength)!);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Not a lead",
-            detail: string.Join(" ", problems.Select(p => $"{p.Path}: {p.Message}")),
-            type: ProblemType("invalid-lead"),
-            extensions: new Dictionary<string, object?> { ["errors"] = problems.ToArray() }); // an array: its type is in HttpJsonContext
+        if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset) return (null, IntakeRefusal.ContentType);
+
+        var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (body.Failure != BodyFailure.None) return (null, IntakeRefusal.Of(body.Failure, options.Value.MaxBodyBytes));
+        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadIssue("$", $"The body is not valid {charset} text.")]));
+        if (utf8.Length == 0) return (null, IntakeRefusal.Invalid([new LeadIssue("$", "The body is empty.")]));
+
+        try
+        {
+            return (JsonDocument.Parse(utf8, DocumentOptions), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, IntakeRefusal.Invalid([new LeadIssue(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
+        }
     }
 
-    private ProblemHttpResult Reject(int status, string title, string detail, string reason)
+    /// <summary>Step 4: the lead in its envelope, durably in the queue; null when stored, else why not.</summary>
+    private async Task<IntakeRefusal?> StoreAsync(string leadId, JsonElement lead, CancellationToken cancellationToken)
     {
-        metrics.Rejected(reason);
-        LogRejected(status, reason, "$");
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail, type: ProblemType(reason));
+        Activity.Current?.SetTag("lead.id", leadId);
+        try
+        {
+            using var enqueue = LeadTracing.StartEnqueue(queue.Name, leadId);
+            var (traceParent, traceState) = LeadTracing.CurrentContext();
+            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = lead, TraceParent = traceParent, TraceState = traceState };
+            await queue.SendAsync(envelope, null, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (LeadTooLargeException)
+        {
+            // Under the body limit but, as a queue message (base64, in its envelope), over storage's 64 KiB.
+            return IntakeRefusal.TooLargeToStore(LeadQueue.MaxMessageBytes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNotStored(leadId, e.GetType().Name);
+            return IntakeRefusal.NotStored;
+        }
+    }
+
+    /// <summary>Every refusal: counted, logged as one line (paths from the lead bounded and cleaned), answered as problem details.</summary>
+    private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
+    {
+        metrics.Rejected(refusal.Reason);
+        var paths = refusal.Errors is { } errors ? string.Join(", ", errors.Select(p => p.Path)) : "$";
+        LogRejected(refusal.Status, refusal.Reason, LogText.Of(paths, LogText.ReasonLength)!);
+        if (refusal.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail, type: refusal.ProblemType,
+            extensions: refusal.Errors is { } issues ? new Dictionary<string, object?> { ["errors"] = issues.ToArray() } : null); // an array: its type is in HttpJsonContext
     }
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
@@ -131,7 +118,7 @@ public sealed partial class LeadIntake(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]
     private partial void LogRejected(int status, string reason, string paths);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Lead {LeadId} could not be stored ({ErrorType}); answered 503")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lead {LeadId} could not be stored ({ErrorType}); answering 503")]
     private partial void LogNotStored(string leadId, string errorType);
 }
 

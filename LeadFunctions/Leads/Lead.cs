@@ -19,8 +19,20 @@ public sealed record Lead(
     public string? ActionDescription => LeadActions.Describe(ActionCode);
 
     /// <summary>
+    /// The customer asked not to be contacted: action <c>DNC</c>, in <c>ActionCode</c> or in the action part of the
+    /// lead source (<c>SPZA-DNC|…</c>). Such a lead is delivered with the CRM's do-not-contact fields set.
+    /// </summary>
+    public bool DoNotContact => LeadActions.IsDoNotContact(ActionCode) || LeadActions.IsDoNotContact(Source.Action);
+
+    /// <summary>The campaign codes and parameters found in <see cref="Description"/>, which itself stays as it came.</summary>
+    public LeadCampaign Campaign => LeadCampaign.Parse(Description);
+
+    /// <summary>
     /// A field by its path in the payload, e.g. <c>OfferTitle</c> or <c>UserDetails.Email</c>, matched case-insensitively;
-    /// also the derived fields <c>LeadSource.Source</c>, <c>LeadSource.Action</c>, <c>LeadSource.Offer</c>, <c>ActionDescription</c>.
+    /// also the derived fields <c>LeadSource.Source</c>, <c>LeadSource.Action</c>, <c>LeadSource.Offer</c>,
+    /// <c>LeadSource.OfferId</c>, <c>LeadSource.PublisherId</c>, <c>ActionDescription</c>, <c>Campaign</c> (the campaign
+    /// codes) and <c>Campaign.&lt;parameter&gt;</c> (e.g. <c>Campaign.mktcmpid</c>). An object or array is its JSON
+    /// (<see cref="ReadableJson"/>).
     /// </summary>
     public string? Field(string path)
     {
@@ -29,9 +41,20 @@ public sealed record Lead(
             case "LEADSOURCE.SOURCE": return Source.Source;
             case "LEADSOURCE.ACTION": return Source.Action;
             case "LEADSOURCE.OFFER": return Source.Offer;
+            case "LEADSOURCE.OFFERID": return Source.OfferId;
+            case "LEADSOURCE.PUBLISHERID": return Source.PublisherId;
             case "ACTIONDESCRIPTION": return ActionDescription;
+            case "CAMPAIGN": return Campaign.CodesText;
+            case var campaign when campaign.StartsWith("CAMPAIGN.", StringComparison.Ordinal): return Campaign.Parameter(path["Campaign.".Length..]);
         }
 
+        var node = Node(path);
+        return node is JsonValue value && value.TryGetValue(out string? text) ? text : node is null ? null : ReadableJson.Write(node);
+    }
+
+    /// <summary>The node at <paramref name="path"/> in the normalised payload (names matched case-insensitively); null when absent.</summary>
+    public JsonNode? Node(string path)
+    {
         JsonNode? node = Canonical;
         foreach (var segment in path.Split('.'))
         {
@@ -39,7 +62,7 @@ public sealed record Lead(
             node = obj.FirstOrDefault(p => string.Equals(p.Key, segment, StringComparison.OrdinalIgnoreCase)).Value;
         }
 
-        return node is JsonValue value && value.TryGetValue(out string? text) ? text : node?.ToJsonString();
+        return node;
     }
 }
 

@@ -5,7 +5,7 @@ using LeadFunctions.Delivery;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// The queue message (DESIGN 3.3): one lead per message, written by ReceiveLead, read by ProcessLead.
+/// The queue message (docs/design.md, "The queue message"): one lead per message, written by ReceiveLead, read by ProcessLead.
 /// <see cref="Lead"/> is the payload exactly as it was posted; it is normalised again on delivery.
 /// </summary>
 public sealed record LeadEnvelope
@@ -26,6 +26,12 @@ public sealed record LeadEnvelope
     public required JsonElement Lead { get; init; }
 
     public DeliveryFailure? LastError { get; init; }
+
+    /// <summary>
+    /// When a re-scheduled message becomes visible for its next attempt. A lead waits for delivery from then, not from
+    /// when the message was written (docs/operate.md, "Pipeline gauges").
+    /// </summary>
+    public DateTimeOffset? RetryAt { get; init; }
 
     /// <summary>W3C trace context of the intake request, so delivery continues the same trace.</summary>
     public string? TraceParent { get; init; }

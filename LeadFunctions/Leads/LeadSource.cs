@@ -1,11 +1,19 @@
+using System.Text.RegularExpressions;
+
 namespace LeadFunctions.Leads;
 
 /// <summary>
 /// <c>LeadSource</c> as Partner Center sends it: a bare source (<c>AzureMarketplace</c>, <c>AppSource</c>, <c>SPZA</c>…)
 /// or the composite <c>Source-Action|Offer</c> (e.g. <c>SPZA-PLT|contoso.analytics</c>). The raw string is kept.
 /// </summary>
-public sealed record LeadSource(string? Raw, string? Source, string? Action, string? Offer)
+public sealed partial record LeadSource(string? Raw, string? Source, string? Action, string? Offer)
 {
+    /// <summary>The publisher id when the offer part is an offer's id, <c>publisher.offer</c> (e.g. <c>contoso</c>); null for a display name.</summary>
+    public string? PublisherId => OfferIdForm().Match(Offer ?? "") is { Success: true } id ? id.Groups["publisher"].Value : null;
+
+    /// <summary>The offer id when the offer part is <c>publisher.offer</c> (e.g. <c>analytics</c>); null for a display name.</summary>
+    public string? OfferId => OfferIdForm().Match(Offer ?? "") is { Success: true } id ? id.Groups["offer"].Value : null;
+
     public static LeadSource None { get; } = new(null, null, null, null);
 
     /// <summary>The marketplace in words: <c>SPZA</c> is AppSource's internal name.</summary>
@@ -44,4 +52,8 @@ public sealed record LeadSource(string? Raw, string? Source, string? Action, str
     }
 
     private static string? NullIfEmpty(string text) => text.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+
+    /// <summary>Partner Center's ids: letters, digits, '-' and '_'; the publisher id, a dot, the offer id.</summary>
+    [GeneratedRegex(@"^(?<publisher>[A-Za-z0-9][A-Za-z0-9_-]*)\.(?<offer>[A-Za-z0-9][A-Za-z0-9_.-]*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex OfferIdForm();
 }

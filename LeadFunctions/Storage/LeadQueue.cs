@@ -4,7 +4,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Storage;
 
-/// <summary>Writes lead envelopes to the lead queue and to its poison queue. Messages never expire (DESIGN 3.3).</summary>
+/// <summary>Writes lead envelopes to the lead queue and to its poison queue. Messages never expire (docs/design.md, "The queue message").</summary>
 public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
 {
     /// <summary>A time-to-live of -1 second: the message never expires (the SDK's default would delete it after 7 days).</summary>
@@ -50,15 +50,7 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         if (encoding == QueueMessageEncoding.Base64) size = (size + 2) / 3 * 4;
         if (size > limit) throw new LeadTooLargeException(size, limit);
 
-        try
-        {
-            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == "QueueNotFound")
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
-        }
+        await CreateWhenMissing.WriteAsync(queue, () => queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }
 

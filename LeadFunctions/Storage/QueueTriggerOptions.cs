@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LeadFunctions.Storage;
 
 /// <summary>
@@ -8,6 +10,7 @@ public sealed class QueueTriggerOptions
 {
     public const string Section = "AzureFunctionsJobHost:extensions:queues";
 
+    [Range(1, 32, ErrorMessage = "host.json extensions.queues.batchSize must be 1 to 32.")]
     public int BatchSize { get; set; } = 16;
 
     /// <summary>Fetch the next batch when this few messages are still in progress; the host's default is half the batch.</summary>
@@ -18,9 +21,11 @@ public sealed class QueueTriggerOptions
     /// <summary>How long a failed message stays invisible before its next try.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
 
+    [Range(1, int.MaxValue, ErrorMessage = "host.json extensions.queues.maxDequeueCount must be at least 1.")]
     public int MaxDequeueCount { get; set; } = 5;
 
     /// <summary><c>base64</c> (the host's default) or <c>none</c>.</summary>
+    [RegularExpression("(?i)^(base64|none)$", ErrorMessage = "host.json extensions.queues.messageEncoding must be base64 or none.")]
     public string MessageEncoding { get; set; } = "base64";
 
     public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2;

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LeadFunctions.Storage;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace LeadFunctions.Storage;
 /// identity-based settings (<c>AzureWebJobsStorage__accountName</c> or <c>__queueServiceUri</c>/<c>__tableServiceUri</c>,
 /// with <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity).
 /// </summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "AzureWebJobsStorage";
 
@@ -25,4 +27,14 @@ public sealed class StorageOptions
     public string LeadQueueName { get; set; } = "leads";
 
     public string PoisonQueueName => $"{LeadQueueName}-poison";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(AccountName) && QueueServiceUri is null)
+        {
+            yield return new("Set AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName.");
+        }
+
+        if (LeadQueueName.Length is < 3 or > 56) yield return new("LeadQueueName must be 3 to 56 characters, so that '<name>-poison' is a valid queue name.");
+    }
 }

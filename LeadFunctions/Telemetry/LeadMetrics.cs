@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using LeadFunctions.Leads;
 
 namespace LeadFunctions.Telemetry;
 
@@ -14,6 +16,9 @@ public sealed class LeadMetrics
     private readonly Counter<long> _retried;
     private readonly Counter<long> _poisoned;
     private readonly Histogram<double> _latency;
+    private readonly BoundedDimension _offers = new();
+    private readonly BoundedDimension _sources = new();
+    private readonly BoundedDimension _actions = new();
 
     public LeadMetrics(IMeterFactory meters)
     {
@@ -31,8 +36,19 @@ public sealed class LeadMetrics
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void Accepted(bool duplicate, bool testLead) =>
-        _accepted.Add(1, new("duplicate", duplicate), new("test_lead", testLead));
+    /// <summary>An accepted lead, by offer (the offer id of <c>LeadSource</c>, else the offer title), marketplace and action, each bounded.</summary>
+    public void Accepted(Lead lead, bool duplicate)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        _accepted.Add(1, new TagList
+        {
+            { "duplicate", duplicate },
+            { "test_lead", lead.IsTestLead },
+            { "offer", _offers.Of(lead.Source.Offer ?? lead.OfferTitle) },
+            { "source", _sources.Of(lead.Source.Marketplace) },
+            { "action", _actions.Of(lead.ActionCode ?? lead.Source.Action) },
+        });
+    }
 
     public void Delivered(string destination, bool alreadyThere, TimeSpan latency)
     {

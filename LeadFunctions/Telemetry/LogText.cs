@@ -19,6 +19,12 @@ public static class LogText
     /// <summary>Stands in for each character that could change how a log line reads.</summary>
     public const char Replacement = '?';
 
+    /// <summary>
+    /// The first line of a message from outside (an exception's, a CRM's error), trimmed, cleaned like <see cref="Of"/>
+    /// and at most <see cref="ReasonLength"/> characters: what a failure reason, a log line or an error shows of it.
+    /// </summary>
+    public static string FirstLine(string? message) => Of(message?.Split('\n', 2)[0].Trim() ?? "", ReasonLength)!;
+
     public static string? Of(string? value, int maxLength = LeadValueLength)
     {
         if (value is null) return null;
@@ -50,5 +56,5 @@ public static class LogText
 /// </summary>
 public readonly record struct LeadValue(string? Value)
 {
-    public override string ToString() => LogText.Of(Value) ?? "";
+    public override string ToString() => string.IsNullOrWhiteSpace(Value) ? "-" : LogText.Of(Value)!;
 }

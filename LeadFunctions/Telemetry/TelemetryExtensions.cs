@@ -1,4 +1,7 @@
+using LeadFunctions.Hosting;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry;
+using LeadFunctions.Destinations.Http;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -10,16 +13,19 @@ public static class TelemetryExtensions
 {
     public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights or the console.</summary>
+    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights, to an OTLP collector, or (on request) the console.</summary>
     public static IHostApplicationBuilder AddLeadTelemetry(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
+        // Which exporters to add is decided while the app is composed, before there are services to inject options into.
+        var options = ValidatedOptions.Read<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var appInsights = builder.Configuration[AppInsightsSetting];
-        var exporter = options.Exporter == TelemetryExporter.Auto
-            ? string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.Console : TelemetryExporter.AzureMonitor
-            : options.Exporter;
+        var exporter = options.Exporter != TelemetryExporter.Auto ? options.Exporter
+            : !string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.AzureMonitor
+            : !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.OtlpEndpointSetting]) ? TelemetryExporter.Otlp
+            : TelemetryExporter.None;
 
         builder.Services.AddSingleton<LeadMetrics>();
+        builder.Services.AddSingleton<PipelineGauges>();
 
         // The pipeline runs even without an exporter (None), so that spans and metrics can still be observed in-process.
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -38,7 +44,17 @@ public static class TelemetryExtensions
                     {
                         // Polling an empty queue is not part of any lead's journey: keep it out of the traces.
                         o.FilterHttpRequestMessage = request => !IsQueuePoll(request);
-                        o.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null);
+                        o.EnrichWithHttpRequestMessage = (activity, request) =>
+                        {
+                            activity.SetTag("url.query", null);
+
+                            // A CRM request whose path names a person (an e-mail address) shows a path without it.
+                            if (request.Options.TryGetValue(CrmRequests.PathForTelemetry, out var path))
+                            {
+                                activity.SetTag("url.path", path);
+                                activity.SetTag("url.full", request.RequestUri?.GetLeftPart(UriPartial.Authority) + path);
+                            }
+                        };
                     });
                 if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
                 else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();
@@ -53,6 +69,10 @@ public static class TelemetryExtensions
         if (exporter == TelemetryExporter.AzureMonitor)
         {
             telemetry.WithLogging(logging => logging.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights));
+        }
+        else if (exporter == TelemetryExporter.Otlp)
+        {
+            telemetry.UseOtlpExporter(); // traces, metrics and logs, to OTEL_EXPORTER_OTLP_ENDPOINT
         }
 
         return builder;

@@ -20,7 +20,8 @@ param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
 
-@description('Settings the app reads (queue name, CRM destination); merged over the host settings below.')
+@description('Settings the app reads (queue name, CRM destination); merged over the host settings below. Secure: it may hold a secret.')
+@secure()
 param appSettings object = {}
 
 @description('Flex Consumption: most instances the app may scale out to.')

@@ -18,8 +18,11 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
     enableRbacAuthorization: true // Access by Azure roles (Key Vault Secrets User for the app), no access policies
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    // Purge protection stays off so `azd down --purge` can remove a test environment; turn it on for production
-    // (it cannot be turned off again).
+    // A deleted vault and its secrets stay recoverable for the 90 days, whoever deletes them; cannot be turned off
+    // again. After `azd down`, recover the vault before `azd up` with the same name (docs/deploy.md, "Key Vault").
+    enablePurgeProtection: true
+    // Public endpoint, RBAC only: the platform resolves Key Vault references from outside any network of ours, and
+    // secrets are stored from a developer's machine (docs/deploy.md, "Key Vault", says why and how to restrict it).
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       defaultAction: 'Allow'

@@ -1,4 +1,4 @@
-// Every role assignment in one place, least privilege (DESIGN 5):
+// Every role assignment in one place, least privilege (docs/deploy.md, "What gets created"):
 // - the app's identity: Storage Blob Data Owner (host state, keys, Flex deployment package), Storage Queue Data
 //   Contributor (enqueue, dequeue, and the update after a failed attempt, which Message Processor cannot do),
 //   Storage Table Data Contributor (host state and the MarketplaceLeads table), Monitoring Metrics Publisher

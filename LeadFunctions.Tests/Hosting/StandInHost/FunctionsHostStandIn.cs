@@ -211,14 +211,19 @@ public sealed partial class FunctionsHostStandIn : IAsyncDisposable
         invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = QueueTriggerData.Message(messageText) });
         invocation.TriggerMetadata.Add(QueueTriggerData.Metadata(
             messageText, dequeueCount, id ?? Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow));
+        return await InvokeAsync(invocation, $"queue function '{function.Name}'", cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Sends a non-HTTP invocation and waits for the worker's answer.</summary>
+    private async Task<InvocationOutcome> InvokeAsync(InvocationRequest invocation, string what, CancellationToken cancellationToken)
+    {
         InvocationResponse response = await WaitAsync(
             async token =>
             {
                 Task<InvocationResponse> answer = await Connection.StartInvocationAsync(invocation, token).ConfigureAwait(false);
                 return await answer.WaitAsync(token).ConfigureAwait(false);
             },
-            $"the InvocationResponse of queue function '{function.Name}'",
+            $"the InvocationResponse of {what}",
             _options.InvocationTimeout,
             cancellationToken).ConfigureAwait(false);
 

@@ -1,20 +1,24 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
 using Azure.Identity;
 using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.AzureTable;
 
 /// <summary>
 /// Writes each lead as a row of the <c>MarketplaceLeads</c> table, with the columns Partner Center's own Azure Table
-/// destination writes (so existing consumers keep working) plus <c>LeadId</c>. Create-only, keyed by the lead id:
-/// a second delivery of the same lead finds the row and counts as delivered.
+/// destination writes (so existing consumers keep working) plus <c>LeadId</c>, <c>IsTestLead</c>,
+/// <c>DoNotContact</c>, <c>Campaign</c>, <c>OfferId</c> and <c>PublisherId</c>. Create-only, keyed by the lead id:
+/// a second delivery of the same lead finds the row and counts as delivered. <c>CustomerInfo</c> is readable JSON
+/// (names in any script as characters), still valid JSON when it has to be cut.
 /// </summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {
@@ -30,15 +34,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         var entity = ToEntity(delivery);
         try
         {
-            try
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
-            {
-                await _table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
 
             return new DeliveryOutcome.Delivered(AlreadyThere: false);
         }
@@ -48,7 +44,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         }
         catch (RequestFailedException e)
         {
-            var failure = new DeliveryFailure(Name, e.Status == 0 ? null : e.Status, e.ErrorCode, FirstLine(e.Message));
+            var failure = new DeliveryFailure(Name, e.Status == 0 ? null : e.Status, e.ErrorCode, LogText.FirstLine(e.Message));
             return e.Status is 0 or 408 or 429 or >= 500
                 ? new DeliveryOutcome.RetryLater(failure)
                 : new DeliveryOutcome.CannotDeliver(failure);
@@ -56,7 +52,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException
                                       or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
         {
-            return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, FirstLine(e.Message)));
+            return new DeliveryOutcome.RetryLater(new DeliveryFailure(Name, null, e.GetType().Name, LogText.FirstLine(e.Message)));
         }
     }
 
@@ -64,7 +60,7 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     {
         try
         {
-            await foreach (var _ in _table.RowsAsync(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
             return HealthCheckResult.Healthy();
         }
         catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
@@ -80,24 +76,26 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     internal static TableEntity ToEntity(LeadDelivery delivery)
     {
         var lead = delivery.Lead;
-        var customerInfo = lead.Canonical["UserDetails"]?.ToJsonString() ?? "{}";
         return new TableEntity(PartitionFor(delivery.LeadId), delivery.LeadId)
         {
             ["LeadId"] = delivery.LeadId,
-            ["CustomerInfo"] = Cut(customerInfo),
+            ["CustomerInfo"] = ColumnCut.Json(lead.Canonical["UserDetails"] as JsonObject ?? [], MaxStringLength),
             ["LeadSource"] = Cut(lead.Source.Raw),
             ["ActionCode"] = Cut(lead.ActionCode),
             ["OfferDisplayName"] = Cut(lead.OfferTitle),
             ["Description"] = Cut(lead.Description),
             ["CreatedTime"] = delivery.ReceivedAt,
             ["IsTestLead"] = lead.IsTestLead,
+            ["DoNotContact"] = lead.DoNotContact,
+            ["Campaign"] = Cut(lead.Campaign.CodesText),
+            ["OfferId"] = lead.Source.OfferId,
+            ["PublisherId"] = lead.Source.PublisherId,
         };
     }
 
     /// <summary>The first two hex digits of the lead id: 256 partitions, and the same partition for every copy of a lead.</summary>
     internal static string PartitionFor(string leadId) => leadId[..Math.Min(2, leadId.Length)];
 
-    private static string? Cut(string? text) => text is { Length: > MaxStringLength } ? text[..MaxStringLength] : text;
+    private static string? Cut(string? text) => text is null ? null : ColumnCut.Text(text, MaxStringLength);
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

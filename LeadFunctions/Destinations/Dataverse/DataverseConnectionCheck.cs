@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Identity;
 using LeadFunctions.Destinations.Http;
 using Polly.Timeout;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -69,17 +70,17 @@ public sealed partial class DataverseConnectionCheck(
         }
         catch (AuthenticationFailedException e)
         {
-            LogTokenUnavailable(logger, settings.Scope, settings.Options.Credential.ToString(), FirstLine(e.Message));
+            LogTokenUnavailable(logger, settings.Scope, settings.Options.Credential.ToString(), LogText.FirstLine(e.Message));
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
         {
-            LogUnreachable(logger, url, e.GetType().Name, FirstLine(e.Message));
+            LogUnreachable(logger, url, e.GetType().Name, LogText.FirstLine(e.Message));
         }
 #pragma warning disable CA1031 // A failed check must never stop the app: intake keeps running.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogCheckFailed(logger, url, e.GetType().Name, FirstLine(e.Message));
+            LogCheckFailed(logger, url, e.GetType().Name, LogText.FirstLine(e.Message));
         }
     }
 
@@ -107,11 +108,9 @@ public sealed partial class DataverseConnectionCheck(
 
     private static string? Base64UrlDecode(string text)
     {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(text));
         }
         catch (FormatException)
         {
@@ -134,7 +133,6 @@ public sealed partial class DataverseConnectionCheck(
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse destination is not configured correctly; every lead goes to the poison queue until this is fixed (then replay it): {Problem}")]
     private static partial void LogMisconfigured(ILogger logger, string problem);

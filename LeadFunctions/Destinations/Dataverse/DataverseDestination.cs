@@ -3,11 +3,12 @@ using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using Microsoft.Identity.Client;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// Creates each lead as a Dataverse <c>lead</c> record exactly once (DESIGN 3.5): the record id is the v5 UUID of
+/// Creates each lead as a Dataverse <c>lead</c> record exactly once (docs/design.md, "Exactly once"): the record id is the v5 UUID of
 /// the lead id and the write is a create-only upsert, so a retry after a lost answer finds the record (<c>412</c>)
 /// instead of making a second one. Transient failures are retried in process by the HTTP client's resilience
 /// handler, then handed back as <see cref="DeliveryOutcome.RetryLater"/>; the shared <see cref="DestinationThrottle"/>
@@ -39,12 +40,12 @@ public sealed class DataverseDestination(
 
     protected override DeliveryOutcome? TokenFailure(Exception exception) => exception switch
     {
-        CredentialUnavailableException e => Retry(null, "CredentialUnavailable", $"No token for {settings.Scope}: {CrmAnswer.FirstLine(e.Message)}"),
+        CredentialUnavailableException e => Retry(null, "CredentialUnavailable", $"No token for {settings.Scope}: {LogText.FirstLine(e.Message)}"),
 
         // Entra refused the app itself (wrong secret, unknown client or tenant): retrying cannot help.
         AuthenticationFailedException { InnerException: MsalServiceException { StatusCode: 400 or 401 } msal } => Cannot(msal.StatusCode, msal.ErrorCode,
-            $"Entra ID refused the token request for {settings.Scope}: {CrmAnswer.FirstLine(msal.Message)} Check Crm__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue."),
-        AuthenticationFailedException e => Retry(null, "TokenUnavailable", $"No token for {settings.Scope}: {CrmAnswer.FirstLine(e.Message)}"),
+            $"Entra ID refused the token request for {settings.Scope}: {LogText.FirstLine(msal.Message)} Check Crm__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue."),
+        AuthenticationFailedException e => Retry(null, "TokenUnavailable", $"No token for {settings.Scope}: {LogText.FirstLine(e.Message)}"),
         _ => null,
     };
 }

@@ -26,14 +26,11 @@ public sealed record DataverseError(string? Code, string? Message)
                 return None;
             }
 
-            return new DataverseError(Text(error, "code"), Text(error, "message"));
+            return new DataverseError(CrmAnswer.Text(error, "code"), CrmAnswer.Text(error, "message"));
         }
         catch (JsonException)
         {
             return None;
         }
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 }

@@ -1,10 +1,11 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// What a Dataverse answer means for the lead (DESIGN 3.4, 5), by status and OData error code together:
+/// What a Dataverse answer means for the lead (docs/design.md, "Delivery outcomes"; docs/dataverse.md, "What failures look like"), by status and OData error code together:
 /// <c>204</c>/<c>201</c> created and <c>412</c> already there are delivered; <c>408</c>, <c>429</c> and <c>5xx</c>
 /// are transient, except the documented permanent ones (duplicate detection, <c>0x80040333</c>, answered as
 /// <c>500</c>; <c>501</c>; <c>505</c>); every other <c>4xx</c> is permanent. Reasons carry status, code and the
@@ -22,9 +23,6 @@ public static class DataverseFailures
 
     /// <summary>A property in the body is not a column of the table.</summary>
     public const string UnknownProperty = "0x80060888";
-
-    /// <summary>Service protection: number of requests, execution time, concurrent requests.</summary>
-    public static readonly IReadOnlySet<string> ServiceProtectionCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "0x80072322", "0x80072321", "0x80072326" };
 
     /// <summary>True when trying the same request again may succeed.</summary>
     public static bool IsTransient(int status, string? code) => status switch
@@ -51,7 +49,7 @@ public static class DataverseFailures
     /// <summary>The server's message, without values we sent, followed by what the operator can do about it.</summary>
     public static string Describe(int status, DataverseError error, IEnumerable<string>? sentValues = null)
     {
-        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var advice = Advice(status, error.Code);
         var text = string.IsNullOrEmpty(message) ? $"Dataverse answered {status} without an error message." : message;
         return advice is null ? text : $"{text} {advice}";

@@ -6,8 +6,9 @@ namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
 /// The Dataverse <c>lead</c> record in the shared mapping format (<see cref="FieldMapping"/>): the default mapping of
-/// DESIGN 3.6, the lengths of the standard lead columns, <c>leadid</c> as the key the app derives itself, and
-/// <c>lastname</c> and <c>subject</c> always filled (required on the Dynamics lead form).
+/// docs/dataverse.md ("The mapping": the lead's details, subject and description, <c>leadsourcecode</c>, and the
+/// <c>donot*</c> columns of a do-not-contact lead), the lengths of the standard lead columns, <c>leadid</c> as the key
+/// the app derives itself, and <c>lastname</c> and <c>subject</c> always filled (required on the Dynamics lead form).
 /// </summary>
 public static partial class DataverseMapping
 {
@@ -54,6 +55,15 @@ public static partial class DataverseMapping
             new("subject", "Subject"),
             new("description", "Notes"),
             new("leadsourcecode", "=" + leadSourceCode.ToString(CultureInfo.InvariantCulture)),
+
+            // A do-not-contact lead: every contact method of the lead's "Contact Methods" section says "Do Not Allow",
+            // and "Marketing Material" says "Do Not Send". Absent for any other lead, so the org's defaults apply.
+            new("donotemail", LeadFields.DoNotContact),
+            new("donotbulkemail", LeadFields.DoNotContact),
+            new("donotphone", LeadFields.DoNotContact),
+            new("donotfax", LeadFields.DoNotContact),
+            new("donotpostalmail", LeadFields.DoNotContact),
+            new("donotsendmm", LeadFields.DoNotContact),
         ],
         StandardMaxLengths = StandardMaxLengths,
         Reserved = new Dictionary<string, string> { ["leadid"] = "leadid is the record key, derived from the lead id; it cannot be mapped." },

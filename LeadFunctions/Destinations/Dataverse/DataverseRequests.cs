@@ -4,7 +4,7 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>The requests this app sends to the Dataverse Web API, with the headers it requires (DESIGN 5).</summary>
+/// <summary>The requests this app sends to the Dataverse Web API, with the headers it requires (docs/dataverse.md).</summary>
 public static class DataverseRequests
 {
     /// <summary>

@@ -63,27 +63,16 @@ public sealed class DataverseToken : IBearerToken, IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    /// <summary>The <c>claims</c> of a <c>WWW-Authenticate: Bearer … claims="base64"</c> challenge, decoded.</summary>
+    /// <summary>The <c>claims</c> of a <c>WWW-Authenticate: Bearer … claims="base64"</c> challenge, decoded (MSAL's own parser).</summary>
     private static string? ClaimsChallenge(HttpResponseMessage response)
     {
-        foreach (var challenge in response.Headers.WwwAuthenticate)
+        try
         {
-            if (!string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase) || challenge.Parameter is null) continue;
-            foreach (var part in challenge.Parameter.Split(','))
-            {
-                var pair = part.Split('=', 2);
-                if (pair.Length != 2 || !string.Equals(pair[0].Trim(), "claims", StringComparison.OrdinalIgnoreCase)) continue;
-                try
-                {
-                    return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(pair[1].Trim().Trim('"')));
-                }
-                catch (FormatException)
-                {
-                    return null;
-                }
-            }
+            return Microsoft.Identity.Client.WwwAuthenticateParameters.GetClaimChallengeFromResponseHeaders(response.Headers);
         }
-
-        return null;
+        catch (FormatException)
+        {
+            return null; // a claims value that is not base64: ask for a token without it
+        }
     }
 }

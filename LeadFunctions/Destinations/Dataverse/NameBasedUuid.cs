@@ -6,7 +6,7 @@ namespace LeadFunctions.Destinations.Dataverse;
 /// <summary>
 /// Name-based UUIDs, version 5 (RFC 4122 §4.3, SHA-1): the same namespace and name always give the same UUID.
 /// .NET has no built-in v5. Dataverse record ids are derived this way from lead ids, so a retried create
-/// addresses the same record (DESIGN 3.5).
+/// addresses the same record (docs/design.md, "Exactly once").
 /// </summary>
 public static class NameBasedUuid
 {

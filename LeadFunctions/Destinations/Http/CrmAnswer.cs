@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>What every CRM's answers have in common: the wait they ask for, and error text that is safe to keep.</summary>
+/// <summary>What HTTP answers have in common (a CRM's, and the lead endpoint's to the CLI): the wait they ask for, and error text that is safe to keep.</summary>
 public static class CrmAnswer
 {
     /// <summary>The wait a response asks for (<c>Retry-After</c> as seconds or as a date), if any.</summary>
@@ -47,10 +47,7 @@ public static class CrmAnswer
         return message;
     }
 
-    /// <summary>The first line of a message, at most 500 characters.</summary>
-    public static string FirstLine(string? message)
-    {
-        var line = message?.Split('\n', 2)[0].Trim() ?? "";
-        return line.Length > 500 ? line[..500] : line;
-    }
+    /// <summary>A non-empty string property of a CRM's JSON answer (an error's code or message), or null.</summary>
+    public static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 }

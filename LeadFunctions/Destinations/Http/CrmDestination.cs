@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.Timeout;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Http;
 
@@ -58,7 +59,7 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
         }
         catch (HttpRequestException e)
         {
-            return Retry(null, e.HttpRequestError.ToString(), $"{Name} is not reachable: {CrmAnswer.FirstLine((e.InnerException ?? e).Message)}");
+            return Retry(null, e.HttpRequestError.ToString(), $"{Name} is not reachable: {LogText.FirstLine((e.InnerException ?? e).Message)}");
         }
         catch (Exception e) when ((tokenFailure = TokenFailure(e)) is not null)
         {

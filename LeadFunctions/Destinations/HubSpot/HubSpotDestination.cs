@@ -16,7 +16,10 @@ namespace LeadFunctions.Destinations.HubSpot;
 /// (<c>new: true</c>), or — if another delivery of the lead created it in between — matches it (<c>new: false</c>):
 /// never a second contact;</item>
 /// <item>a <c>409</c> "Contact already exists. Existing ID: …" means the e-mail address belongs to another contact:
-/// <c>OnExistingContact=Delivered</c> counts the lead as delivered, <c>Update</c> writes the lead's properties to it.</item>
+/// <c>OnExistingContact=Delivered</c> counts the lead as delivered, <c>Update</c> writes the lead's properties to it;</item>
+/// <item>for a do-not-contact lead (with <c>DoNotContactOptOut</c>), <c>POST /communication-preferences/v4/statuses/{email}/unsubscribe-all</c>
+/// opts its e-mail address out of all e-mail — after the contact exists, and again on every later delivery of the lead
+/// (it changes nothing the second time), so a lead counts as delivered only once its address is opted out.</item>
 /// </list>
 /// </summary>
 public sealed class HubSpotDestination(
@@ -34,8 +37,16 @@ public sealed class HubSpotDestination(
     {
         var properties = Map(delivery);
         var sent = FieldMapping.TextValues(properties);
-        var idProperty = settings.LeadIdProperty;
+        var outcome = await CreateOnceAsync(delivery, properties, sent, cancellationToken).ConfigureAwait(false);
+        return outcome is DeliveryOutcome.Delivered && OptOutAddress(delivery, properties) is { } email
+            ? await OptOutAsync(email, sent, cancellationToken).ConfigureAwait(false) ?? outcome
+            : outcome;
+    }
 
+    /// <summary>The contact for this lead: found by its lead id, else created (or the contact that has its e-mail address).</summary>
+    private async Task<DeliveryOutcome> CreateOnceAsync(LeadDelivery delivery, JsonObject properties, List<string> sent, CancellationToken cancellationToken)
+    {
+        var idProperty = settings.LeadIdProperty;
         using (var find = new HttpRequestMessage(HttpMethod.Get, $"{Contacts}/{Uri.EscapeDataString(delivery.LeadId)}?idProperty={idProperty}&properties={idProperty}"))
         using (var found = await Http.SendAsync(find, cancellationToken).ConfigureAwait(false))
         {
@@ -66,6 +77,23 @@ public sealed class HubSpotDestination(
         }
 
         return Classify(response, error, sent);
+    }
+
+    /// <summary>The e-mail address to opt out: a do-not-contact lead's, as sent to HubSpot, when <c>DoNotContactOptOut</c> is on.</summary>
+    private string? OptOutAddress(LeadDelivery delivery, JsonObject properties) =>
+        delivery.Lead.DoNotContact && settings.Options.DoNotContactOptOut && properties["email"] is JsonValue email && email.TryGetValue(out string? address) && address.Length > 0
+            ? address
+            : null;
+
+    /// <summary>Opts the address out of all e-mail (HubSpot's "Opted out of all email"); null when done, else the failure.</summary>
+    private async Task<DeliveryOutcome?> OptOutAsync(string email, List<string> sent, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL");
+        request.Options.Set(CrmRequests.PathForTelemetry, "/communication-preferences/v4/statuses/{email}/unsubscribe-all");
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return null;
+        var error = await HubSpotError.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        return Classify(response, error with { OptOut = true }, sent);
     }
 
     /// <summary>Writes the lead's properties to the contact that has its e-mail address; that contact keeps its own lead id.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
@@ -9,6 +10,9 @@ namespace LeadFunctions.Destinations.HubSpot;
 public sealed partial record HubSpotError(string? Category, string? Message, string? PolicyName)
 {
     public static HubSpotError None { get; } = new(null, null, null);
+
+    /// <summary>The answer to opting a do-not-contact lead's address out of e-mail, which needs its own scope.</summary>
+    public bool OptOut { get; init; }
 
     public static async Task<HubSpotError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
@@ -21,7 +25,7 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return None;
-            return new HubSpotError(Text(root, "category") ?? Text(root, "errorType"), Text(root, "message"), Text(root, "policyName"));
+            return new HubSpotError(CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"), CrmAnswer.Text(root, "policyName"));
         }
         catch (JsonException)
         {
@@ -34,9 +38,6 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
 
     /// <summary>The detailed error of a validation failure, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>.</summary>
     public string? Detail => Message is { } text && DetailCode().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     [GeneratedRegex(@"Existing ID:\s*(\d+)")]
     private static partial Regex ExistingId();
@@ -62,7 +63,7 @@ public static class HubSpotFailures
     public static DeliveryOutcome Classify(int status, HubSpotError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
         var code = error.Detail ?? error.Category;
-        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var text = string.IsNullOrEmpty(message) ? $"HubSpot answered {status} without an error message." : message;
         var failure = new DeliveryFailure(Destination, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
         return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
@@ -70,6 +71,9 @@ public static class HubSpotFailures
 
     private static string? Advice(int status, HubSpotError error) => (status, error.Detail) switch
     {
+        (403, _) when error.OptOut => "The private app cannot opt the do-not-contact lead's e-mail address out of e-mail: give it the scope " +
+                                      "communication_preferences.write (or set Crm__HubSpot__DoNotContactOptOut=false), then replay the poison queue.",
+        (400, "READ_ONLY_VALUE") => "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Crm__HubSpot__Mapping__<property>, then replay the poison queue.",
         (400, "PROPERTY_DOESNT_EXIST") => "A mapped property does not exist on contacts: create it in HubSpot or fix Crm__HubSpot__Mapping__<property>, then replay the poison queue.",
         (400, _) when error.Message?.Contains("unique", StringComparison.OrdinalIgnoreCase) == true =>
             "The lead-id property must have \"Require unique values\" on: recreate it so (Crm__HubSpot__LeadIdProperty), then replay the poison queue.",

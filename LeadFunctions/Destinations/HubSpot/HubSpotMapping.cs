@@ -13,6 +13,9 @@ public static partial class HubSpotMapping
     /// <summary>The longest value HubSpot stores in a text property.</summary>
     public const int MaxPropertyLength = 65_536;
 
+    /// <summary>The custom contact property (single checkbox) that marks a do-not-contact lead's contact.</summary>
+    public const string DoNotContactProperty = "marketplace_do_not_contact";
+
     public static MappingRules Rules(HubSpotOptions options) => new()
     {
         Destination = HubSpotFailures.Destination,
@@ -29,7 +32,12 @@ public static partial class HubSpotMapping
             new("jobtitle", "UserDetails.Title"),
             new("country", "UserDetails.Country"),
             new("message", "{Subject}\n\n{Notes}"),
+
+            // A do-not-contact lead: the custom checkbox property the setup creates; absent for any other lead. HubSpot's
+            // own opt-out (hs_email_optout) is read-only here: HubSpotDestination unsubscribes the address instead.
+            new(DoNotContactProperty, LeadFields.DoNotContact),
         ],
+        TextValuesOnly = true,
         DefaultMaxLength = MaxPropertyLength,
         Reserved = new Dictionary<string, string>
         {

@@ -15,11 +15,19 @@ public sealed class HubSpotOptions : CrmHttpOptions
     /// <summary>The API root; only changed for a local emulator.</summary>
     public string Url { get; set; } = "https://api.hubapi.com";
 
-    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write); a Key Vault reference in Azure.</summary>
+    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
     public string LeadIdProperty { get; set; } = "marketplace_lead_id";
+
+    /// <summary>
+    /// True (default): the e-mail address of a do-not-contact lead is unsubscribed from all e-mail through HubSpot's
+    /// communication preferences API (its "Opted out of all email", <c>hs_email_optout</c>, which the contacts API cannot
+    /// write); the private app then needs the scope <c>communication_preferences.write</c>. False: only the mapped
+    /// do-not-contact property is set.
+    /// </summary>
+    public bool DoNotContactOptOut { get; set; } = true;
 
     /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>
     public ExistingContact OnExistingContact { get; set; } = ExistingContact.Delivered;

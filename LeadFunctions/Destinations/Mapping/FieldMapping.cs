@@ -17,8 +17,9 @@ namespace LeadFunctions.Destinations.Mapping;
 /// <item>empty — the default field is not sent.</item>
 /// </list>
 /// A field whose value the lead does not have is left out. Text is cut to the field's maximum length (known for
-/// standard fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others). The destination's required
-/// fields are always filled, with their fallbacks.
+/// standard fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others) on a character boundary
+/// (<see cref="ColumnCut"/>); the JSON of a path naming an object stays valid JSON when cut, a template's result is text.
+/// The destination's required fields are always filled, with their fallbacks.
 /// </summary>
 public sealed partial class FieldMapping
 {
@@ -99,9 +100,11 @@ public sealed partial class FieldMapping
             {
                 // A cut e-mail address is no address: such a field is left out instead.
                 if (_rules.LeftOutWhenTooLong.Contains(column.Name)) continue;
-                value = JsonValue.Create(Truncate(s, max));
+                value = JsonValue.Create(column.Source.Cut(delivery, s, max));
             }
 
+            // HubSpot takes every property value as text: a flag is "true", a number its digits.
+            if (_rules.TextValuesOnly && value is JsonValue scalar && scalar.GetValueKind() is not JsonValueKind.String) value = JsonValue.Create(scalar.ToJsonString());
             record[column.Name] = value;
         }
 
@@ -110,19 +113,10 @@ public sealed partial class FieldMapping
         {
             if (!IsBlank(record[field])) continue;
             var text = fallback(delivery.Lead);
-            record[field] = _rules.MaxLengthOf(field, _maxLengths) is { } max ? Truncate(text, max) : text;
+            record[field] = _rules.MaxLengthOf(field, _maxLengths) is { } max ? ColumnCut.Text(text, max) : text;
         }
 
         return record;
-    }
-
-    /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxLength"/> UTF-16 characters, never inside a surrogate pair.</summary>
-    public static string Truncate(string text, int maxLength)
-    {
-        if (text.Length <= maxLength) return text;
-        var cut = maxLength;
-        if (cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
-        return text[..cut];
     }
 
     /// <summary>The text values of a record: they are cut out of any server message before it is logged or stored.</summary>
@@ -176,12 +170,18 @@ public sealed partial class FieldMapping
     private abstract record Source
     {
         public abstract JsonNode? ValueFor(LeadDelivery delivery);
+
+        /// <summary>The value, too long for its field, cut to <paramref name="maxLength"/>: text on a character boundary.</summary>
+        public virtual string Cut(LeadDelivery delivery, string text, int maxLength) => ColumnCut.Text(text, maxLength);
     }
 
     private sealed record Field(string Path) : Source
     {
-        public override JsonNode? ValueFor(LeadDelivery delivery) =>
-            LeadFields.Resolve(delivery, Path) is { } text ? JsonValue.Create(text) : null;
+        public override JsonNode? ValueFor(LeadDelivery delivery) => LeadFields.Value(delivery, Path);
+
+        /// <summary>A path that names an object or an array gives its JSON; cut, it stays valid JSON.</summary>
+        public override string Cut(LeadDelivery delivery, string text, int maxLength) =>
+            delivery.Lead.Node(Path) is (JsonObject or JsonArray) and var node ? ColumnCut.Json(node, maxLength) : base.Cut(delivery, text, maxLength);
     }
 
     private sealed record Constant(JsonNode? Value) : Source

@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
 /// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
-/// <c>UserDetails.Email</c>, <c>LeadSource.Offer</c>, <c>ActionDescription</c>), plus the derived fields
-/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c> and <c>Notes</c>, which are
-/// what the default subject and description are made of.
+/// <c>UserDetails.Email</c>, <c>LeadSource.OfferId</c>, <c>Campaign.mktcmpid</c>, <c>ActionDescription</c>), plus the
+/// derived fields <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c> and <c>Notes</c>,
+/// which are what the default subject and description are made of, and <c>DoNotContact</c>: <c>true</c> for a lead
+/// whose customer asked not to be contacted, absent otherwise (so the default do-not-contact fields are only sent for
+/// such a lead).
 /// </summary>
 public static class LeadFields
 {
@@ -26,10 +29,23 @@ public static class LeadFields
             "OFFER" => Offer(lead),
             "SUBJECT" => Subject(lead),
             "NOTES" => Notes(lead),
+            "DONOTCONTACT" => lead.DoNotContact ? "true" : null,
             _ => lead.Field(path),
         };
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
+
+    /// <summary>
+    /// The value of <paramref name="path"/> as a field takes it: <c>DoNotContact</c> is the flag <c>true</c> (or absent),
+    /// everything else text (<see cref="Resolve"/>).
+    /// </summary>
+    public static JsonNode? Value(LeadDelivery delivery, string path) =>
+        string.Equals(path, DoNotContact, StringComparison.OrdinalIgnoreCase)
+            ? delivery.Lead.DoNotContact ? JsonValue.Create(true) : null
+            : Resolve(delivery, path) is { } text ? JsonValue.Create(text) : null;
+
+    /// <summary>The field that is <c>true</c> for a do-not-contact lead; the default mappings send it to each CRM's do-not-contact fields.</summary>
+    public const string DoNotContact = "DoNotContact";
 
     /// <summary>The offer's name: the title Partner Center sent, else the offer named in the composite lead source.</summary>
     public static string? Offer(Lead lead) => NonBlank(lead.OfferTitle) ?? NonBlank(lead.Source.Offer);
@@ -46,8 +62,8 @@ public static class LeadFields
     }
 
     /// <summary>
-    /// The default description: the lead source and action first (so truncation only ever shortens the customer's
-    /// text), then the lead's own description.
+    /// The default description: the lead source, action, do-not-contact and campaign first (so truncation only ever
+    /// shortens the customer's text), then the lead's own description, as it came.
     /// </summary>
     public static string? Notes(Lead lead)
     {
@@ -56,7 +72,9 @@ public static class LeadFields
             : null;
         var header = Join("\n",
             NonBlank(lead.Source.Raw) is { } source ? $"Lead source: {source}" : null,
-            action is null ? null : $"Action: {action}");
+            action is null ? null : $"Action: {action}",
+            lead.DoNotContact ? "Do not contact: the customer asked not to be contacted." : null,
+            lead.Campaign.CodesText is { } campaign ? $"Campaign: {campaign}" : null);
         return Join("\n\n", header, NonBlank(lead.Description));
     }
 

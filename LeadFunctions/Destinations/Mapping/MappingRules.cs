@@ -39,6 +39,9 @@ public sealed record MappingRules
     /// <summary>Fields that are left out rather than cut when too long (a cut e-mail address is not an address).</summary>
     public IReadOnlySet<string> LeftOutWhenTooLong { get; init; } = new HashSet<string>();
 
+    /// <summary>True where every field value is text (HubSpot's properties): flags and numbers are sent as their JSON text.</summary>
+    public bool TextValuesOnly { get; init; }
+
     /// <summary>How field names compare: exactly for lower-case names, else ignoring case (Salesforce API names).</summary>
     public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 

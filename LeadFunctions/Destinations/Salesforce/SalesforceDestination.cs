@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
@@ -50,7 +51,7 @@ public sealed class SalesforceDestination(
     }
 
     protected override DeliveryOutcome? TokenFailure(Exception exception) => exception is SalesforceTokenException e
-        ? Cannot(e.Status, e.Error, $"The Salesforce token endpoint refused the app: {CrmAnswer.FirstLine(e.Description)}. Check Crm__Salesforce__ClientId and ClientSecret, " +
+        ? Cannot(e.Status, e.Error, $"The Salesforce token endpoint refused the app: {LogText.FirstLine(e.Description)}. Check Crm__Salesforce__ClientId and ClientSecret, " +
                                     "that the connected app enables the client credentials flow with a run-as user, and that Crm__Salesforce__Url is the My Domain URL; then replay the poison queue.")
         : null;
 

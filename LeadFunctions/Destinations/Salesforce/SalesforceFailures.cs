@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
@@ -25,16 +26,13 @@ public sealed record SalesforceError(string? Code, string? Message, IReadOnlyLis
             var fields = first.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList()
                 : [];
-            return new SalesforceError(Text(first, "errorCode"), Text(first, "message"), fields);
+            return new SalesforceError(CrmAnswer.Text(first, "errorCode"), CrmAnswer.Text(first, "message"), fields);
         }
         catch (JsonException)
         {
             return None;
         }
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 }
 
 /// <summary>
@@ -71,7 +69,7 @@ public static class SalesforceFailures
 
     public static string Describe(int status, SalesforceError error, IEnumerable<string>? sentValues = null)
     {
-        var message = CrmAnswer.Redact(CrmAnswer.FirstLine(error.Message), sentValues);
+        var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var text = string.IsNullOrEmpty(message) ? $"Salesforce answered {status} without an error message." : message;
         if (error.Fields.Count > 0) text += $" (fields: {string.Join(", ", error.Fields)})";
         return Advice(status, error.Code) is { } advice ? $"{text} {advice}" : text;

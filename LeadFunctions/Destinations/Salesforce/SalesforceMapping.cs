@@ -54,6 +54,11 @@ public static partial class SalesforceMapping
                 new("Country", "UserDetails.Country"),
                 new("LeadSource", "=Web"),
                 new("Description", "{Subject}\n\n{Notes}"),
+
+                // A do-not-contact lead: "Email Opt Out", "Do Not Call" and "Fax Opt Out" ticked; absent for any other lead.
+                new("HasOptedOutOfEmail", LeadFields.DoNotContact),
+                new("DoNotCall", LeadFields.DoNotContact),
+                new("HasOptedOutOfFax", LeadFields.DoNotContact),
             ],
             StandardMaxLengths = StandardMaxLengths,
             Reserved = reserved,

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Options;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Hosting.Standalone;
 
@@ -67,7 +68,7 @@ public sealed partial class QueueListener(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogPollFailed(logger, e.GetType().Name, e.Message.Split('\n', 2)[0]);
+                LogPollFailed(logger, e.GetType().Name, LogText.FirstLine(e.Message));
                 batch = [];
             }
 

@@ -1,11 +1,14 @@
 using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>
 /// Standalone mode: what the Functions host would otherwise do. It listens on <see cref="DefaultUrl"/> (or
-/// <c>--urls</c>), checks function keys, and runs the queue listener that stands in for the queue trigger.
+/// <c>--urls</c>), checks function keys, and runs the queue listener and the gauge timer that stand in for the queue
+/// trigger and the RecordGauges timer trigger.
 /// </summary>
 public static class StandaloneHosting
 {
@@ -15,13 +18,14 @@ public static class StandaloneHosting
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
 
-        builder.Services.AddOptions<IntakeOptions>()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Keys),
-                "Standalone mode needs at least one key in Intake__Keys (';'-separated); copy local.settings.sample.json to local.settings.json for the dev key.");
+        builder.Logging.AddConsole(o => o.FormatterName = ConsoleLine.FormatterName).AddConsoleFormatter<ConsoleLine, ConsoleFormatterOptions>();
+
+        builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, KeysRequired>();
         builder.Services.AddSingleton<FunctionKeys>();
 
-        builder.Services.Configure<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
+        builder.Services.AddValidatedOptions<StandaloneOptions>(builder.Configuration.GetSection(StandaloneOptions.Section));
         builder.Services.AddHostedService<QueueListener>();
+        builder.Services.AddHostedService<GaugeTimer>();
         return builder;
     }
 

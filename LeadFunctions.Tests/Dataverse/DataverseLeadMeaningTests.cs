@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Mapping;
+using LeadFunctions.Tests.Infrastructure;
+
+namespace LeadFunctions.Tests.Dataverse;
+
+/// <summary>
+/// What a lead means arrives in Dataverse as the customer wrote it, against the strict fake (which knows only real
+/// column names and types): text in any script, cut on character boundaries; the do-not-contact columns of a DNC
+/// lead; campaign and offer fields; a lead without personal data.
+/// </summary>
+public sealed class DataverseLeadMeaningTests : IAsyncLifetime
+{
+    private static readonly string[] DoNotColumns = ["donotemail", "donotbulkemail", "donotphone", "donotfax", "donotpostalmail", "donotsendmm"];
+
+    private FakeDataverse _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeDataverse.StartAsync();
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(TestLeads.Scripts), MemberType = typeof(TestLeads))]
+    public async Task A_lead_in_any_script_arrives_as_the_customer_wrote_it(string first, string last, string company, string description)
+    {
+        var record = await DeliverAsync(TestLeads.InScript(first, last, company, description));
+
+        Assert.Equal(first, Text(record, "firstname"));
+        Assert.Equal(last, Text(record, "lastname"));
+        Assert.Equal(company, Text(record, "companyname"));
+        Assert.Equal("대한민국", Text(record, "address1_country"));
+        Assert.Equal("AppSource: 콘토소 분석 — Contact me", Text(record, "subject"));
+        Assert.EndsWith("\n\n" + description, Text(record, "description"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("🚀")]
+    [InlineData("e\u0301")]
+    [InlineData("👩‍💻")]
+    public async Task A_description_too_long_for_its_column_is_cut_between_characters_as_a_person_sees_them(string character)
+    {
+        // The description column holds 2,000 characters: put the character across that boundary.
+        var header = LeadFields.Notes(TestLeads.Delivery(TestLeads.InScript("민수", "김", "삼성", "x")).Lead)!.Length - 1;
+        var lead = TestLeads.InScript("민수", "김", "삼성", new string('가', 2000 - header - 1) + character + "끝까지 읽어 주세요");
+
+        var record = await DeliverAsync(lead);
+
+        var description = Text(record, "description")!;
+        Assert.Equal(LeadFields.Notes(TestLeads.Delivery(lead).Lead)![..(2000 - 1)], description);
+        Assert.EndsWith("가", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mapped_object_is_readable_json_and_stays_valid_json_when_cut_to_its_column()
+    {
+        _fake.AddTextColumn("new_details", 90);
+
+        var record = await DeliverAsync(TestLeads.InScript("민수", "김", "삼성전자 주식회사", "-"), s =>
+        {
+            s["Crm:Dataverse:Mapping:new_details"] = "UserDetails";
+            s["Crm:Dataverse:MaxLength:new_details"] = "90";
+        });
+
+        var details = Text(record, "new_details")!;
+        Assert.True(details.Length <= 90, $"{details.Length} characters");
+        Assert.StartsWith("""{"FirstName":"민수","LastName":"김","Email":""", details, StringComparison.Ordinal);
+        using var parsed = JsonDocument.Parse(details);
+        Assert.EndsWith(ColumnCut.CutMark, parsed.RootElement.GetProperty("Email").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_do_not_contact_lead_has_every_do_not_column_set(bool inLeadSource)
+    {
+        var record = await DeliverAsync(TestLeads.DoNotContact(1, inLeadSource));
+
+        foreach (var column in DoNotColumns) Assert.True(record[column]!.GetValue<bool>(), column);
+        Assert.Contains("Do not contact", Text(record, "description"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ordinary_lead_sends_no_do_not_column_so_the_org_defaults_apply()
+    {
+        var record = await DeliverAsync(TestLeads.ContactMe(1));
+
+        foreach (var column in DoNotColumns) Assert.False(record.ContainsKey(column), column);
+    }
+
+    [Fact]
+    public async Task A_do_not_column_is_switched_off_by_an_empty_mapping_and_moved_by_another()
+    {
+        _fake.Attributes["new_donotcontact"] = new LeadAttribute(AttributeType.Boolean, 0);
+
+        var record = await DeliverAsync(TestLeads.DoNotContact(1), settings =>
+        {
+            settings["Crm:Dataverse:Mapping:donotsendmm"] = "";
+            settings["Crm:Dataverse:Mapping:new_donotcontact"] = "DoNotContact";
+        });
+
+        Assert.False(record.ContainsKey("donotsendmm"));
+        Assert.True(record["donotemail"]!.GetValue<bool>());
+        Assert.True(record["new_donotcontact"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_misspelt_do_not_column_is_refused_by_the_strict_fake_and_poisons_the_lead()
+    {
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:donotemails"] = "DoNotContact");
+
+        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
+
+        var poisoned = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Contains("donotemails", poisoned.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Campaign_and_offer_fields_map_into_custom_columns_and_the_description_names_the_campaign()
+    {
+        _fake.AddTextColumn("new_campaign", 100);
+        _fake.AddTextColumn("new_source", 100);
+        _fake.AddTextColumn("new_offerid", 100);
+        _fake.AddTextColumn("new_publisherid", 100);
+
+        var record = await DeliverAsync(TestLeads.WithCampaign(7), settings =>
+        {
+            settings["Crm:Dataverse:Mapping:new_campaign"] = "Campaign.mktcmpid";
+            settings["Crm:Dataverse:Mapping:new_source"] = "{Campaign.src} / {Campaign}";
+            settings["Crm:Dataverse:Mapping:new_offerid"] = "LeadSource.OfferId";
+            settings["Crm:Dataverse:Mapping:new_publisherid"] = "LeadSource.PublisherId";
+            settings["Crm:Dataverse:MaxLength:new_campaign"] = "100";
+            settings["Crm:Dataverse:MaxLength:new_source"] = "100";
+            settings["Crm:Dataverse:MaxLength:new_offerid"] = "100";
+            settings["Crm:Dataverse:MaxLength:new_publisherid"] = "100";
+        });
+
+        Assert.Equal("blogpost_7", Text(record, "new_campaign"));
+        Assert.Equal("newsletter / spring-webinar, blogpost_7", Text(record, "new_source"));
+        Assert.Equal("analytics", Text(record, "new_offerid"));
+        Assert.Equal("contoso", Text(record, "new_publisherid"));
+        Assert.Contains("Campaign: spring-webinar, blogpost_7", Text(record, "description"), StringComparison.Ordinal);
+        Assert.Contains("?src=newsletter&mktcmpid=blogpost_7", Text(record, "description"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lead_without_any_personal_data_is_delivered_with_lastname_and_subject_from_the_fallbacks()
+    {
+        var record = await DeliverAsync(TestLeads.NoPersonalData(1));
+
+        Assert.Equal(LeadFields.NotProvided, Text(record, "lastname"));
+        Assert.Equal("AppSource: Contoso Analytics — Install", Text(record, "subject"));
+        Assert.False(record.ContainsKey("firstname"));
+        Assert.False(record.ContainsKey("emailaddress1"));
+    }
+
+    private async Task<JsonObject> DeliverAsync(JsonObject lead, Action<Dictionary<string, string?>>? settings = null)
+    {
+        await using var harness = DataverseHarness.Create(_fake, settings);
+        var delivery = TestLeads.Delivery(lead);
+
+        var outcome = await harness.DeliverAsync(delivery);
+
+        Assert.IsType<DeliveryOutcome.Delivered>(outcome);
+        Assert.Empty(_fake.Violations);
+        return _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId));
+    }
+
+    private static string? Text(JsonObject record, string column) => record[column]?.GetValue<string>();
+}

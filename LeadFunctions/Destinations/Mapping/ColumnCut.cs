@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Destinations.Mapping;
+
+/// <summary>
+/// Cuts what is too long for a column (lengths in UTF-16 characters, as the CRMs and Table storage count them) so that
+/// what remains is still what it was: text is cut between characters as a person sees them — never inside a surrogate
+/// pair (an emoji), never between a letter and its combining marks — and JSON stays valid JSON.
+/// </summary>
+public static class ColumnCut
+{
+    /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>
+    public const string CutMark = "…";
+
+    /// <summary>The longest start of <paramref name="text"/> of at most <paramref name="maxLength"/> characters that ends on a character boundary.</summary>
+    public static string Text(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        if (maxLength <= 0) return "";
+
+        var cut = 0;
+        while (cut < text.Length)
+        {
+            var next = StringInfo.GetNextTextElementLength(text, cut);
+            if (cut + next > maxLength) break;
+            cut += next;
+        }
+
+        // One "character" longer than the column (a letter with hundreds of combining marks): cut between code points.
+        if (cut == 0)
+        {
+            cut = maxLength;
+            if (char.IsHighSurrogate(text[cut - 1])) cut--;
+        }
+
+        return text[..cut];
+    }
+
+    /// <summary>
+    /// The JSON of <paramref name="node"/> (<see cref="ReadableJson"/>) in at most <paramref name="maxLength"/> characters,
+    /// still valid JSON: the longest strings are shortened first, each to a start that ends with <see cref="CutMark"/>;
+    /// only when even that cannot fit are the last members left out (at worst <c>{}</c>), so the first ones keep their values.
+    /// </summary>
+    public static string Json(JsonNode node, int maxLength)
+    {
+        var json = ReadableJson.Write(node);
+        if (json.Length <= maxLength) return json;
+
+        var kept = node.DeepClone();
+        while (true)
+        {
+            if (Shortened(kept, maxLength) is { } shortened) return shortened;
+            switch (kept)
+            {
+                case JsonObject { Count: > 0 } obj:
+                    obj.Remove(obj.Last().Key);
+                    break;
+                case JsonArray { Count: > 0 } array:
+                    array.RemoveAt(array.Count - 1);
+                    break;
+                default:
+                    return "";
+            }
+        }
+    }
+
+    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits in <paramref name="maxLength"/>; null when nothing does.</summary>
+    private static string? Shortened(JsonNode node, int maxLength)
+    {
+        // The largest string length that fits, by bisection: a lead's JSON is small, each try is one write.
+        int low = 0, high = LongestString(node);
+        string? best = null;
+        while (low <= high)
+        {
+            var cap = low + ((high - low) / 2);
+            var text = ReadableJson.Write(Capped(node, cap)!);
+            if (text.Length <= maxLength)
+            {
+                best = text;
+                low = cap + 1;
+            }
+            else
+            {
+                high = cap - 1;
+            }
+        }
+
+        return best;
+    }
+
+    private static JsonNode? Capped(JsonNode? node, int cap) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Capped(p.Value, cap)))),
+        JsonArray array => new JsonArray([.. array.Select(item => Capped(item, cap))]),
+        JsonValue value when value.TryGetValue(out string? text) && text.Length > cap =>
+            JsonValue.Create(cap < CutMark.Length ? "" : Text(text, cap - CutMark.Length) + CutMark),
+        _ => node?.DeepClone(),
+    };
+
+    private static int LongestString(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Select(p => LongestString(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonArray array => array.Select(LongestString).DefaultIfEmpty(0).Max(),
+        JsonValue value when value.TryGetValue(out string? text) => text.Length,
+        _ => 0,
+    };
+}

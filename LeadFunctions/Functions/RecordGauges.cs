@@ -1,0 +1,22 @@
+using LeadFunctions.Telemetry;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LeadFunctions.Functions;
+
+/// <summary>
+/// Once a minute: the pipeline gauges as metrics — lead queue depth, oldest waiting lead, poison queue depth, each
+/// destination's health (<see cref="PipelineGauges"/>). The host runs a timer function on one instance at a time, so
+/// the gauges are recorded once however far the app has scaled out.
+/// </summary>
+public sealed class RecordGauges(PipelineGauges gauges)
+{
+    /// <summary>NCRONTAB (with seconds): at second 0 of every minute.</summary>
+    public const string Schedule = "0 * * * * *";
+
+    [Function(nameof(RecordGauges))]
+    public Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return gauges.RecordAsync(context.CancellationToken);
+    }
+}

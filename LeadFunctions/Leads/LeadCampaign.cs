@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace LeadFunctions.Leads;
+
+/// <summary>
+/// The campaign information a lead's <c>Description</c> carries in practice: a <c>Campaigns:</c> line
+/// (<c>Campaigns: blogpost_12, spring-webinar</c>, or <c>Campaigns: mktcmpid=blogpost_12; src=website</c>) and the
+/// query parameters of a marketplace URL (<c>…/product/…?src=website&amp;mktcmpid=blogpost_12</c>). What is recognised
+/// is parsed; everything else is left alone — the raw <c>Description</c> is always kept, and nothing is ever rejected.
+/// </summary>
+/// <param name="Codes">The campaign codes, in the order they appear, each once: the bare items of a <c>Campaigns:</c>
+/// line, and the values of the campaign parameters <c>mktcmpid</c> and <c>utm_campaign</c>.</param>
+/// <param name="Parameters">Every named value, in the order it appears: URL query parameters and the
+/// <c>name=value</c> items of a <c>Campaigns:</c> line (names as sent; a name may repeat).</param>
+public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnlyList<KeyValuePair<string, string>> Parameters)
+{
+    /// <summary>The parameters whose values are campaign codes: Microsoft's own and the generic one it also recognises.</summary>
+    private static readonly string[] CodeParameters = ["mktcmpid", "utm_campaign"];
+
+    public static LeadCampaign None { get; } = new([], []);
+
+    /// <summary>Every campaign code, separated by ", "; null when there is none.</summary>
+    public string? CodesText => Codes.Count == 0 ? null : string.Join(", ", Codes);
+
+    /// <summary>The value of a parameter (its name matched case-insensitively), several values separated by ", "; null when absent.</summary>
+    public string? Parameter(string name)
+    {
+        var values = Parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList();
+        return values.Count == 0 ? null : string.Join(", ", values);
+    }
+
+    public static LeadCampaign Parse(string? description)
+    {
+        if (string.IsNullOrWhiteSpace(description)) return None;
+
+        var codes = new List<string>();
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (var line in description.Split('\n'))
+        {
+            if (CampaignsLine().Match(line) is { Success: true } campaigns)
+            {
+                foreach (var item in campaigns.Groups["list"].Value.Split([',', ';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (NameValue().Match(item) is { Success: true } pair) Add(pair.Groups["name"].Value, pair.Groups["value"].Value.Trim());
+                    else if (!Url().IsMatch(item)) AddCode(item);
+                }
+            }
+
+            // A URL anywhere, also inside a Campaigns: line; a sentence's punctuation after it is not part of it.
+            foreach (Match url in Url().Matches(line)) AddQuery(url.Value.TrimEnd(')', ']', '.', ',', ';', '!', '?'));
+        }
+
+        return codes.Count == 0 && parameters.Count == 0 ? None : new LeadCampaign(codes, parameters);
+
+        void AddQuery(string url)
+        {
+            var query = url.IndexOf('?', StringComparison.Ordinal);
+            if (query < 0) return;
+            var end = url.IndexOf('#', query);
+            foreach (var (name, values) in QueryHelpers.ParseQuery(end < 0 ? url[query..] : url[query..end]))
+            {
+                foreach (var value in values) Add(name, value?.Trim() ?? "");
+            }
+        }
+
+        void Add(string name, string value)
+        {
+            if (name.Trim() is not { Length: > 0 } trimmed || value.Length == 0) return;
+            parameters.Add(new(trimmed, value));
+            if (CodeParameters.Contains(trimmed, StringComparer.OrdinalIgnoreCase)) AddCode(value);
+        }
+
+        void AddCode(string code)
+        {
+            if (!codes.Contains(code, StringComparer.Ordinal)) codes.Add(code);
+        }
+    }
+
+    /// <summary>A line that starts with "Campaigns:" (or "Campaign:"); the rest of it in group "list".</summary>
+    [GeneratedRegex(@"^\s*campaigns?\s*:(?<list>.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex CampaignsLine();
+
+    /// <summary>An http(s) URL: up to the next space or quote.</summary>
+    [GeneratedRegex(@"https?://[^\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Url();
+
+    [GeneratedRegex(@"^(?<name>[A-Za-z0-9_.\-]+)[ \t]*=(?<value>.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex NameValue();
+}

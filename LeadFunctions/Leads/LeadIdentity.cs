@@ -1,0 +1,14 @@
+using System.Security.Cryptography;
+
+namespace LeadFunctions.Leads;
+
+/// <summary>The lead id: a hash of the canonical payload, so the same lead posted twice has the same id.</summary>
+public static class LeadIdentity
+{
+    public static string From(ReadOnlySpan<byte> canonicalJson)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(canonicalJson, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+}

@@ -1,0 +1,62 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using LeadFunctions.Leads;
+
+namespace LeadFunctions.Storage;
+
+/// <summary>
+/// What a queue holds, read without changing anything: its depth from the queue's properties, and its oldest waiting
+/// message from a peek. The pipeline gauges and <c>leadfunctions status</c> both read queues through this.
+/// </summary>
+/// <param name="Messages">All messages, including those being processed and leads re-scheduled for a later attempt (the service's approximate count).</param>
+/// <param name="OldestWaitingSince">
+/// Since when the oldest waiting (visible) message has waited: when it was written, or, for a lead re-scheduled after a
+/// failed attempt, when its retry fell due (<see cref="LeadEnvelope.RetryAt"/>). A lead whose retry is not due yet is
+/// invisible and not waiting.
+/// </param>
+/// <param name="OldestAgeSeconds">How long that message has waited, in whole seconds; null when no message is waiting.</param>
+/// <param name="OldestNotEncoded">True when that message is not encoded as host.json says: neither the app nor the CLI can decode it.</param>
+public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds, bool? OldestNotEncoded)
+{
+    /// <summary>The most messages one peek returns: the oldest waiting message is taken from among these.</summary>
+    public const int PeekCount = 32;
+
+    /// <param name="queue">The queue with messages as stored (<see cref="LeadStorage.LeadQueueAsStored"/>): a message nobody can decode is reported, not a failure.</param>
+    /// <param name="base64">Whether the app stores messages base64-encoded (<see cref="LeadStorage.MessagesAreBase64"/>).</param>
+    public static async Task<QueueState> ReadAsync(QueueClient queue, bool base64, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        QueueProperties properties;
+        PeekedMessage[] waiting;
+        try
+        {
+            properties = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value;
+
+            // A peek sees only visible messages: not those being processed, nor leads whose retry is not due yet.
+            waiting = (await queue.PeekMessagesAsync(PeekCount, cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return new QueueState(queue.Name, false, 0, null, null, null);
+        }
+
+        (DateTimeOffset Since, bool Encoded)? oldest = null;
+        foreach (var message in waiting)
+        {
+            var since = WaitingSince(message, base64, now, out var encoded);
+            if (oldest is null || since < oldest.Value.Since) oldest = (since, encoded);
+        }
+
+        return oldest is { } found
+            ? new QueueState(queue.Name, true, properties.ApproximateMessagesCount, found.Since, Math.Round(Math.Max(0, (now - found.Since).TotalSeconds)), found.Encoded ? null : true)
+            : new QueueState(queue.Name, true, properties.ApproximateMessagesCount, null, null, null);
+    }
+
+    private static DateTimeOffset WaitingSince(PeekedMessage message, bool base64, DateTimeOffset now, out bool encoded)
+    {
+        var written = message.InsertedOn ?? now;
+        var text = StoredText.Decode(message.MessageText, base64, out encoded);
+        return encoded && LeadEnvelope.TryParse(text, out _) is { RetryAt: { } due } && due > written ? due : written;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics.Metrics;
+using LeadFunctions.Destinations;
+using LeadFunctions.Hosting;
+using LeadFunctions.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LeadFunctions.Telemetry;
+
+/// <summary>
+/// The pipeline's state as gauges on the <see cref="LeadMetrics.MeterName"/> meter: the lead queue's depth, how long the
+/// oldest waiting lead has waited, the poison queue's depth, and each destination's health. Recorded once a minute by
+/// the RecordGauges timer function (Functions mode) or <see cref="Hosting.Standalone.GaugeTimer"/> (standalone mode);
+/// <c>leadfunctions status</c> shows the same values under the same names (<see cref="GaugeValues"/>). Destination
+/// health is the health endpoints' cached probe, so recording the gauges never adds a call to a CRM.
+/// </summary>
+public sealed partial class PipelineGauges
+{
+    public const string QueueDepth = "leads.queue.depth";
+
+    public const string OldestAge = "leads.queue.oldest_age";
+
+    public const string PoisonDepth = "leads.poison.depth";
+
+    public const string DestinationHealth = "leads.destination.health";
+
+    public const string DestinationTag = "destination";
+
+    private readonly Gauge<int> _queueDepth;
+    private readonly Gauge<double> _oldestAge;
+    private readonly Gauge<int> _poisonDepth;
+    private readonly Gauge<int> _destinationHealth;
+    private readonly LeadStorage _storage;
+    private readonly LeadDestinations _destinations;
+    private readonly HealthCheckService _checks;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PipelineGauges> _logger;
+
+    public PipelineGauges(IMeterFactory meters, LeadStorage storage, LeadDestinations destinations, HealthCheckService checks, TimeProvider time, ILogger<PipelineGauges> logger)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(LeadMetrics.MeterName);
+        _queueDepth = meter.CreateGauge<int>(QueueDepth, "{message}", "Messages in the lead queue: waiting, being processed, or re-scheduled for a later attempt.");
+        _oldestAge = meter.CreateGauge<double>(OldestAge, "s", "How long the oldest waiting lead has waited for delivery; 0 when none is waiting.");
+        _poisonDepth = meter.CreateGauge<int>(PoisonDepth, "{message}", "Messages in the poison queue: leads that could not be delivered.");
+        _destinationHealth = meter.CreateGauge<int>(DestinationHealth, "1", "Each destination's health from the cached probe: 2 healthy, 1 degraded, 0 unhealthy.");
+        (_storage, _destinations, _checks, _time, _logger) = (storage, destinations, checks, time, logger);
+    }
+
+    /// <summary>Reads the gauges and records them; a part that cannot be read (storage down) is left out, not guessed.</summary>
+    public async Task<GaugeValues> RecordAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var queue = await ReadAsync(_storage.LeadQueueAsStored, now, cancellationToken).ConfigureAwait(false);
+        var poison = await ReadAsync(_storage.PoisonQueueAsStored, now, cancellationToken).ConfigureAwait(false);
+        var values = GaugeValues.Of(queue, poison, await DestinationsAsync(cancellationToken).ConfigureAwait(false));
+
+        if (values.QueueDepth is { } depth) _queueDepth.Record(depth);
+        if (values.OldestAgeSeconds is { } age) _oldestAge.Record(age);
+        if (values.PoisonDepth is { } poisoned) _poisonDepth.Record(poisoned);
+        foreach (var (destination, health) in values.DestinationHealth ?? new Dictionary<string, int>())
+        {
+            _destinationHealth.Record(health, new KeyValuePair<string, object?>(DestinationTag, destination));
+        }
+
+        return values;
+    }
+
+    private async Task<QueueState?> ReadAsync(Azure.Storage.Queues.QueueClient queue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await QueueState.ReadAsync(queue, _storage.MessagesAreBase64, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever storage throws (after its retries, an AggregateException): a gauge is left out, never guessed.
+            var cause = e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e;
+            LogQueueUnreadable(_logger, queue.Name, cause.GetType().Name, (cause as Azure.RequestFailedException)?.Status);
+            return null;
+        }
+    }
+
+    /// <summary>Each configured destination's status from the destination health check, which probes at most once per <c>Health__ProbeInterval</c>.</summary>
+    private async Task<Dictionary<string, HealthStatus>> DestinationsAsync(CancellationToken cancellationToken)
+    {
+        var report = await _checks.CheckHealthAsync(check => check.Name == HealthChecks.Destination, cancellationToken).ConfigureAwait(false);
+        report.Entries.TryGetValue(HealthChecks.Destination, out var entry);
+        var statuses = new Dictionary<string, HealthStatus>(StringComparer.OrdinalIgnoreCase);
+        foreach (var destination in _destinations.Configured)
+        {
+            // A probe that failed as a whole names no destination: each is then as unhealthy as the check.
+            statuses[destination.Name] = entry.Data?.TryGetValue(destination.Name, out var status) == true && Enum.TryParse<HealthStatus>(status?.ToString(), out var parsed)
+                ? parsed
+                : entry.Status;
+        }
+
+        return statuses;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges: queue {Queue} could not be read ({ErrorType} {Status}); its gauges are left out this time")]
+    private static partial void LogQueueUnreadable(ILogger logger, string queue, string errorType, int? status);
+}
