@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Http.Fleet;
@@ -142,7 +143,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
         {
             if (_time.GetUtcNow() < _memberUntil - Interval) return; // the share in force (or, before joining, working alone) still holds
             _throttle.Unshare(1);
-            if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, CrmAnswer.FirstLine(e.Message));
+            if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, LogText.FirstLine(e.Message));
             _alone = true;
         }
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using LeadFunctions.Storage;
 
 namespace LeadFunctions.Destinations.Http.Fleet;
 
@@ -22,7 +21,7 @@ internal sealed class FleetTable(TableClient table) : IFleetStore
         var members = new List<FleetMember>();
         try
         {
-            await foreach (var row in table.RowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {fleet}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {fleet}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (row.RowKey == LimitRow)
                 {
@@ -36,7 +35,7 @@ internal sealed class FleetTable(TableClient table) : IFleetStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            await table.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return new FleetSnapshot(limit, etag, members);
