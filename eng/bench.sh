@@ -6,6 +6,7 @@
 #   eng/bench.sh micro      per-lead CPU and allocations (BenchmarkDotNet)
 #   eng/bench.sh intake     intake throughput, latency and memory beside the raw SDK enqueue
 #   eng/bench.sh delivery   delivery to a loopback Dataverse with a service-protection limit, beside no limit
+#   eng/bench.sh fleet      1, 3 and 6 instances draining one backlog into one CRM user's limits, sharing them and not
 #   eng/bench.sh coldstart  the published worker's start (functions loaded, first 202; and standalone): JIT, ReadyToRun, composite
 # Output: the console, and artifacts/bench/.
 set -euo pipefail
@@ -33,6 +34,14 @@ if [ "$what" = all ] || [ "$what" = delivery ]; then
   # 2,000 leads pre-enqueued; no limit (the raw delivery rate), then 40 per 1 s, 100 per 1 s and 100 per 5 s
   # (429 + Retry-After). 100 per 1 s is close to what the app can send at all on Azurite: see docs/benchmarks.md.
   "${bench[@]}" delivery --leads 2000 --limits 40/1,100/1,100/5 | tee "$out/delivery.txt"
+fi
+
+if [ "$what" = all ] || [ "$what" = fleet ]; then
+  # 3,000 leads pre-enqueued for each fleet size; the fake admits 150 per sliding 10 s and 39 at once (Dataverse's
+  # 6,000 per 5 minutes and 52 at once, scaled down with the ratio of concurrency to rate kept), 100 ms per request.
+  # The baseline is the same fleets with the sharing switched off (each instance throttles itself alone).
+  "${bench[@]}" fleet --leads 3000 --instances 1,3,6 --label fleet | tee "$out/fleet.txt"
+  "${bench[@]}" fleet --leads 3000 --instances 3,6 --label fleet-alone --set:Crm:Fleet:Enabled=false | tee "$out/fleet-alone.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then

@@ -228,6 +228,19 @@ public abstract partial class LoopbackFake : IAsyncDisposable
         {
         }
 
+        // A request is in flight until its answer starts: the client may send its next one as soon as it reads this
+        // one's, which can be before this handler has returned.
+        var finished = 0;
+        void Finish()
+        {
+            if (Interlocked.Exchange(ref finished, 1) == 0) Interlocked.Decrement(ref _concurrent);
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Finish();
+            return Task.CompletedTask;
+        });
         try
         {
             int status;
@@ -248,7 +261,7 @@ public abstract partial class LoopbackFake : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _concurrent);
+            Finish();
         }
     }
 
