@@ -24,8 +24,8 @@ public sealed partial class SalesforceSettings : CrmSettings<SalesforceOptions>
 
     public Uri TokenEndpoint { get; } = new("https://unconfigured.invalid/services/oauth2/token");
 
-    /// <summary>Salesforce counts API requests per org: the org and the connected app whose run-as user sends them.</summary>
-    public override string LimitOwner => $"{ApiRoot.Authority}|{Options.ClientId}";
+    /// <summary>Salesforce counts its API limits per org (daily requests, concurrent long-running requests), whichever connected app sends them.</summary>
+    public override string LimitOwner => ApiRoot.Authority;
 
     /// <summary>The field that holds the lead id: the external-id field, else the plain lead-id field.</summary>
     public string LeadIdField { get; } = "";
