@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
@@ -15,6 +17,7 @@ public sealed class DataverseOptions : CrmHttpOptions
     public DataverseOptions() => FleetMaxConcurrency = 52;
 
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com</c>; the Web API is <c>{Url}/api/data/v9.2/</c>.</summary>
+    [CrmUrl("Crm__Dataverse__Url", "the environment URL", "https://contoso.crm.dynamics.com", AllowedPath = "/" + DataverseSettings.ApiPath)]
     public string? Url { get; set; }
 
     public DataverseCredential Credential { get; set; } = DataverseCredential.Default;
@@ -39,6 +42,25 @@ public sealed class DataverseOptions : CrmHttpOptions
     /// False: sends <c>MSCRM.SuppressDuplicateDetection: false</c>, and a lead matching a rule goes to the poison queue.
     /// </summary>
     public bool SuppressDuplicateDetection { get; set; } = true;
+
+    public override string Destination => DataverseFailures.Destination;
+
+    protected override (int Most, string Limit) ConcurrencyLimit => (52, "Dataverse's concurrent-request limit per user");
+
+    public override FieldMapping? TryCreateMapping(out IReadOnlyList<string> problems) => DataverseMapping.TryCreate(this, out problems);
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Credential == DataverseCredential.ClientSecret)
+        {
+            foreach (var (name, value) in new[] { (nameof(TenantId), TenantId), (nameof(ClientId), ClientId), (nameof(ClientSecret), ClientSecret) })
+            {
+                if (string.IsNullOrWhiteSpace(value)) yield return Problem($"{Setting(name)} is required with {Setting(nameof(Credential))}=ClientSecret.", name);
+            }
+        }
+
+        foreach (var shared in base.Validate(validationContext)) yield return shared;
+    }
 }
 
 /// <summary>How the app gets its Entra ID token for Dataverse.</summary>

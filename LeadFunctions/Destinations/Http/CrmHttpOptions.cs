@@ -1,10 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+using LeadFunctions.Destinations.Mapping;
+
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
 /// The settings every CRM reached over HTTPS has (<c>Crm__&lt;Destination&gt;__…</c>): how much is sent at once, how
-/// long an attempt may take, in-process retries, and the field mapping in the shared format.
+/// long an attempt may take, in-process retries, and the field mapping in the shared format. A wrong value is reported,
+/// not stopping the app (docs/settings.md): <see cref="CrmSettings{TOptions}.Problem"/>.
 /// </summary>
-public abstract class CrmHttpOptions
+public abstract class CrmHttpOptions : IValidatableObject
 {
     /// <summary>At most this many requests in flight at once; lowered while the CRM throttles.</summary>
     public int MaxConcurrency { get; set; } = 8;
@@ -37,48 +41,44 @@ public abstract class CrmHttpOptions
     /// <summary>
     /// Field mapping overrides, <c>Crm__&lt;Destination&gt;__Mapping__&lt;field&gt;</c>: a lead field path
     /// (<c>UserDetails.Email</c>), a template (<c>{OfferTitle} ({ActionCode})</c>), a constant (<c>=8</c>, <c>=Web</c>),
-    /// or empty to remove a default field. See <see cref="Mapping.FieldMapping"/>.
+    /// or empty to remove a default field. See <see cref="FieldMapping"/>.
     /// </summary>
     public Dictionary<string, string?> Mapping { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Maximum lengths of text fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields are known.</summary>
     public Dictionary<string, int> MaxLength { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// What is wrong with a CRM's base URL setting, if anything: it must be an absolute https URL without a path
-    /// (plain http only on loopback, for local emulators); <paramref name="allowedPath"/> is a path tolerated anyway.
-    /// </summary>
-    public static string? UrlProblem(string setting, string? value, string what, string example, string? allowedPath = null)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return $"{setting} is missing: set it to {what}, e.g. {example}.";
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-        {
-            return $"{setting} '{value}' is not an absolute https URL such as {example}.";
-        }
+    /// <summary>The destination these settings are for, as its settings name it (<c>Crm__&lt;Destination&gt;__…</c>).</summary>
+    public abstract string Destination { get; }
 
-        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback) return $"{setting} '{value}' must use https (plain http is only for local emulators on this machine).";
-        return url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, allowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
-            ? $"{setting} '{value}' has a path; give only {what}, e.g. {example}."
-            : null;
-    }
+    /// <summary>The highest <see cref="MaxConcurrency"/> the CRM allows, and the limit that says so.</summary>
+    protected abstract (int Most, string Limit) ConcurrencyLimit { get; }
+
+    /// <summary>The mapping these settings describe (once per start: it is parsed), or null and why not.</summary>
+    public abstract FieldMapping? TryCreateMapping(out IReadOnlyList<string> problems);
 
     /// <summary>
-    /// Every problem with the shared settings, one sentence each naming the setting of <paramref name="destination"/>;
-    /// <c>MaxConcurrency</c> may be at most <paramref name="maxConcurrency"/>, the CRM's <paramref name="limit"/>.
+    /// Every problem with the shared settings, one sentence each naming the setting (the CRM's own are checked by the
+    /// overrides and the attributes); reported, never stopping the app (<see cref="Hosting.ValidatedOptions.ProblemsOf"/>).
     /// </summary>
-    public IEnumerable<string> SharedProblems(string destination, int maxConcurrency, string limit)
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var prefix = $"Crm__{destination}__";
-        if (MaxConcurrency < 1 || MaxConcurrency > maxConcurrency)
+        var (most, limit) = ConcurrencyLimit;
+        if (MaxConcurrency < 1 || MaxConcurrency > most)
         {
-            yield return $"{prefix}MaxConcurrency must be between 1 and {maxConcurrency} ({limit}); it is {MaxConcurrency}.";
+            yield return Problem($"{Setting(nameof(MaxConcurrency))} must be between 1 and {most} ({limit}); it is {MaxConcurrency}.", nameof(MaxConcurrency));
         }
 
-        if (FleetMaxConcurrency < 0) yield return $"{prefix}FleetMaxConcurrency must not be negative (0: no limit for all instances together).";
-        if (Timeout <= TimeSpan.Zero) yield return $"{prefix}Timeout must be positive.";
-        if (TotalTimeout < Timeout) yield return $"{prefix}TotalTimeout must be at least {prefix}Timeout.";
-        if (Retries is < 0 or > 10) yield return $"{prefix}Retries must be between 0 and 10.";
-        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(10)) yield return $"{prefix}RetryDelay must be between 0 and 10 minutes.";
-        if (MaxThrottleWait < TimeSpan.Zero) yield return $"{prefix}MaxThrottleWait must not be negative.";
+        if (FleetMaxConcurrency < 0) yield return Problem($"{Setting(nameof(FleetMaxConcurrency))} must not be negative (0: no limit for all instances together).", nameof(FleetMaxConcurrency));
+        if (Timeout <= TimeSpan.Zero) yield return Problem($"{Setting(nameof(Timeout))} must be positive.", nameof(Timeout));
+        if (TotalTimeout < Timeout) yield return Problem($"{Setting(nameof(TotalTimeout))} must be at least {Setting(nameof(Timeout))}.", nameof(TotalTimeout));
+        if (Retries is < 0 or > 10) yield return Problem($"{Setting(nameof(Retries))} must be between 0 and 10.", nameof(Retries));
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(10)) yield return Problem($"{Setting(nameof(RetryDelay))} must be between 0 and 10 minutes.", nameof(RetryDelay));
+        if (MaxThrottleWait < TimeSpan.Zero) yield return Problem($"{Setting(nameof(MaxThrottleWait))} must not be negative.", nameof(MaxThrottleWait));
     }
+
+    /// <summary>The name of one of these settings as the app settings spell it, e.g. <c>Crm__Dataverse__Timeout</c>.</summary>
+    protected string Setting(string property) => $"Crm__{Destination}__{property}";
+
+    protected static ValidationResult Problem(string sentence, string property) => new(sentence, [property]);
 }

@@ -1,4 +1,5 @@
 using LeadFunctions.Destinations.Mapping;
+using LeadFunctions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Http;
@@ -26,21 +27,20 @@ public interface ICrmSettings
     string LimitOwner { get; }
 }
 
-/// <summary>Every problem with a destination's options, one sentence each naming the setting, and the mapping they describe.</summary>
-public delegate IEnumerable<string> CrmSettingsValidator<in TOptions>(TOptions options, out FieldMapping? mapping);
-
 /// <summary>
 /// A destination's settings as read once at start: the options, the mapping built from them, or — when they are
-/// unusable — the <see cref="Problem"/>. Bad settings never stop the app (intake keeps accepting leads): each lead goes
-/// to the poison queue with the problem, ready to be replayed once the settings are fixed.
+/// unusable — the <see cref="Problem"/>: every problem the options' data annotations find
+/// (<see cref="ValidatedOptions.ProblemsOf"/>) and the mapping's, one sentence each naming the setting. Bad settings
+/// never stop the app (intake keeps accepting leads): each lead goes to the poison queue with the problem, ready to be
+/// replayed once the settings are fixed.
 /// </summary>
 public abstract class CrmSettings<TOptions> : ICrmSettings
     where TOptions : CrmHttpOptions, new()
 {
     /// <param name="unreadable">What the operator should know when a value cannot even be converted (e.g. the valid enum names).</param>
-    protected CrmSettings(string destination, IOptions<TOptions> options, CrmSettingsValidator<TOptions> validate, string unreadable)
+    protected CrmSettings(IOptions<TOptions> options, string unreadable)
     {
-        Destination = destination;
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             Options = options.Value;
@@ -49,16 +49,15 @@ public abstract class CrmSettings<TOptions> : ICrmSettings
         {
             // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
             Options = new TOptions();
-            Problem = $"The {destination} settings cannot be read: {e.Message} {e.InnerException?.Message} ({unreadable})";
+            Problem = $"The {Destination} settings cannot be read: {e.Message} {e.InnerException?.Message} ({unreadable})";
             return;
         }
 
-        var problems = validate(Options, out var mapping).ToList();
-        Mapping = mapping;
-        if (problems.Count > 0) Problem = string.Join(" ", problems);
+        Mapping = Options.TryCreateMapping(out var mappingProblems);
+        if (ValidatedOptions.ProblemsOf(Options).Concat(mappingProblems).ToList() is { Count: > 0 } problems) Problem = string.Join(" ", problems);
     }
 
-    public string Destination { get; }
+    public string Destination => Options.Destination;
 
     public TOptions Options { get; }
 

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
@@ -13,9 +15,11 @@ public sealed class HubSpotOptions : CrmHttpOptions
     public HubSpotOptions() => MaxConcurrency = 4;
 
     /// <summary>The API root; only changed for a local emulator.</summary>
+    [CrmUrl("Crm__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
     public string Url { get; set; } = "https://api.hubapi.com";
 
     /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
+    [Required(ErrorMessage = "Crm__HubSpot__AccessToken is missing: the access token of a private app with the scopes crm.objects.contacts.read and crm.objects.contacts.write.")]
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
@@ -31,6 +35,22 @@ public sealed class HubSpotOptions : CrmHttpOptions
 
     /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>
     public ExistingContact OnExistingContact { get; set; } = ExistingContact.Delivered;
+
+    public override string Destination => HubSpotFailures.Destination;
+
+    protected override (int Most, string Limit) ConcurrencyLimit => (10, "HubSpot counts requests per second per account");
+
+    public override FieldMapping? TryCreateMapping(out IReadOnlyList<string> problems) => HubSpotMapping.TryCreate(this, out problems);
+
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!HubSpotMapping.PropertyName().IsMatch(LeadIdProperty.Trim().ToLowerInvariant()))
+        {
+            yield return Problem($"{Setting(nameof(LeadIdProperty))} '{LeadIdProperty}' is not a property internal name such as marketplace_lead_id.", nameof(LeadIdProperty));
+        }
+
+        foreach (var shared in base.Validate(validationContext)) yield return shared;
+    }
 }
 
 /// <summary>What a lead does to a contact that has its e-mail address already.</summary>
