@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LeadFunctions.Hosting;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -86,7 +87,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Active) return;
-        if (_options.Problems().ToList() is { Count: > 0 } problems)
+        if (ValidatedOptions.ProblemsOf(_options) is { Count: > 0 } problems)
         {
             LogMisconfigured(_logger, _settings.Destination, string.Join(" ", problems));
             return;

@@ -1,11 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+using LeadFunctions.Hosting;
+
 namespace LeadFunctions.Destinations.Http.Fleet;
 
 /// <summary>
 /// How app instances share one CRM user's limits (<c>Crm__Fleet__…</c>): through a table in the app's storage account
 /// (<c>AzureWebJobsStorage</c>), one partition per CRM user, renewed by every instance. Each destination's fleet-wide
-/// concurrency is <c>Crm__&lt;Destination&gt;__FleetMaxConcurrency</c>. See docs/design.md, "Decisions".
+/// concurrency is <c>Crm__&lt;Destination&gt;__FleetMaxConcurrency</c>. See docs/design.md, "Decisions". Wrong values
+/// are reported (<see cref="ValidatedOptions.ProblemsOf"/>) and the instance throttles itself alone: deliveries go on.
 /// </summary>
-public sealed class FleetOptions
+public sealed class FleetOptions : IValidatableObject
 {
     public const string Section = "Crm:Fleet";
 
@@ -19,6 +23,7 @@ public sealed class FleetOptions
     /// How often each instance renews its membership and reads the fleet's share (and at once after a <c>429</c>); in a
     /// fleet of N instances at least every N² ms.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Crm__Fleet__RenewEvery must be positive.")]
     public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -27,14 +32,16 @@ public sealed class FleetOptions
     /// </summary>
     public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Every problem with these settings, one sentence each naming the setting.</summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (RenewEvery <= TimeSpan.Zero) yield return "Crm__Fleet__RenewEvery must be positive.";
-        if (MemberTimeout < 3 * RenewEvery) yield return "Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.";
+        if (MemberTimeout < 3 * RenewEvery)
+        {
+            yield return new("Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.", [nameof(MemberTimeout)]);
+        }
+
         if (string.IsNullOrWhiteSpace(TableName) || TableName.Length is < 3 or > 63 || !TableName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TableName[0]))
         {
-            yield return $"Crm__Fleet__TableName '{TableName}' is not a table name (3 to 63 letters and digits, starting with a letter).";
+            yield return new($"Crm__Fleet__TableName '{TableName}' is not a table name (3 to 63 letters and digits, starting with a letter).", [nameof(TableName)]);
         }
     }
 }
