@@ -1,6 +1,7 @@
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace LeadFunctions.Tests.Destinations;
@@ -50,6 +51,25 @@ public sealed class FleetTests(Azurite azurite, ITestOutputHelper output) : ICla
         {
             foreach (var app in apps) await app.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Wrong_fleet_settings_are_logged_naming_the_setting_and_the_instance_delivers_alone()
+    {
+        await using var fake = await FakeDataverse.StartAsync();
+        var logs = new CapturedLogs();
+        var settings = Settings(fake, TestNames.Queue(), TestNames.Table());
+        settings["Crm:Fleet:MemberTimeout"] = "00:00:00.500"; // shorter than three renewals of 250 ms
+
+        await using var app = await TestApp.StartAsync(azurite, settings, s => s.AddSingleton<ILoggerProvider>(logs));
+
+        Assert.True(
+            await TestApp.EventuallyAsync(() => Task.FromResult(logs.Entries.Any(e => e.Level == LogLevel.Error
+                && e.Message.Contains("Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.", StringComparison.Ordinal)))),
+            $"the coordinator logs the problem:\n{logs.All}");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString())).StatusCode);
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(fake.RecordCount == 1)), $"the lead is delivered: {fake.Summary}");
+        Assert.False(app.App.Services.GetRequiredKeyedService<DestinationThrottle>("Dataverse").Shared);
     }
 
     private static Dictionary<string, string?> Settings(FakeDataverse fake, string queue, string fleetTable) => new()

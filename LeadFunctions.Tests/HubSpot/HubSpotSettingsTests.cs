@@ -46,6 +46,14 @@ public sealed class HubSpotSettingsTests
         Assert.Contains("Crm__HubSpot__MaxConcurrency must be between 1 and 10", problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void A_blank_access_token_is_missing(string token)
+    {
+        Assert.StartsWith("Crm__HubSpot__AccessToken is missing:", Settings(o => o.AccessToken = token).Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_sample_local_settings_are_valid_HubSpot_settings()
     {

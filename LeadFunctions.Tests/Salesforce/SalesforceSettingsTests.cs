@@ -51,6 +51,16 @@ public sealed class SalesforceSettingsTests
     }
 
     [Fact]
+    public void Durations_and_shared_settings_are_reported_together_naming_each()
+    {
+        var problem = Settings(o => (o.TokenLifetime, o.RequestLimitWait, o.Retries) = (TimeSpan.Zero, TimeSpan.FromSeconds(-1), 11)).Problem;
+
+        Assert.Contains("Crm__Salesforce__TokenLifetime must be positive.", problem, StringComparison.Ordinal);
+        Assert.Contains("Crm__Salesforce__RequestLimitWait must not be negative.", problem, StringComparison.Ordinal);
+        Assert.Contains("Crm__Salesforce__Retries must be between 0 and 10.", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Exactly_one_field_must_hold_the_lead_id()
     {
         Assert.Contains("a lead could be created twice", Settings(o => o.ExternalIdField = "").Problem, StringComparison.Ordinal);
