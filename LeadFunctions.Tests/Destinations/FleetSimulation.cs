@@ -152,7 +152,7 @@ internal sealed class FleetSimulation(int requests, TimeSpan window, int concurr
                 }
                 else
                 {
-                    throttle.Answered(succeeded: true);
+                    throttle.Answered(succeeded: true, sentAt: worker.Due - latency);
                     Created++;
                 }
 

@@ -13,7 +13,7 @@ public sealed class DataverseRequestHandler(DataverseToken token, DestinationThr
 {
     public const string DopHintHeader = "x-ms-dop-hint";
 
-    protected override void Observe(HttpResponseMessage response)
+    protected override void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
     {
         if (response.Headers.TryGetValues(DopHintHeader, out var values) &&
             int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var hint))
@@ -21,7 +21,7 @@ public sealed class DataverseRequestHandler(DataverseToken token, DestinationThr
             Throttle.AdoptHint(hint);
         }
 
-        base.Observe(response);
+        base.Observe(response, sentAt);
     }
 
     protected override bool Succeeded(HttpResponseMessage response) =>

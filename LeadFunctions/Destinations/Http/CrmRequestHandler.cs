@@ -5,7 +5,7 @@ namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
 /// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once when the
-/// CRM answers <c>401</c> (a second <c>401</c> is permanent, DESIGN 3.4), and tells the destination's shared
+/// CRM answers <c>401</c> (a second <c>401</c> is permanent: docs/dataverse.md, "What failures look like"), and tells the destination's shared
 /// <see cref="DestinationThrottle"/> what the server said (its gate and pace are waited for before each attempt, by
 /// <see cref="PaceStrategy"/>). Destinations add what their servers say beyond <c>429</c> +
 /// <c>Retry-After</c> and success by overriding <see cref="Observe"/> and <see cref="Succeeded"/>.
@@ -20,6 +20,7 @@ public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle,
     {
         var bearer = await token.GetAsync(cancellationToken).ConfigureAwait(false);
         Authorize(request, bearer);
+        var sentAt = time.GetUtcNow();
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         if (response.StatusCode == HttpStatusCode.Unauthorized &&
@@ -28,18 +29,20 @@ public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle,
             // Expired or revoked: one fresh token, one more try.
             response.Dispose();
             Authorize(request, fresh);
+            sentAt = time.GetUtcNow();
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        Observe(response);
+        Observe(response, sentAt);
         return response;
     }
 
     /// <summary>
     /// Tells the throttle about one answer: a <c>429</c> closes the gate for its <c>Retry-After</c> (and teaches the
-    /// pace); any other answer counts against the server's limit, and a success towards ramping up.
+    /// pace); any other answer counts against the server's limit from when it was sent (<paramref name="sentAt"/>: the
+    /// server admitted it then, however late the answer is read), and a success towards ramping up.
     /// </summary>
-    protected virtual void Observe(HttpResponseMessage response)
+    protected virtual void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
     {
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
@@ -47,7 +50,7 @@ public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle,
         }
         else
         {
-            throttle.Answered(Succeeded(response));
+            throttle.Answered(Succeeded(response), sentAt);
         }
     }
 

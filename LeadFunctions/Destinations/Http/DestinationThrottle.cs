@@ -6,7 +6,7 @@ namespace LeadFunctions.Destinations.Http;
 /// <item>a "not before" gate: after a <c>429</c>, nobody sends until its <c>Retry-After</c> has passed; a server that
 /// says its window is used up (<see cref="Pause"/>) closes the gate the same way;</item>
 /// <item>a pace: a <c>429</c> teaches the rate the server admits — the requests it answered (anything but a
-/// <c>429</c>) within the last <c>Retry-After</c>, taken as its window — and from then on requests are spaced at
+/// <c>429</c>) that were sent within the last <c>Retry-After</c>, taken as its window — and from then on requests are spaced at
 /// <see cref="PaceMargin"/> of that rate instead of bursting into the next <c>429</c> and idling for a whole
 /// <c>Retry-After</c> (docs/benchmarks.md, section 5). The pace creeps up by 1 % every <see cref="WindowsPerStep"/>
 /// windows without a <c>429</c>, so a limit that was raised (or shared with a sender that stopped) is found again; a
@@ -46,7 +46,7 @@ public sealed partial class DestinationThrottle
     private const int MaxRemembered = 1 << 16;
 
     private readonly Lock _lock = new();
-    private readonly Queue<long> _answeredUtcTicks = new();
+    private readonly Queue<long> _answeredUtcTicks = new(); // when each request answered other than 429 was sent
     private readonly LinkedList<TaskCompletionSource> _waiting = new();
     private readonly TimeProvider _time;
     private readonly int _maxConcurrency;
@@ -268,13 +268,14 @@ public sealed partial class DestinationThrottle
     }
 
     /// <summary>
-    /// An answer other than a <c>429</c>: the server counted the request against its limit (remembered for learning the
-    /// pace). A success (<paramref name="succeeded"/>) also counts towards ramping up: after <see cref="Limit"/> of
-    /// them in a row, one more may be in flight.
+    /// An answer other than a <c>429</c>: the server counted the request against its limit when it was sent
+    /// (<paramref name="sentAt"/>, default now; remembered for learning the pace). A success (<paramref name="succeeded"/>)
+    /// also counts towards ramping up: after <see cref="Limit"/> of them in a row, one more may be in flight.
     /// </summary>
-    public void Answered(bool succeeded)
+    public void Answered(bool succeeded, DateTimeOffset? sentAt = null)
     {
         var now = _time.GetUtcNow().UtcTicks;
+        var sent = Math.Min(now, sentAt?.UtcTicks ?? now);
         lock (_lock)
         {
             while (_answeredUtcTicks.Count > 0 && (_answeredUtcTicks.Count >= MaxRemembered || _answeredUtcTicks.Peek() <= now - LongestWindow.Ticks))
@@ -282,7 +283,7 @@ public sealed partial class DestinationThrottle
                 _answeredUtcTicks.Dequeue();
             }
 
-            _answeredUtcTicks.Enqueue(now);
+            _answeredUtcTicks.Enqueue(sent);
             if (!succeeded || _limit >= CeilingLocked || ++_successes < _limit) return;
             _limit++;
             _successes = 0;

@@ -17,10 +17,10 @@ public sealed class HubSpotRequestHandler(HubSpotToken token, DestinationThrottl
     /// <summary>HubSpot's burst window for private apps.</summary>
     private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
 
-    protected override void Observe(HttpResponseMessage response)
+    protected override void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
     {
         if (Header(response, RemainingHeader) is 0) Throttle.Pause(Interval(response));
-        base.Observe(response);
+        base.Observe(response, sentAt);
     }
 
     protected override TimeSpan ThrottledWithoutRetryAfter(HttpResponseMessage response) => Interval(response);
