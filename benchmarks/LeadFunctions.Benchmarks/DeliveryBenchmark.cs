@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Benchmarks;
@@ -14,8 +13,6 @@ namespace LeadFunctions.Benchmarks;
 /// </summary>
 internal static class DeliveryBenchmark
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     public static async Task<int> RunAsync(string[] args)
     {
         var leads = int.Parse(Option(args, "--leads", "2000"), CultureInfo.InvariantCulture);
@@ -46,8 +43,7 @@ internal static class DeliveryBenchmark
                 $"{result.CreateSpanSeconds:F1} | {result.DrainSeconds:F1} |");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { app = launch.Name, leads, settings = extra, results }, Indented));
+        await Repo.WriteResultsAsync(output, new { app = launch.Name, leads, settings = extra, results });
         return results.All(r => r.Lost == 0 && r.Extra == 0) ? 0 : 1;
     }
 

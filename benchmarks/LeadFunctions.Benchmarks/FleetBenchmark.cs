@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Benchmarks;
@@ -15,8 +14,6 @@ namespace LeadFunctions.Benchmarks;
 /// </summary>
 internal static class FleetBenchmark
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     public static async Task<int> RunAsync(string[] args)
     {
         var leads = int.Parse(DeliveryBenchmark.Option(args, "--leads", "3000"), CultureInfo.InvariantCulture);
@@ -48,8 +45,7 @@ internal static class FleetBenchmark
                 $"{result.OverConcurrency} | {result.AlreadyExisted} | {result.Records} | {result.Duplicates} | {result.Lost} | {result.Poisoned} | {result.CreateSpanSeconds:F1} | {result.DrainSeconds:F1} |");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { label, app = launch.Name, leads, allowed, concurrency, latency, settings = extra, results }, Indented));
+        await Repo.WriteResultsAsync(output, new { label, app = launch.Name, leads, allowed, concurrency, latency, settings = extra, results });
         return results.All(r => r.Lost == 0 && r.Duplicates == 0) ? 0 : 1;
     }
 

@@ -15,8 +15,6 @@ namespace LeadFunctions.Benchmarks;
 /// </summary>
 internal static class IntakeBenchmark
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static async Task<int> RunAsync(string[] args)
     {
         var clients = Option(args, "--clients", "1,16,64").Split(',').Select(int.Parse).ToArray();
@@ -94,15 +92,14 @@ internal static class IntakeBenchmark
         var azuriteMemory = Repo.Memory(azurite.Pid);
         Console.WriteLine($"Azurite memory: peak {azuriteMemory.PeakMiB:F0} MiB");
 
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+        await Repo.WriteResultsAsync(output, new
         {
             app = launch.Name,
             delivery = processQueue,
             rounds,
             results,
             memory = new { idleRssMiB = idle.CurrentMiB, peakRssMiB = peak.PeakMiB, afterLoadRssMiB = peak.CurrentMiB },
-        }, Indented));
+        });
         if (!app.HasExited) app.Kill();
         return 0;
     }

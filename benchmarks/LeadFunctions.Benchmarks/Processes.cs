@@ -8,7 +8,20 @@ namespace LeadFunctions.Benchmarks;
 /// <summary>The repository, found upwards from the benchmark binaries.</summary>
 internal static class Repo
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN where a ratio has no baseline
+    };
+
     public static string Root { get; } = Find();
+
+    /// <summary>Writes a benchmark's results as indented JSON to <paramref name="path"/> (its folder is created).</summary>
+    public static async Task WriteResultsAsync(string path, object results)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(results, Indented));
+    }
 
     public static string SampleLead => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "documented-sample-lead.json"));
 
