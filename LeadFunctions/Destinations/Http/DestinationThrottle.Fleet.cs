@@ -90,6 +90,21 @@ public sealed partial class DestinationThrottle
     }
 
     /// <summary>
+    /// Before this instance's smaller claim is written: from now on at most <paramref name="concurrency"/> new requests
+    /// start, so those in flight (returned) are all it can have until they end — what it must go on claiming. Without
+    /// this, requests started between reading the in-flight count and applying the share would overlap the slots it
+    /// gives back to the others.
+    /// </summary>
+    internal int HoldTo(int concurrency)
+    {
+        lock (_lock)
+        {
+            if (concurrency < CeilingLocked) ChangeCeilingLocked(() => _externalCeiling = Math.Max(0, concurrency));
+            return _inFlight;
+        }
+    }
+
+    /// <summary>
     /// The fleet cannot be reached (or this instance's membership has lapsed): work alone again — learning the pace from
     /// its own answers, starting from the share it had — with at most <paramref name="concurrency"/> in flight, so that
     /// the slots the other instances may take over are not used twice.

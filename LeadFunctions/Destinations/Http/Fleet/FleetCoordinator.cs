@@ -127,7 +127,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);
                 var local = new FleetLocal(Id, _throttle.OwnCeiling, _throttle.InFlight, busy, _throttle.LastPacedTurn, seen, _throttle.CountAnswered);
-                var decision = FleetRules.Decide(read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow());
+                var decision = HeldTo(FleetRules.Decide(read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow()));
                 await _store.WriteMemberAsync(Fleet, decision.Member, timeout.Token).ConfigureAwait(false);
                 _memberUntil = decision.Member.ExpiresAt;
                 if (decision.LimitChanged && !await _store.WriteLimitAsync(Fleet, decision.Limit, read.ETag, timeout.Token).ConfigureAwait(false)) continue;
@@ -147,6 +147,18 @@ internal sealed partial class FleetCoordinator : BackgroundService
             if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, LogText.FirstLine(e.Message));
             _alone = true;
         }
+    }
+
+    /// <summary>
+    /// The decision with this instance's claim made good: a smaller share is applied before the claim is written, and
+    /// the claim covers every request then in flight (<see cref="DestinationThrottle.HoldTo"/>).
+    /// </summary>
+    private FleetDecision HeldTo(FleetDecision decision)
+    {
+        var inFlight = _throttle.HoldTo(decision.Share.Concurrency);
+        if (_settings.Options.FleetMaxConcurrency <= 0 || decision.Limit.Claims.GetValueOrDefault(Id) >= inFlight) return decision;
+        var claims = new Dictionary<string, int>(decision.Limit.Claims, StringComparer.Ordinal) { [Id] = inFlight };
+        return decision with { Limit = decision.Limit with { Claims = claims }, LimitChanged = true };
     }
 
     /// <summary>Gives this instance's slots back and removes its row, so that the others need not wait for it to expire.</summary>
