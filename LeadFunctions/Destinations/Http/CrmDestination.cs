@@ -79,6 +79,21 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
             return HealthCheckResult.Degraded($"{Name} asked this app to wait {wait:g} (rate limit); deliveries resume after that.");
         }
 
+        // The probe is a request like any other: it takes a slot, so that it never puts this instance (or the fleet)
+        // over the CRM user's concurrency. When every slot stays busy delivering, no probe is sent.
+        IDisposable slot;
+        using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        slotWait.CancelAfter(ProbeSlotWait);
+        try
+        {
+            slot = await throttle.EnterAsync(slotWait.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DestinationThrottledException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return HealthCheckResult.Degraded($"{Name}: every request slot is busy delivering; no probe sent.");
+        }
+
+        using var held = slot;
         try
         {
             using var request = HealthProbe();
@@ -93,6 +108,9 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
             return HealthCheckResult.Unhealthy($"{Name} not reachable: {e.GetType().Name}.");
         }
     }
+
+    /// <summary>How long a health probe waits for a request slot before it reports the destination busy instead.</summary>
+    private static readonly TimeSpan ProbeSlotWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Sends the lead (within a slot, the gate open) and classifies the answer.</summary>
     protected abstract Task<DeliveryOutcome> SendAsync(LeadDelivery delivery, CancellationToken cancellationToken);
