@@ -70,7 +70,7 @@ public sealed class SettingsValidationTests(Azurite azurite) : IClassFixture<Azu
         await using var app = await TestApp.StartAsync(azurite, settings, s => s.AddSingleton<ILoggerProvider>(logs));
 
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"))).StatusCode);
-        Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 1), "the lead waits in the poison queue");
+        Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 1, TimeSpan.FromSeconds(60)), "the lead waits in the poison queue");
         var reason = Assert.Single(await app.PoisonedAsync()).GetProperty("lastError");
         Assert.Equal("Configuration", reason.GetProperty("code").GetString());
         Assert.Contains(named, reason.GetProperty("message").GetString(), StringComparison.Ordinal);
