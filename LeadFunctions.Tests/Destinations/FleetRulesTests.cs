@@ -12,6 +12,7 @@ namespace LeadFunctions.Tests.Destinations;
 public sealed class FleetRulesTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private DateTimeOffset Now => _time.GetUtcNow();
@@ -49,7 +50,7 @@ public sealed class FleetRulesTests
     }
 
     [Fact]
-    public void A_member_that_stops_renewing_gives_up_its_claim_after_the_member_timeout()
+    public void A_member_that_stops_renewing_keeps_its_claim_until_its_last_attempt_must_have_ended_then_the_others_take_it()
     {
         var fleet = new FleetSnapshot(null, null, []);
         Renew(ref fleet, "a", inFlight: 0);
@@ -57,11 +58,15 @@ public sealed class FleetRulesTests
         Renew(ref fleet, "a", inFlight: 0);
         Assert.Equal(5, Renew(ref fleet, "b", inFlight: 0).Share.Concurrency);
 
-        _time.Advance(Timeout); // a crashed
+        _time.Advance(Timeout); // a stopped renewing (crashed, or starved): its membership has lapsed...
         var b = Renew(ref fleet, "b", inFlight: 0);
-
-        Assert.Equal(8, b.Share.Concurrency);
         Assert.Equal(1, b.Instances);
+        Assert.Equal(5, b.Share.Concurrency); // ...but an attempt it started just before may still be running
+        Assert.Equal(10, fleet.Limit!.Claims.Values.Sum());
+
+        _time.Advance(AttemptTimeout);
+        b = Renew(ref fleet, "b", inFlight: 0);
+        Assert.Equal(8, b.Share.Concurrency);
         Assert.Equal(["b"], fleet.Limit!.Claims.Keys);
     }
 
@@ -104,38 +109,74 @@ public sealed class FleetRulesTests
     }
 
     [Fact]
-    public async Task An_instance_that_cannot_reach_the_fleet_table_keeps_its_share_while_its_membership_lasts_then_sends_one_request_at_a_time()
+    public async Task A_starting_instance_sends_nothing_before_it_holds_a_claim()
+    {
+        var throttle = new DestinationThrottle(8, _time);
+        var coordinator = new FleetCoordinator(Settings(10), throttle, new InMemoryFleetStore(), FleetSettings(), _time, NullLogger<FleetCoordinator>.Instance, "a");
+
+        var entering = throttle.EnterAsync(CancellationToken.None).AsTask();
+        Assert.False(entering.IsCompleted);
+        long turn = 0;
+        Assert.True(Assert.Throws<DestinationThrottledException>(() => throttle.NextTurn(ref turn)).NoSlot);
+
+        await coordinator.RenewAsync(CancellationToken.None);
+        using (await entering.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(TimeSpan.Zero, throttle.NextTurn(ref turn));
+        }
+    }
+
+    [Fact]
+    public async Task An_instance_that_cannot_renew_keeps_its_share_while_its_membership_lasts_then_sends_nothing_until_it_renews()
     {
         var store = new InMemoryFleetStore();
         var throttle = new DestinationThrottle(8, _time);
-        var options = new FleetOptions { RenewEvery = TimeSpan.FromSeconds(2), MemberTimeout = Timeout };
-        var coordinator = new FleetCoordinator(Settings(10), throttle, store, options, _time, NullLogger<FleetCoordinator>.Instance, "a");
-        var other = new FleetCoordinator(Settings(10), new DestinationThrottle(8, _time), store, options, _time, NullLogger<FleetCoordinator>.Instance, "b");
+        var coordinator = new FleetCoordinator(Settings(10), throttle, store, FleetSettings(), _time, NullLogger<FleetCoordinator>.Instance, "a");
+        var other = new FleetCoordinator(Settings(10), new DestinationThrottle(8, _time), store, FleetSettings(), _time, NullLogger<FleetCoordinator>.Instance, "b");
         await coordinator.RenewAsync(CancellationToken.None);
         await other.RenewAsync(CancellationToken.None);
         await coordinator.RenewAsync(CancellationToken.None);
+        await other.RenewAsync(CancellationToken.None);
         Assert.Equal(5, throttle.Limit);
 
         store.Down = true;
         _time.Advance(TimeSpan.FromSeconds(2));
         await coordinator.RenewAsync(CancellationToken.None);
         Assert.True(throttle.Shared);
-        Assert.Equal(5, throttle.Limit);
-
-        _time.Advance(Timeout - TimeSpan.FromSeconds(3)); // one renewal before its membership would lapse
-        await coordinator.RenewAsync(CancellationToken.None);
-        Assert.False(throttle.Shared);
-        Assert.Equal(1, throttle.Limit);
         using (await throttle.EnterAsync(CancellationToken.None))
         {
-            // deliveries go on, one at a time
+            // the share in force still holds
         }
 
+        _time.Advance(Timeout - TimeSpan.FromSeconds(2)); // its membership has lapsed, as the others see it
+        await coordinator.RenewAsync(CancellationToken.None);
+        Assert.False(throttle.Shared);
+        var entering = throttle.EnterAsync(CancellationToken.None).AsTask();
+        Assert.False(entering.IsCompleted); // no slot...
+        long turn = 0;
+        Assert.True(Assert.Throws<DestinationThrottledException>(() => throttle.NextTurn(ref turn)).NoSlot); // ...and no attempt
+
         store.Down = false;
-        _time.Advance(TimeSpan.FromSeconds(2)); // b has not renewed either: its membership lapses
+        _time.Advance(TimeSpan.FromSeconds(2));
         await coordinator.RenewAsync(CancellationToken.None);
         Assert.True(throttle.Shared);
-        Assert.Equal(8, throttle.Limit);
+        using (await entering.WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(5, throttle.Limit); // b's claim stands until its own last attempt must have ended
+        }
+    }
+
+    [Fact]
+    public async Task A_delivery_left_without_any_slot_gives_up_after_the_longest_wait_and_comes_back_through_the_queue()
+    {
+        var throttle = new DestinationThrottle(8, _time, maxGateWait: TimeSpan.FromSeconds(30));
+        _ = new FleetCoordinator(Settings(10), throttle, new InMemoryFleetStore { Down = true }, FleetSettings(), _time, NullLogger<FleetCoordinator>.Instance, "a");
+
+        var entering = throttle.EnterAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        var refused = await Assert.ThrowsAsync<DestinationThrottledException>(() => entering.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(refused.NoSlot);
     }
 
     private FleetDecision Renew(
@@ -143,11 +184,13 @@ public sealed class FleetRulesTests
     {
         var members = onlyBusy ? fleet.Members.Select(m => m with { Busy = m.Id == id }).ToList() : fleet.Members;
         var local = new FleetLocal(id, 8, inFlight, busy, null, seen is null ? [] : [seen], (_, _) => answered);
-        var decision = FleetRules.Decide(fleet with { Members = members }, local, 10, Timeout, TimeSpan.FromSeconds(1), Now);
+        var decision = FleetRules.Decide(fleet with { Members = members }, local, 10, Timeout, TimeSpan.FromSeconds(1), Now, AttemptTimeout);
         var written = fleet.Members.Where(m => m.Id != id).Append(decision.Member).ToList();
         fleet = new FleetSnapshot(decision.LimitChanged ? decision.Limit : fleet.Limit, null, written);
         return decision;
     }
+
+    private static FleetOptions FleetSettings() => new() { RenewEvery = TimeSpan.FromSeconds(2), MemberTimeout = Timeout };
 
     private static DataverseSettings Settings(int fleetMaxConcurrency) => new(Options.Create(new DataverseOptions
     {

@@ -53,6 +53,56 @@ public sealed class FleetTests(Azurite azurite, ITestOutputHelper output) : ICla
         }
     }
 
+    /// <summary>
+    /// The fleet's promise holds at any speed, starting instances included: each round puts a backlog on the queue
+    /// first, then starts three instances at once (each checks its connection to Dataverse at start), so that every
+    /// request an instance sends — the connection check, deliveries, retries — competes from the first moment. Half of
+    /// the rounds run with a CPU-bound neighbour on every core, half on an idle machine; the fake counts every request
+    /// it receives, whatever its path.
+    /// </summary>
+    [Fact]
+    public async Task Starting_instances_stay_within_the_CRM_users_concurrency_in_twenty_rounds_idle_and_busy()
+    {
+        const int rounds = 20, backlog = 30;
+        var peaks = new List<string>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var busy = round % 2 == 1;
+            using var neighbour = busy ? CpuNeighbour.Start() : null;
+            await using var fake = await FakeDataverse.StartAsync();
+            fake.Latency = TimeSpan.FromMilliseconds(100);
+            fake.ConcurrencyLimit = UserConcurrency;
+            var queue = TestNames.Queue();
+            var backlogQueue = azurite.Queue(queue);
+            await backlogQueue.CreateAsync();
+            foreach (var n in Enumerable.Range(0, backlog))
+            {
+                await backlogQueue.SendMessageAsync(TestLeads.Envelope(TestLeads.ContactMe((round * backlog) + n).ToJsonString()).ToJson(), null, TimeSpan.FromSeconds(-1));
+            }
+
+            var settings = Settings(fake, queue, TestNames.Table());
+            var apps = await Task.WhenAll(Enumerable.Range(0, Instances).Select(_ => TestApp.StartAsync(azurite, settings)));
+            try
+            {
+                Assert.True(
+                    await TestApp.EventuallyAsync(async () => fake.RecordCount == backlog && await TestApp.CountMessagesAsync(apps[0].Queue) == 0, TimeSpan.FromSeconds(120)),
+                    $"round {round} ({(busy ? "busy" : "idle")}): every lead delivered: {fake.Summary}");
+            }
+            finally
+            {
+                foreach (var app in apps) await app.DisposeAsync();
+            }
+
+            peaks.Add($"{fake.MaxConcurrent}{(busy ? "b" : "i")}");
+            Assert.True(fake.MaxConcurrent <= UserConcurrency && fake.OverConcurrency == 0,
+                $"round {round} ({(busy ? "busy" : "idle")}): {fake.MaxConcurrent} requests in flight at once, the CRM user allows {UserConcurrency}: {fake.Summary}");
+            Assert.Equal(backlog, fake.Creates);
+            Assert.Empty(fake.Violations);
+        }
+
+        output.WriteLine($"Fleet peaks in flight (limit {UserConcurrency}; i idle, b busy): {string.Join(" ", peaks)}");
+    }
+
     [Fact]
     public async Task Wrong_fleet_settings_are_logged_naming_the_setting_and_the_instance_delivers_alone()
     {

@@ -33,6 +33,9 @@ public sealed partial class DataverseConnectionCheck(
 
         try
         {
+            // A request like any other: it takes a slot, so that it never puts this instance (or the fleet) over the
+            // CRM user's concurrency; a starting instance of a fleet has one only once it has joined.
+            using var slot = await SlotAsync(stoppingToken).ConfigureAwait(false);
             using var request = DataverseRequests.WhoAmI();
             using var response = await httpClientFactory.CreateClient(DataverseDestination.HttpClientName)
                 .SendAsync(request, stoppingToken).ConfigureAwait(false);
@@ -81,6 +84,22 @@ public sealed partial class DataverseConnectionCheck(
 #pragma warning restore CA1031
         {
             LogCheckFailed(logger, url, e.GetType().Name, LogText.FirstLine(e.Message));
+        }
+    }
+
+    /// <summary>A request slot, however long it takes: the check is not a delivery, and has no lead to re-schedule.</summary>
+    private async Task<IDisposable> SlotAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DestinationThrottledException)
+            {
+                // No slot within the longest wait allowed (the fleet not joined yet): keep waiting.
+            }
         }
     }
 

@@ -46,7 +46,7 @@ public abstract class CrmDestination(ICrmSettings settings, DestinationThrottle 
         {
             // Told to back off for longer than a delivery may wait in process: come back through the queue.
             return e.NoSlot
-                ? Retry(null, "NoSlot", $"Other instances of this app held all of {Name}'s concurrency for {e.Wait:g}; the request was not sent.", e.Wait)
+                ? Retry(null, "NoSlot", $"{Name}: {e.Message}", e.Wait)
                 : Retry(429, "Throttled", $"{Name} asked this app to wait {e.Wait:g} (rate limit); the request was not sent.", e.Wait);
         }
         catch (TimeoutRejectedException)

@@ -8,6 +8,8 @@ namespace LeadFunctions.Destinations.Http;
 public sealed partial class DestinationThrottle
 {
     private bool _busy;
+    private bool _claimed;
+    private long _heldUntilUtcTicks;
     private long _pacedTurnUtcTicks;
     private int _turnRank;
     private int _turnsOf = 1;
@@ -60,15 +62,41 @@ public sealed partial class DestinationThrottle
     }
 
     /// <summary>
+    /// From now on — before any request is sent — this instance sends only within a claim on the fleet's concurrency
+    /// that it holds (docs/design.md, "D6"): none until the first renewal, and none once the last one has lapsed.
+    /// </summary>
+    internal void AwaitClaim()
+    {
+        lock (_lock)
+        {
+            _claimed = true;
+            ChangeCeilingLocked(() => _externalCeiling = 0);
+        }
+    }
+
+    /// <summary>Takes no more slots and starts no more attempts: the instance is leaving the fleet. Returns the requests still in flight.</summary>
+    internal int Relinquish()
+    {
+        lock (_lock)
+        {
+            _heldUntilUtcTicks = 0;
+            return _inFlight;
+        }
+    }
+
+    /// <summary>
     /// Applies the fleet's share: at most <see cref="FleetShare.Concurrency"/> in flight (never above this instance's own
     /// ceiling), the fleet's gate, and this instance's part of the fleet's pace (which creeps up as every instance's
     /// does, from the same start). Learning from a <c>429</c> is then the fleet's: this instance only reports it.
+    /// The claim behind the share is this instance's until <paramref name="heldUntil"/> (its membership's end, as
+    /// the others see it): after that it takes no slot and starts no attempt until a renewal extends it.
     /// </summary>
-    internal void Share(FleetShare share)
+    internal void Share(FleetShare share, DateTimeOffset heldUntil)
     {
         lock (_lock)
         {
             _shared = true;
+            _heldUntilUtcTicks = heldUntil.UtcTicks;
             (_turnRank, _turnsOf) = (share.Rank, Math.Max(1, share.Of));
             ChangeCeilingLocked(() => _externalCeiling = Math.Max(0, share.Concurrency));
             var now = _time.GetUtcNow().UtcTicks;
@@ -84,6 +112,8 @@ public sealed partial class DestinationThrottle
             {
                 _pace = null;
             }
+
+            ReleaseWaitingLocked();
         }
 
         HoldUntil(share.NotBefore.UtcTicks);
@@ -105,18 +135,29 @@ public sealed partial class DestinationThrottle
     }
 
     /// <summary>
-    /// The fleet cannot be reached (or this instance's membership has lapsed): work alone again — learning the pace from
-    /// its own answers, starting from the share it had — with at most <paramref name="concurrency"/> in flight, so that
-    /// the slots the other instances may take over are not used twice.
+    /// The fleet cannot be reached and this instance's membership has lapsed: it learns its pace from its own answers
+    /// again, starting from the share it had. With a fleet-wide concurrency limit it sends nothing meanwhile, since its
+    /// claim has lapsed too.
     /// </summary>
-    internal void Unshare(int concurrency)
+    internal void Unshare()
     {
-        lock (_lock)
+        lock (_lock) _shared = false;
+    }
+
+    /// <summary>Whether this instance has no slot to give at all (a zero share, or a fleet claim it does not hold), rather than all of them busy.</summary>
+    private bool HasNoSlots
+    {
+        get
         {
-            _shared = false;
-            ChangeCeilingLocked(() => _externalCeiling = Math.Max(1, concurrency));
+            lock (_lock) return _limit == 0 || !HoldsClaimLocked(_time.GetUtcNow().UtcTicks);
         }
     }
+
+    /// <summary>Whether one more delivery may take a slot now.</summary>
+    private bool MayEnterLocked(long now) => _inFlight < _limit && HoldsClaimLocked(now);
+
+    /// <summary>Whether this instance may send now: alone always; in a fleet with a concurrency limit, only while it holds its claim.</summary>
+    private bool HoldsClaimLocked(long now) => !_claimed || now < _heldUntilUtcTicks;
 
     /// <summary>Nobody sends before <paramref name="untilUtcTicks"/> (the gate only ever moves later).</summary>
     private void HoldUntil(long untilUtcTicks)

@@ -140,11 +140,10 @@ public sealed partial class DestinationThrottle
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
-        bool noShare;
         lock (_lock)
         {
             _busy = true;
-            if (_inFlight < _limit && _waiting.Count == 0)
+            if (_waiting.Count == 0 && MayEnterLocked(_time.GetUtcNow().UtcTicks))
             {
                 _inFlight++;
                 return new Slot(this);
@@ -152,21 +151,22 @@ public sealed partial class DestinationThrottle
 
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.AddLast(waiter);
-            noShare = _limit == 0;
         }
 
         await using (cancellationToken.Register(() => Cancel(waiter, cancellationToken)).ConfigureAwait(false))
         {
-            if (noShare && _maxGateWait != TimeSpan.MaxValue)
+            // Busy slots free up as deliveries end; no slots at all (a zero share, or a fleet claim not held) may last:
+            // after each longest wait allowed with none, the delivery gives up and comes back through the queue.
+            while (_maxGateWait != TimeSpan.MaxValue && !waiter.Task.IsCompleted)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delay = Task.Delay(_maxGateWait, _time, timeout.Token);
-                if (await Task.WhenAny(waiter.Task, delay).ConfigureAwait(false) == delay && delay.IsCompletedSuccessfully && GiveUp(waiter))
+                var first = await Task.WhenAny(waiter.Task, delay).ConfigureAwait(false);
+                await timeout.CancelAsync().ConfigureAwait(false);
+                if (first == delay && delay.IsCompletedSuccessfully && HasNoSlots && GiveUp(waiter))
                 {
                     throw new DestinationThrottledException(_maxGateWait, noSlot: true);
                 }
-
-                await timeout.CancelAsync().ConfigureAwait(false);
             }
 
             await waiter.Task.ConfigureAwait(false);
@@ -199,6 +199,7 @@ public sealed partial class DestinationThrottle
         lock (_lock)
         {
             var now = _time.GetUtcNow().UtcTicks;
+            if (!HoldsClaimLocked(now)) throw new DestinationThrottledException(TimeSpan.Zero, noSlot: true, lapsed: true);
             if (_notBeforeUtcTicks > now)
             {
                 turnUtcTicks = 0;
@@ -352,7 +353,8 @@ public sealed partial class DestinationThrottle
 
     private void ReleaseWaitingLocked()
     {
-        while (_inFlight < _limit && _waiting.First is { } first)
+        var now = _time.GetUtcNow().UtcTicks;
+        while (MayEnterLocked(now) && _waiting.First is { } first)
         {
             _waiting.RemoveFirst();
             if (first.Value.TrySetResult()) _inFlight++;

@@ -4,12 +4,15 @@ namespace LeadFunctions.Destinations.Http;
 /// A request was not sent: the CRM asked this app to wait (the <see cref="DestinationThrottle"/>'s gate) for longer
 /// than a delivery may wait in process (<c>MaxThrottleWait</c>). The delivery comes back through the queue after
 /// <see cref="Wait"/>. With <paramref name="noSlot"/>, the other instances of the app held every slot of the CRM
-/// user's fleet-wide concurrency for that long instead.
+/// user's fleet-wide concurrency for that long instead; with <paramref name="lapsed"/> too, this instance's claim on
+/// its slots lapsed before the attempt (its fleet membership was not renewed in time).
 /// </summary>
-public sealed class DestinationThrottledException(TimeSpan wait, bool noSlot = false)
-    : Exception(noSlot
-        ? $"Other instances of this app held all of the CRM user's concurrency for {wait:g}; the request was not sent."
-        : $"The CRM asked this app to wait {wait:g} (rate limit); the request was not sent.")
+public sealed class DestinationThrottledException(TimeSpan wait, bool noSlot = false, bool lapsed = false)
+    : Exception(lapsed
+        ? "This instance's claim on the CRM user's concurrency lapsed (its fleet membership was not renewed in time); the request was not sent."
+        : noSlot
+            ? $"Other instances of this app held all of the CRM user's concurrency for {wait:g}; the request was not sent."
+            : $"The CRM asked this app to wait {wait:g} (rate limit); the request was not sent.")
 {
     public TimeSpan Wait { get; } = wait;
 

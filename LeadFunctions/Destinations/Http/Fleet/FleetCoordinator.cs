@@ -15,11 +15,10 @@ namespace LeadFunctions.Destinations.Http.Fleet;
 /// <see cref="DestinationThrottle"/>. The same in both hosting modes (it is a hosted service of the worker and of
 /// standalone mode).
 /// <para>
-/// Until its first renewal, an instance works alone as a single instance does. When the table cannot be reached, the
-/// share in force is kept while this instance's membership lasts (<c>Crm__Fleet__MemberTimeout</c>, also from the
-/// start); after that the instance works alone at one request at a time (the slots it claimed may go to others),
-/// paced as before and learning from its own <c>429</c>s, until a renewal succeeds. Deliveries never stop for the
-/// table, and nothing about a lead depends on it.
+/// With a fleet-wide concurrency limit, an instance sends only within a claim it holds (docs/design.md, "D6"): nothing
+/// before its first renewal, and nothing once its membership has lapsed (the table cannot be reached, or renewals come
+/// late) until a renewal succeeds; its leads wait in the queue meanwhile. Without one, it works alone then, learning
+/// its pace from its own <c>429</c>s. Nothing about a lead depends on the table.
 /// </para>
 /// </summary>
 internal sealed partial class FleetCoordinator : BackgroundService
@@ -35,6 +34,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly List<ThrottleEpisode> _seen = [];
+    private readonly IReadOnlyList<string> _problems;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _memberUntil;
     private bool _joined;
@@ -44,9 +44,11 @@ internal sealed partial class FleetCoordinator : BackgroundService
     public FleetCoordinator(ICrmSettings settings, DestinationThrottle throttle, IFleetStore? store, FleetOptions options, TimeProvider time, ILogger<FleetCoordinator> logger, string? id = null)
     {
         (_settings, _throttle, _store, _options, _time, _logger) = (settings, throttle, store, options, time, logger);
-        _memberUntil = time.GetUtcNow() + options.MemberTimeout; // until then, not yet joined, it works alone as ever
+        _problems = ValidatedOptions.ProblemsOf(options);
+        _memberUntil = time.GetUtcNow() + options.MemberTimeout; // a table that cannot be reached from the start is reported after this
         Id = id ?? NewId();
         Fleet = FleetKey(settings.Destination, settings.LimitOwner);
+        if (Active && Claims) throttle.AwaitClaim(); // before any hosted service (the connection check) or delivery sends
     }
 
     /// <summary>This instance's id in the fleet.</summary>
@@ -55,7 +57,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
     /// <summary>The fleet's partition: the destination and a hash of the CRM user whose limits it shares.</summary>
     public string Fleet { get; }
 
-    private bool Active => _store is not null && _options.Enabled && _settings.Problem is null;
+    private bool Active => _store is not null && _options.Enabled && _settings.Problem is null && _problems.Count == 0;
+
+    /// <summary>Whether the CRM user has a fleet-wide concurrency limit, shared out as claims.</summary>
+    private bool Claims => _settings.Options.FleetMaxConcurrency > 0;
 
     /// <summary>
     /// The time between renewals: <c>RenewEvery</c>, longer in a large fleet (N² ms), since every renewal reads every
@@ -86,12 +91,13 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!Active) return;
-        if (ValidatedOptions.ProblemsOf(_options) is { Count: > 0 } problems)
+        if (_problems.Count > 0 && _store is not null && _options.Enabled)
         {
-            LogMisconfigured(_logger, _settings.Destination, string.Join(" ", problems));
+            LogMisconfigured(_logger, _settings.Destination, string.Join(" ", _problems));
             return;
         }
+
+        if (!Active) return;
 
         Attach();
         while (!stoppingToken.IsCancellationRequested)
@@ -127,27 +133,34 @@ internal sealed partial class FleetCoordinator : BackgroundService
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);
                 var local = new FleetLocal(Id, _throttle.OwnCeiling, _throttle.InFlight, busy, _throttle.LastPacedTurn, seen, _throttle.CountAnswered);
-                var decision = HeldTo(FleetRules.Decide(read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow()));
+                var decision = HeldTo(FleetRules.Decide(
+                    read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow(), ClaimGrace));
                 await _store.WriteMemberAsync(Fleet, decision.Member, timeout.Token).ConfigureAwait(false);
                 _memberUntil = decision.Member.ExpiresAt;
                 if (decision.LimitChanged && !await _store.WriteLimitAsync(Fleet, decision.Limit, read.ETag, timeout.Token).ConfigureAwait(false)) continue;
 
                 lock (_lock) _seen.RemoveRange(0, seen.Count);
-                _throttle.Share(decision.Share);
+                _throttle.Share(decision.Share, decision.Member.ExpiresAt);
                 Report(decision);
                 return;
             }
         }
-#pragma warning disable CA1031 // Whatever the table does, deliveries go on: this instance falls back to working alone.
+#pragma warning disable CA1031 // Whatever the table does, nothing about a lead depends on it: it waits in the queue, or is sent alone.
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            if (_time.GetUtcNow() < _memberUntil - Interval) return; // the share in force (or, before joining, working alone) still holds
-            _throttle.Unshare(1);
-            if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, LogText.FirstLine(e.Message));
+            if (_time.GetUtcNow() < _memberUntil - Interval) return; // the share in force still holds
+            _throttle.Unshare();
+            if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, LogText.FirstLine(e.Message), Claims);
             _alone = true;
         }
     }
+
+    /// <summary>
+    /// How long a lapsed member's claim still stands: the longest one attempt it started before its membership lapsed
+    /// may run (<c>Crm__&lt;Destination&gt;__Timeout</c>; no attempt starts after it lapsed).
+    /// </summary>
+    private TimeSpan ClaimGrace => _settings.Options.Timeout;
 
     /// <summary>
     /// The decision with this instance's claim made good: a smaller share is applied before the claim is written, and
@@ -161,13 +174,18 @@ internal sealed partial class FleetCoordinator : BackgroundService
         return decision with { Limit = decision.Limit with { Claims = claims }, LimitChanged = true };
     }
 
-    /// <summary>Gives this instance's slots back and removes its row, so that the others need not wait for it to expire.</summary>
+    /// <summary>
+    /// Takes no more slots, and once the requests in flight have ended gives its slots back and removes its row, so
+    /// that the others need not wait for it to expire. Requests still in flight after a short wait keep the claim
+    /// standing until it expires.
+    /// </summary>
     internal async Task LeaveAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
+            while (_throttle.Relinquish() > 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, timeout.Token).ConfigureAwait(false);
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);
@@ -224,8 +242,8 @@ internal sealed partial class FleetCoordinator : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination} throttled the fleet: all {Instances} instance(s) waited, and now send at most {Pace:F1} requests/s together, learned from what every instance was answered")]
     private static partial void LogLearned(ILogger logger, string destination, int instances, double pace);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: the fleet table {Table} cannot be reached ({ErrorType}: {Error}); this instance sends one request at a time, at its last pace, until it can (deliveries go on)")]
-    private static partial void LogAlone(ILogger logger, string destination, string table, string errorType, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: the fleet table {Table} cannot be reached ({ErrorType}: {Error}); until it can, this instance sends nothing if the CRM user has a fleet-wide concurrency limit ({HasLimit}: its leads wait in the queue), else it throttles itself alone")]
+    private static partial void LogAlone(ILogger logger, string destination, string table, string errorType, string error, bool hasLimit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Destination}: the fleet table can be reached again; this instance takes its share again")]
     private static partial void LogRejoined(ILogger logger, string destination);

@@ -10,7 +10,8 @@ namespace LeadFunctions.Destinations.Http.Fleet;
 /// alone (<see cref="PaceLearning"/>): the fleet is paced like one client;</item>
 /// <item>a pace no member has used for <see cref="DestinationThrottle.IdleWindowsToForget"/> windows is forgotten;</item>
 /// <item>concurrency: each live member's fair part of the fleet-wide limit, taken only from slots nobody else claims
-/// (a member giving slots back keeps claiming those still in flight), so the claims never add up to more than the limit.</item>
+/// (a member giving slots back keeps claiming those still in flight; a member whose membership lapsed keeps its claim
+/// for the longest an attempt it started may still run), so the claims never add up to more than the limit.</item>
 /// </list>
 /// The pace is split evenly among busy members. A member that joins a paced fleet, or has deliveries to make again,
 /// waits before its first paced turn until the others have renewed and made room for it, and have used the turns they
@@ -24,7 +25,9 @@ internal static class FleetRules
     /// <param name="memberTimeout">How long a renewal keeps a member live.</param>
     /// <param name="renewal">The longest any member goes between renewals.</param>
     /// <param name="now">Now.</param>
-    public static FleetDecision Decide(FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, TimeSpan renewal, DateTimeOffset now)
+    /// <param name="claimGrace">How long after its membership lapsed a member's claim still stands: the longest one attempt may take.</param>
+    public static FleetDecision Decide(
+        FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, TimeSpan renewal, DateTimeOffset now, TimeSpan claimGrace)
     {
         var before = read.Limit ?? SharedLimit.None;
         var limit = local.Episodes.OrderBy(e => e.At).Aggregate(before, (shared, episode) => Close(shared, episode));
@@ -48,7 +51,8 @@ internal static class FleetRules
             limit = limit with { Pace = null };
         }
 
-        var (concurrency, claims) = Claim(limit.Claims, live, local, fleetMaxConcurrency);
+        var standing = read.Members.Where(m => m.Id != local.Id && m.ExpiresAt + claimGrace > now).Select(m => m.Id).Append(local.Id).ToHashSet(StringComparer.Ordinal);
+        var (concurrency, claims) = Claim(limit.Claims, live, standing, local, fleetMaxConcurrency);
         limit = limit with { Claims = claims };
 
         var sharing = live.Where(m => m.Busy || m.Id == local.Id).ToList();
@@ -94,15 +98,19 @@ internal static class FleetRules
         }, pace);
     }
 
-    /// <summary>This member's slots and the claims with it: its fair part, no more than what nobody else claims.</summary>
+    /// <summary>
+    /// This member's slots and the claims with it: its fair part among the live members, no more than what nobody
+    /// else claims. The claims that still stand are those of members whose requests may still be in flight
+    /// (<paramref name="standing"/>: live, or lapsed less than an attempt's time ago).
+    /// </summary>
     private static (int Concurrency, IReadOnlyDictionary<string, int> Claims) Claim(
-        IReadOnlyDictionary<string, int> claims, List<FleetMember> live, FleetLocal local, int fleetMaxConcurrency)
+        IReadOnlyDictionary<string, int> claims, List<FleetMember> live, HashSet<string> standing, FleetLocal local, int fleetMaxConcurrency)
     {
         if (fleetMaxConcurrency <= 0) return (local.Ceiling, new Dictionary<string, int>(StringComparer.Ordinal));
 
         var rank = live.FindIndex(m => m.Id == local.Id);
         var fair = (fleetMaxConcurrency / live.Count) + (rank < fleetMaxConcurrency % live.Count ? 1 : 0);
-        var kept = live.Where(m => m.Id != local.Id && claims.ContainsKey(m.Id)).ToDictionary(m => m.Id, m => claims[m.Id], StringComparer.Ordinal);
+        var kept = claims.Where(c => c.Key != local.Id && standing.Contains(c.Key)).ToDictionary(StringComparer.Ordinal);
         var free = fleetMaxConcurrency - kept.Values.Sum();
         var concurrency = Math.Max(0, Math.Min(Math.Min(fair, local.Ceiling), free));
         var claim = Math.Max(concurrency, local.InFlight);
