@@ -66,6 +66,7 @@ public sealed class TestApp : IAsyncDisposable
             ["LeadQueueName"] = queueName,
             ["Crm:Table:TableName"] = tableName,
             ["Delivery:JournalTable"] = TestNames.Table(),
+            ["Delivery:SettlementTable"] = TestNames.Table(),
             ["Telemetry:Exporter"] = "None",
             ["Intake:Keys"] = $"{Key};{SecondKey}",
             ["Standalone:MinPollingInterval"] = "00:00:00.050",

@@ -8,6 +8,7 @@ public static class DeliveryExtensions
     {
         services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.AddSingleton<DeliveryJournal>();
+        services.AddSingleton<SettlementLedger>();
         services.AddSingleton<LeadProcessor>();
         return services;
     }

@@ -19,6 +19,7 @@ public sealed partial class LeadProcessor(
     LeadDestinations destinations,
     LeadQueue queue,
     DeliveryJournal journal,
+    SettlementLedger settlements,
     LeadMetrics metrics,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<QueueTriggerOptions> triggerOptions,
@@ -40,23 +41,23 @@ public sealed partial class LeadProcessor(
         var targets = destinations.For(envelope.Targets);
         try
         {
-            await DeliverAsync(envelope, targets, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(message, envelope, targets, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (message.DequeueCount >= triggerOptions.Value.MaxDequeueCount && !cancellationToken.IsCancellationRequested)
         {
             var failure = new DeliveryFailure(Names(targets), null, e.GetType().Name,
                 $"Failed on each of {message.DequeueCount} dequeues; last error: {e.GetType().FullName}.");
-            await PoisonAsync(envelope, failure, cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(message, envelope, failure, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task DeliverAsync(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets, CancellationToken cancellationToken)
+    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets, CancellationToken cancellationToken)
     {
         var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
         {
             var problems = string.Join("; ", read.Problems.Select(p => $"{p.Path}: {p.Message}"));
-            await PoisonAsync(envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -88,7 +89,7 @@ public sealed partial class LeadProcessor(
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
-                    await PoisonAsync(envelope with { Targets = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
+                    await PoisonAsync(message, envelope with { Targets = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
                     break;
 
                 case DeliveryOutcome.RetryLater retry:
@@ -100,7 +101,7 @@ public sealed partial class LeadProcessor(
         if (retries.Count > 0)
         {
             var next = envelope with { Targets = Only(envelope, targets, retries.Select(r => r.Destination).ToList()) };
-            await RescheduleAsync(next, retries.Select(r => r.Retry).ToList(), cancellationToken).ConfigureAwait(false);
+            await RescheduleAsync(message, next, retries.Select(r => r.Retry).ToList(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -126,7 +127,7 @@ public sealed partial class LeadProcessor(
 
     private static string Names(IEnumerable<ILeadDestination> targets) => string.Join(", ", targets.Select(d => d.Name));
 
-    private async Task RescheduleAsync(LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries, CancellationToken cancellationToken)
     {
         var retry = Combine(retries);
         var now = time.GetUtcNow();
@@ -134,9 +135,12 @@ public sealed partial class LeadProcessor(
         if (age >= _options.MaxAge)
         {
             var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age {_options.MaxAge:g}); last error: {retry.Failure.Message}" };
-            await PoisonAsync(envelope, gaveUp, cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(message, envelope, gaveUp, cancellationToken).ConfigureAwait(false);
             return;
         }
+
+        const string step = "retry";
+        if (!await settlements.TakeAsync(message, envelope.LeadId, step, cancellationToken).ConfigureAwait(false)) return;
 
         var delay = RetrySchedule.DelayAfter(envelope.Attempt, retry.RetryAfter, _options);
         var next = envelope with
@@ -149,14 +153,19 @@ public sealed partial class LeadProcessor(
         // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
         // destination's create-once key turns into one record.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
+        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
         foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, LogText.Of(retry.Failure.ToString(), LogText.ReasonLength)!);
     }
 
-    private async Task PoisonAsync(LeadEnvelope envelope, DeliveryFailure failure, CancellationToken cancellationToken)
+    /// <summary>Moves the lead to the poison queue with the reason, once for all copies of <paramref name="message"/>.</summary>
+    private async Task PoisonAsync(QueuedMessage message, LeadEnvelope envelope, DeliveryFailure failure, CancellationToken cancellationToken)
     {
+        var step = $"poison {failure.Destination}";
+        if (!await settlements.TakeAsync(message, envelope.LeadId, step, cancellationToken).ConfigureAwait(false)) return;
         var poisoned = envelope with { LastError = failure with { Kind = "poison", At = time.GetUtcNow() } };
         await queue.SendToPoisonAsync(poisoned.ToJson(), cancellationToken).ConfigureAwait(false);
+        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
         metrics.Poisoned(failure.Destination, failure.Code);
         LogPoisoned(envelope.LeadId, envelope.Attempt, LogText.Of(failure.ToString(), LogText.ReasonLength)!);
     }

@@ -20,6 +20,7 @@ public sealed partial class QueueListener(
     LeadProcessor processor,
     IOptions<QueueTriggerOptions> triggerOptions,
     IOptions<StandaloneOptions> standaloneOptions,
+    TimeProvider time,
     ILogger<QueueListener> logger) : BackgroundService
 {
     private readonly QueueClient _queue = storage.LeadQueue;
@@ -154,24 +155,45 @@ public sealed partial class QueueListener(
         LogMovedToPoison(logger, message.MessageId, message.DequeueCount, leadQueue.PoisonName);
     }
 
+    /// <summary>
+    /// Keeps the message invisible while it is handled: renews the lease at half-time, and after a failed renewal
+    /// tries again every tenth of the lease for as long as the lease lasts. A lease that is lost (the message's pop
+    /// receipt no longer holds, or the lease ran out) lets another receiver in; the settlement ledger then keeps the
+    /// lead's poisoning or re-scheduling to one copy (docs/design.md, "Exactly once").
+    /// </summary>
     private async Task RenewLeaseAsync(string messageId, Func<string> popReceipt, Action<string> setPopReceipt, CancellationToken cancellationToken)
     {
-        var half = _standalone.MessageLease / 2;
+        var lease = _standalone.MessageLease;
+        var expires = time.GetUtcNow() + lease;
+        var failed = false;
         try
         {
             while (true)
             {
-                await Task.Delay(half, cancellationToken).ConfigureAwait(false);
-                var receipt = await _queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: _standalone.MessageLease, cancellationToken: cancellationToken).ConfigureAwait(false);
-                setPopReceipt(receipt.Value.PopReceipt);
+                await Task.Delay(failed ? lease / 10 : lease / 2, time, cancellationToken).ConfigureAwait(false);
+                var sent = time.GetUtcNow();
+                try
+                {
+                    var receipt = await _queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: lease, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    setPopReceipt(receipt.Value.PopReceipt);
+                    (expires, failed) = (sent + lease, false);
+                }
+                catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
+                {
+                    LogLeaseLost(logger, messageId, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failed = true;
+                    if (time.GetUtcNow() < expires) continue;
+                    LogLeaseLost(logger, messageId, e.GetType().Name);
+                    return;
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (Exception e)
-        {
-            LogSettleFailed(logger, e.GetType().Name, messageId);
         }
     }
 
@@ -195,6 +217,9 @@ public sealed partial class QueueListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle message {MessageId} ({ErrorType}); it will reappear after its lease")]
     private static partial void LogSettleFailed(ILogger logger, string errorType, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease on message {MessageId} was lost ({Reason}) while it was handled; another receiver may take it, and only one copy poisons or re-schedules its lead")]
+    private static partial void LogLeaseLost(ILogger logger, string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} dequeues")]
     private static partial void LogMovedToPoison(ILogger logger, string messageId, long dequeueCount, string poisonQueue);
