@@ -2,6 +2,8 @@
 # Command 2: every test. Installs Azurite from package-lock.json if missing; the tests start their own Azurite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ./eng/test.sh --repeat N [--busy] [--fresh]: the suite N times, idle or with every core busy (docs/reliability.md).
+if [ "${1:-}" = "--repeat" ]; then exec bash eng/test-repeat.sh "$@"; fi
 if [ ! -f node_modules/azurite/dist/src/azurite.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

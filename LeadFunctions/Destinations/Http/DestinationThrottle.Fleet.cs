@@ -63,7 +63,7 @@ public sealed partial class DestinationThrottle
 
     /// <summary>
     /// From now on — before any request is sent — this instance sends only within a claim on the fleet's concurrency
-    /// that it holds (docs/design.md, "D6"): none until the first renewal, and none once the last one has lapsed.
+    /// that it holds (docs/design.md, "D6. Many instances, one CRM limit"): none until the first renewal, and none once the last one has lapsed.
     /// </summary>
     internal void AwaitClaim()
     {

@@ -15,7 +15,7 @@ namespace LeadFunctions.Destinations.Http.Fleet;
 /// <see cref="DestinationThrottle"/>. The same in both hosting modes (it is a hosted service of the worker and of
 /// standalone mode).
 /// <para>
-/// With a fleet-wide concurrency limit, an instance sends only within a claim it holds (docs/design.md, "D6"): nothing
+/// With a fleet-wide concurrency limit, an instance sends only within a claim it holds (docs/design.md, "D6. Many instances, one CRM limit"): nothing
 /// before its first renewal, and nothing once its membership has lapsed (the table cannot be reached, or renewals come
 /// late) until a renewal succeeds; its leads wait in the queue meanwhile. Without one, it works alone then, learning
 /// its pace from its own <c>429</c>s. Nothing about a lead depends on the table.

@@ -28,7 +28,8 @@ public sealed class FleetOptions : IValidatableObject
 
     /// <summary>
     /// How long an instance counts as a member after its last renewal: a crashed instance's share goes to the others
-    /// after this. An instance that cannot renew for this long falls back to one request at a time.
+    /// after its attempts must have ended. An instance that cannot renew for this long sends nothing to a CRM with a
+    /// fleet-wide concurrency limit until it renews.
     /// </summary>
     public TimeSpan MemberTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
