@@ -194,7 +194,8 @@ public sealed partial class MonitoringTests(Azurite azurite) : IClassFixture<Azu
         {
             Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(2).ToJsonString())).StatusCode);
             Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
-            Flush(app, telemetry);
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(Flush(app, telemetry).Any(p => p.Name == "leads.poisoned"))),
+                "the poisoning is counted (right after the message is in the poison queue)");
         }
 
         // The endpoint answering 503: storage is down.

@@ -153,9 +153,9 @@ public sealed partial class LeadProcessor(
         // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
         // destination's create-once key turns into one record.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
-        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
         foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, LogText.Of(retry.Failure.ToString(), LogText.ReasonLength)!);
+        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves the lead to the poison queue with the reason, once for all copies of <paramref name="message"/>.</summary>
@@ -165,9 +165,9 @@ public sealed partial class LeadProcessor(
         if (!await settlements.TakeAsync(message, envelope.LeadId, step, cancellationToken).ConfigureAwait(false)) return;
         var poisoned = envelope with { LastError = failure with { Kind = "poison", At = time.GetUtcNow() } };
         await queue.SendToPoisonAsync(poisoned.ToJson(), cancellationToken).ConfigureAwait(false);
-        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
         metrics.Poisoned(failure.Destination, failure.Code);
         LogPoisoned(envelope.LeadId, envelope.Attempt, LogText.Of(failure.ToString(), LogText.ReasonLength)!);
+        await settlements.DoneAsync(message, step, cancellationToken).ConfigureAwait(false);
     }
 
     // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
