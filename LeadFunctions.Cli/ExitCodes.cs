@@ -14,6 +14,12 @@ internal static class ExitCodes
     /// <summary>Storage or the endpoint could not be reached, or refused the credentials.</summary>
     public const int Unreachable = 3;
 
+    /// <summary>
+    /// Done in part: <c>poison replay --all</c> replayed what it could and skipped some messages, each named in its
+    /// output with the reason (not a lead envelope, cannot be written again, refused by storage).
+    /// </summary>
+    public const int SomeSkipped = 4;
+
     /// <summary>Interrupted (Ctrl+C), the shell's convention.</summary>
     public const int Interrupted = 130;
 }

@@ -77,6 +77,7 @@ internal static class ImportCommand
             {
                 { Interrupted: true } => ExitCodes.Interrupted,
                 { EndpointUnreachable: true } => ExitCodes.Unreachable,
+                { KeyRefused: true } => ExitCodes.Usage,
                 { Complete: true } => ExitCodes.Success,
                 _ => ExitCodes.Failed,
             };

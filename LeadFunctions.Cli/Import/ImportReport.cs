@@ -55,4 +55,7 @@ internal sealed record ImportReport(
     IReadOnlyList<RowResult> Results)
 {
     public bool Complete => Rejected == 0 && Failed == 0 && Refused == 0 && NotSent == 0;
+
+    /// <summary>The endpoint refused the key (401, 403) before any lead got through: a usage error (exit 2), as a missing key is.</summary>
+    public bool KeyRefused => StoppedBecause is not null && Imported == 0 && Duplicates == 0 && Results.Any(r => r.Status is 401 or 403);
 }

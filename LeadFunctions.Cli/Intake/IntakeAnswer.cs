@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Leads;
+using LeadFunctions.Telemetry;
 using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Cli.Intake;
@@ -51,14 +52,15 @@ internal sealed record IntakeAnswer(
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         using var document = TryParse(text);
         var body = document?.RootElement ?? default;
+        // Whatever answered (the app, a proxy, something else at that URL), each value is cleaned and bounded before it is printed.
         return new IntakeAnswer(
             status,
-            reason,
-            String(body, "leadId"),
+            LogText.Of(reason)!,
+            LogText.Id(String(body, "leadId")),
             body.ValueKind == JsonValueKind.Object && body.TryGetProperty("duplicate", out var duplicate) && duplicate.ValueKind == JsonValueKind.True,
             Issues(body, "notes"),
-            String(body, "title"),
-            String(body, "detail"),
+            LogText.Of(String(body, "title"), LogText.ReasonLength),
+            LogText.Of(String(body, "detail"), LogText.ReasonLength),
             Issues(body, "errors"),
             retryAfter);
     }
@@ -78,8 +80,11 @@ internal sealed record IntakeAnswer(
     private static string? String(JsonElement body, string name) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>The most notes or errors of one answer the CLI keeps (the app lists at most 16).</summary>
+    private const int MaxIssues = 32;
+
     private static List<LeadIssue> Issues(JsonElement body, string name) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(e => new LeadIssue(String(e, "path") ?? "$", String(e, "message") ?? "")).ToList()
+            ? list.EnumerateArray().Take(MaxIssues).Select(e => new LeadIssue(LogText.Of(String(e, "path") ?? "$", LogText.ReasonLength)!, LogText.Of(String(e, "message") ?? "", LogText.ReasonLength)!)).ToList()
             : [];
 }

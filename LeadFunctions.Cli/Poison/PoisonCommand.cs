@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using LeadFunctions.Cli.Output;
 using LeadFunctions.Cli.Storage;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Cli.Poison;
 
@@ -43,10 +44,10 @@ internal static class PoisonCommand
             if (messages.Count == 0) return ExitCodes.Success;
             await Text.WriteTableAsync(environment.Output,
                 ["MESSAGE ID", "LEAD ID", "ATTEMPTS", "RECEIVED", "KIND", "STATUS", "CODE", "MESSAGE"],
-                messages.Select(m => m.Envelope is { } e
-                    ? (IReadOnlyList<string>)[m.MessageId, e.LeadId, $"{e.Attempt}", Text.Time(e.ReceivedAt), e.LastError?.Kind ?? "-",
-                        e.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(e.LastError?.Code), Text.Cut(e.LastError?.Message ?? "(no error recorded)", 70)]
-                    : [m.MessageId, "-", "-", "-", "unreadable", "-", "-", Text.Cut(m.UnreadableReason, 70)]));
+                messages.Select(m => m.ToView(includeLeadData: false)).Select(v => v.LeadId is { } leadId
+                    ? (IReadOnlyList<string>)[v.MessageId, leadId, $"{v.Attempts}", Text.Time(v.ReceivedAt), v.LastError?.Kind ?? "-",
+                        v.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(v.LastError?.Code), Text.Cut(v.LastError?.Message ?? "(no error recorded)", 70)]
+                    : [v.MessageId, "-", "-", "-", "unreadable", "-", "-", Text.Cut(v.Unreadable, 70)]));
             return ExitCodes.Success;
         });
         return command;
@@ -87,7 +88,7 @@ internal static class PoisonCommand
     private static Command Replay(StorageArguments storage, CliEnvironment environment)
     {
         var id = new Argument<string?>("message-id") { Description = "The queue message id, as 'poison list' shows it.", Arity = ArgumentArity.ZeroOrOne };
-        var all = new Option<bool>("--all") { Description = "Replay every message that is in the poison queue when the command starts." };
+        var all = new Option<bool>("--all") { Description = "Replay every message that is in the poison queue when the command starts. A message that cannot be replayed is named with its reason and skipped; the others are replayed, and the command exits 4." };
         var asIs = new Option<bool>("--include-unreadable")
         {
             Description = "Also replay messages that are not lead envelopes this version reads (e.g. a newer envelope version), unchanged. Without it they are reported and left in place.",
@@ -131,13 +132,16 @@ internal static class PoisonCommand
                 arrivedSince = await poison.ReplayAllAsync(includeUnreadable, ReportAsync, cancellationToken);
             }
 
-            var replayed = results.Count(r => r.Outcome != ReplayOutcome.NotAnEnvelope);
-            var notReplayed = results.Count - replayed;
+            var replayed = results.Count(r => r.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept);
+            var notEnvelopes = results.Count(r => r.Outcome == ReplayOutcome.NotAnEnvelope);
+            var skipped = results.Count(r => r.Outcome == ReplayOutcome.Skipped);
             var summary = $"Replayed {replayed} of {Text.Count(results.Count, "message")} to {connection.Queue.Name}";
-            if (notReplayed > 0) summary += $"; {notReplayed} not replayed (not lead envelopes; add --include-unreadable to replay them as they are)";
+            if (notEnvelopes > 0) summary += $"; {notEnvelopes} not replayed (not lead envelopes; add --include-unreadable to replay them as they are)";
+            if (skipped > 0) summary += $"; {skipped} skipped (could not be put back; see above)";
             if (arrivedSince > 0) summary += $"; {Text.Count(arrivedSince, "message")} arrived in {poison.Name} during the replay and {(arrivedSince == 1 ? "was" : "were")} left for the next one";
             await environment.Output.WriteLineAsync(summary + ".");
-            return results.All(r => r.Outcome == ReplayOutcome.Replayed) ? ExitCodes.Success : ExitCodes.Failed;
+            if (results.All(r => r.Outcome == ReplayOutcome.Replayed)) return ExitCodes.Success;
+            return parse.GetValue(all) ? ExitCodes.SomeSkipped : ExitCodes.Failed;
         });
         return command;
     }
@@ -146,18 +150,19 @@ internal static class PoisonCommand
         new(connection.Storage, connection.Queue, environment.Time);
 
     private static CommandException NotFound(string messageId, string queue) => new(ExitCodes.Failed,
-        $"no message {messageId} in {queue}. It may have been replayed, or be held by another command for up to {PoisonQueue.Lease.TotalSeconds:0} s; see 'poison list'.");
+        $"no message {LogText.Id(messageId)} in {queue}. It may have been replayed, or be held by another command for up to {PoisonQueue.Lease.TotalSeconds:0} s; see 'poison list'.");
 
     private static string Describe(ReplayResult result, string leadQueue)
     {
-        var message = result.Message;
-        var what = message.Envelope is { } envelope ? $"lead {envelope.LeadId}" : "message (not a lead envelope)";
+        var view = result.Message.ToView(includeLeadData: false);
+        var what = view.LeadId is { } leadId ? $"lead {leadId}" : "message (not a lead envelope)";
+        var detail = LogText.Of(result.Detail, LogText.ReasonLength);
         return result.Outcome switch
         {
-            ReplayOutcome.Replayed => $"Replayed {message.MessageId}: {what} is back on {leadQueue}.",
+            ReplayOutcome.Replayed => $"Replayed {view.MessageId}: {what} is back on {leadQueue}.",
             ReplayOutcome.ReplayedPoisonCopyKept =>
-                $"Replayed {message.MessageId}: {what} is back on {leadQueue}, but its poison copy could not be deleted ({result.Detail}); replaying it again is harmless.",
-            _ => $"Not replayed {message.MessageId}: {result.Detail}",
+                $"Replayed {view.MessageId}: {what} is back on {leadQueue}, but its poison copy could not be deleted ({detail}); replaying it again is harmless.",
+            _ => $"Not replayed {view.MessageId}: {detail}",
         };
     }
 

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Cli.Poison;
 
@@ -16,12 +17,35 @@ internal sealed class PoisonMessage
         MessageId = message.MessageId;
         PopReceipt = message.PopReceipt;
         InsertedOn = message.InsertedOn;
-        Text = StoredText.Decode(message.MessageText, base64, out var encoded);
-        Envelope = LeadEnvelope.TryParse(Text, out var reason);
+        var text = StoredText.Decode(message.MessageText, base64, out var encoded);
+        if (encoded && UnreadableMessage.TryParse(text) is { Unreadable: var unreadable })
+        {
+            // The app's wrapper: the message as it was on the lead queue, and why it could not be read.
+            Text = unreadable.Text;
+            Decoded = unreadable.Decoded;
+            var reason = $"{unreadable.Code}: {unreadable.Reason}" + (unreadable.TextCut > 0 ? $" (the last {unreadable.TextCut} characters of the message were cut off to fit the poison queue)" : "");
+            var envelope = LeadEnvelope.TryParse(Text, out _);
+            Envelope = envelope is null ? null : envelope with
+            {
+                LastError = envelope.LastError ?? new DeliveryFailure("queue", null, unreadable.Code, unreadable.Reason) { Kind = "poison", At = unreadable.At },
+            };
+            UnreadableReason = Envelope is null ? reason : null;
+            return;
+        }
+
+        Text = text;
+        Decoded = encoded;
+        Envelope = LeadEnvelope.TryParse(Text, out var notAnEnvelope);
         UnreadableReason = Envelope is null
-            ? WithoutContent(Text, reason) + (encoded ? "" : " It is not base64-encoded either, as host.json's messageEncoding says it should be.")
+            ? WithoutContent(Text, notAnEnvelope) + (encoded ? "" : " It is not base64-encoded either, as host.json's messageEncoding says it should be (the Functions host moves such a message here as it is).")
             : null;
     }
+
+    /// <summary>
+    /// Whether <see cref="Text"/> is the decoded message text (replayed as is, encoded as host.json says) or the text
+    /// as stored, which could not be decoded (replayed exactly as it was stored).
+    /// </summary>
+    public bool Decoded { get; }
 
     public string MessageId { get; }
 
@@ -56,18 +80,30 @@ internal sealed class PoisonMessage
         }
     }
 
-    /// <summary>What an operator may see of it by default: ids, attempts, times, the reason. No lead data.</summary>
+    /// <summary>
+    /// What an operator may see of it by default: ids, attempts, times, the reason. No lead data. Every text in it
+    /// came from a queue message, so each is cleaned and bounded by <see cref="LogText"/>: whatever the message holds,
+    /// the view prints no control character and no endless value.
+    /// </summary>
     public PoisonMessageView ToView(bool includeLeadData) => new(
-        MessageId,
-        Envelope?.LeadId,
+        LogText.Id(MessageId)!,
+        LogText.Id(Envelope?.LeadId),
         Envelope?.Attempt,
         Envelope?.ReceivedAt,
         Envelope?.ReplayedAt,
         InsertedOn,
-        Envelope?.LastError,
-        Envelope is null ? UnreadableReason : null,
+        Envelope?.LastError is { } error ? Clean(error) : null,
+        Envelope is null ? LogText.Of(UnreadableReason, LogText.ReasonLength) : null,
         includeLeadData && Envelope is not null ? Envelope.Lead : null,
-        includeLeadData && Envelope is null ? Text : null);
+        includeLeadData && Envelope is null ? LogText.Of(Text, LogText.MessageTextLength) : null);
+
+    private static DeliveryFailure Clean(DeliveryFailure error) => error with
+    {
+        Destination = LogText.Of(error.Destination, LogText.LeadValueLength)!,
+        Code = LogText.Of(error.Code, LogText.LeadValueLength),
+        Message = LogText.Of(error.Message, LogText.ReasonLength)!,
+        Kind = LogText.Of(error.Kind, LogText.LeadValueLength),
+    };
 }
 
 /// <param name="Unreadable">Why the message is not a lead envelope this version reads; null for an envelope.</param>

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using LeadFunctions.Storage;
+using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Cli.Poison;
 
@@ -80,7 +81,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
             }
 
             var result = await ReplayAsync(message, asIs, cancellationToken);
-            if (message.Envelope is null && result.Outcome != ReplayOutcome.NotAnEnvelope) replayedTexts.Add(message.Text);
+            if (message.Envelope is null && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
             await report(result);
             return result.Outcome == ReplayOutcome.Replayed ? Step.Deleted : Step.Release;
         }, cancellationToken);
@@ -95,17 +96,18 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     /// </summary>
     public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, CancellationToken cancellationToken)
     {
-        if (message.Envelope is { } envelope)
+        if (message.Envelope is null && !asIs) return new ReplayResult(message, ReplayOutcome.NotAnEnvelope, message.UnreadableReason);
+
+        try
         {
-            await leads.SendAsync(envelope.ForReplay(time.GetUtcNow()), null, cancellationToken);
+            if (message.Envelope is { } envelope) await leads.SendAsync(envelope.ForReplay(time.GetUtcNow()), null, cancellationToken);
+            else if (message.Decoded) await leads.SendTextAsync(message.Text, cancellationToken);
+            else await leads.SendStoredTextAsync(message.Text, cancellationToken);   // as it was stored, not encoded
         }
-        else if (asIs)
+        catch (Exception e) when (IsAboutThisMessage(e))
         {
-            await leads.SendTextAsync(message.Text, cancellationToken);
-        }
-        else
-        {
-            return new ReplayResult(message, ReplayOutcome.NotAnEnvelope, message.UnreadableReason);
+            // This message cannot be put back (too large once encoded, refused by storage): report it and go on with the others.
+            return new ReplayResult(message, ReplayOutcome.Skipped, $"{e.GetType().Name}: {LogText.FirstLine(e.Message)}");
         }
 
         try
@@ -119,6 +121,18 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
             return new ReplayResult(message, ReplayOutcome.ReplayedPoisonCopyKept, $"{e.Status} {e.ErrorCode}");
         }
     }
+
+    /// <summary>
+    /// An error that concerns the message being replayed, not the storage account: the others can still be replayed.
+    /// Storage that cannot be reached or refuses the credentials stops the command (exit 3), since every message would fail.
+    /// </summary>
+    private static bool IsAboutThisMessage(Exception e) => e switch
+    {
+        RequestFailedException { Status: 0 or 401 or 403 } => false,
+        RequestFailedException { Status: >= 400 and < 500 } => true,
+        LeadTooLargeException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException => true,
+        _ => false,
+    };
 
     /// <summary>Receives every message in turn, holding each until the end; <paramref name="visit"/> gets it and the time the walk began.</summary>
     private async Task WalkAsync(Func<PoisonMessage, DateTimeOffset, Task<Step>> visit, CancellationToken cancellationToken)
@@ -228,6 +242,9 @@ internal enum ReplayOutcome
 
     /// <summary>Not a lead envelope this version reads; replayed only when asked to replay such messages as they are.</summary>
     NotAnEnvelope,
+
+    /// <summary>Could not be put back on the lead queue (the detail says why); left in the poison queue, the others replayed.</summary>
+    Skipped,
 }
 
 internal sealed record ReplayResult(PoisonMessage Message, ReplayOutcome Outcome, string? Detail);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LeadFunctions.Cli.Intake;
 using LeadFunctions.Cli.Output;
+using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Cli.Status;
@@ -28,8 +29,10 @@ internal static class DestinationHealth
         try
         {
             var answer = await response.Content.ReadFromJsonAsync(CliJson.Output.HealthAnswer, cancellationToken);
-            return (answer?.Destinations ?? []).ToDictionary(
-                d => d.Key, d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy, StringComparer.OrdinalIgnoreCase);
+            // Names as printed: cleaned and bounded; two that clean to one name are one, the worse status kept.
+            return (answer?.Destinations ?? [])
+                .GroupBy(d => LogText.Of(d.Key)!, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Min(d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy), StringComparer.OrdinalIgnoreCase);
         }
         catch (JsonException)
         {

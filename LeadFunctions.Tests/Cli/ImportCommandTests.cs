@@ -119,14 +119,14 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
-    public async Task Wrong_key_stops_the_import_and_says_how_many_leads_were_not_sent()
+    public async Task Wrong_key_stops_the_import_with_exit_code_2_and_says_how_many_leads_were_not_sent()
     {
         await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Standalone:ProcessQueue"] = "false" });
         var url = new Uri(app.BaseAddress, TestApp.LeadsPath("wrong-key")).ToString();
 
         var run = await LeadCliRunner.RunAsync(["import", _files.Write("leads.csv", Csv), "--url", url, "--concurrency", "1"]);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);   // docs/operate.md and --help: a wrong key is a usage error
         Assert.Contains("line 2: failed: 401 Unauthorized", run.Output, StringComparison.Ordinal);
         Assert.Contains("Stopped early, 3 leads not sent", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key", run.All, StringComparison.Ordinal);

@@ -30,7 +30,8 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 internal static class LeadCliRunner
 {
     /// <param name="readSecret">What a person types when asked for a secret; null for a run without a terminal.</param>
-    public static async Task<CliRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Func<string, CancellationToken, string?>? readSecret = null)
+    /// <param name="cancellationToken">Ctrl+C, as the command sees it.</param>
+    public static async Task<CliRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, Func<string, CancellationToken, string?>? readSecret = null, CancellationToken cancellationToken = default)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -41,7 +42,7 @@ internal static class LeadCliRunner
             WorkingDirectory = AppContext.BaseDirectory,
             ReadSecret = readSecret,
         };
-        var exitCode = await LeadCli.InvokeAsync(args.ToArray(), environment);
+        var exitCode = await LeadCli.InvokeAsync(args.ToArray(), environment, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

@@ -109,7 +109,7 @@ public sealed class PoisonCommandTests(Azurite azurite) : IClassFixture<Azurite>
 
         var first = await LeadCliRunner.RunAsync(["poison", "replay", "--all", .. LeadCliRunner.Storage(azurite, queue)], time: clock);
 
-        Assert.Equal(1, first.ExitCode);
+        Assert.Equal(4, first.ExitCode);   // some skipped
         Assert.Contains($"Replayed 3 of 4 messages to {queue}; 1 not replayed (not lead envelopes; add --include-unreadable", first.Output, StringComparison.Ordinal);
         var replayed = await storage.PeekEnvelopesAsync(poison: false);
         Assert.Equal(envelopes.Select(e => e.LeadId).Order(), replayed.Select(e => e.LeadId).Order());
@@ -145,10 +145,15 @@ public sealed class PoisonCommandTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Contains("not base64-encoded", list.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("plain text", list.All, StringComparison.Ordinal);
 
-        Assert.Equal(1, replay.ExitCode);
+        Assert.Equal(4, replay.ExitCode);   // some skipped
         Assert.Contains("Replayed 2 of 3 messages", replay.Output, StringComparison.Ordinal);
         Assert.Contains(envelope.LeadId, (await storage.PeekEnvelopesAsync(poison: false)).Select(e => e.LeadId));
         Assert.Equal("plain text, not base64!", Assert.Single((await raw.PeekMessagesAsync(32)).Value).MessageText);
+
+        // As the Functions host leaves a message it cannot decode (copied as stored, no reason): put back exactly as it was.
+        var asIs = await LeadCliRunner.RunAsync(["poison", "replay", "--all", "--include-unreadable", .. LeadCliRunner.Storage(azurite, queue)]);
+        Assert.True(asIs.ExitCode == 0, asIs.ToString());
+        Assert.Contains((await azurite.Queue(queue, base64: false).PeekMessagesAsync(32)).Value, m => m.MessageText == "plain text, not base64!");
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class ProcessLeadTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
-    public async Task Message_dequeued_more_often_than_allowed_without_an_outcome_is_parked_in_poison_as_it_is()
+    public async Task Message_dequeued_more_often_than_allowed_without_an_outcome_is_parked_in_poison_with_the_reason()
     {
         // As if the process had crashed while holding it, over and over.
         var queue = azurite.Queue(TestNames.Queue());
@@ -156,8 +156,12 @@ public sealed class ProcessLeadTests(Azurite azurite) : IClassFixture<Azurite>
 
         await using var app = await StartAsync(destination, new() { ["LeadQueueName"] = queue.Name });
 
-        await SinglePoisonAsync(app);
-        Assert.Equal(text, (await app.PoisonQueue.PeekMessageAsync()).Value.MessageText);
+        var poisoned = await SinglePoisonAsync(app);
+        var original = LeadEnvelope.TryParse(text, out _)!;
+        Assert.Equal(original with { LastError = null }, poisoned with { LastError = null, Lead = original.Lead });
+        Assert.Equal(original.Lead.GetRawText(), poisoned.Lead.GetRawText());   // the lead as it was
+        Assert.Equal(("poison", "DequeueCountExceeded"), (poisoned.LastError!.Kind, poisoned.LastError.Code));
+        Assert.Contains("4 times", poisoned.LastError.Message, StringComparison.Ordinal);
         Assert.Equal(0, await TestApp.CountMessagesAsync(app.Queue));
         destination.Verify(d => d.DeliverAsync(It.IsAny<LeadDelivery>(), It.IsAny<CancellationToken>()), Times.Never);
     }

@@ -79,7 +79,7 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
     }
 
     [Fact]
-    public async Task ProcessLead_fails_below_the_last_dequeue_and_poisons_with_a_reason_at_the_last()
+    public async Task ProcessLead_poisons_what_it_cannot_read_or_deliver_with_the_reason_in_the_worker_too()
     {
         var settings = Settings();
         settings["Crm__Target"] = "Nowhere;Table"; // an unknown destination poisons its part at once, with the reason
@@ -88,11 +88,14 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
 
         var unreadable = await host.InvokeQueueAsync("ProcessLead", "this is not an envelope", 1, "m1");
         var delivered = await host.InvokeQueueAsync("ProcessLead", envelope.ToJson(), 1, "m2");
+        var unwritable = await host.InvokeQueueAsync("ProcessLead", BadMessages.UnwritableLead(), 1, "m3");
 
-        Assert.Equal(InvocationStatus.Success, unreadable.Status);
-        Assert.Equal(InvocationStatus.Success, delivered.Status);
+        // Each ends the invocation: nothing is thrown for the host to retry five times and park without a reason.
+        Assert.Equal((InvocationStatus.Success, InvocationStatus.Success, InvocationStatus.Success), (unreadable.Status, delivered.Status, unwritable.Status));
         var poisoned = (await azurite.Queue(settings["LeadQueueName"] + "-poison").PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
-        Assert.Contains("this is not an envelope", poisoned);
+        var wrapped = poisoned.Select(UnreadableMessage.TryParse).OfType<UnreadableMessage>().Select(m => m.Unreadable).ToList();
+        Assert.Contains(wrapped, u => u is { MessageId: "m1", Code: UnreadableMessage.NotAnEnvelope, Text: "this is not an envelope", Decoded: true });
+        Assert.Contains(wrapped, u => u.MessageId == "m3" && u.Reason.Contains("surrogate", StringComparison.Ordinal) && u.Text == BadMessages.UnwritableLead());
         Assert.Contains(poisoned, text => LeadEnvelope.TryParse(text, out _)?.LastError?.Code == "UnknownDestination");
     }
 

@@ -45,9 +45,14 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
             }
 
             owner._scopes?.ForEachScope((scope, builder) => builder.Append($" | scope {Describe(scope)}"), details);
+            var valuesAndScopes = details.ToString();
             if (exception is not null) details.Append($" | exception {exception}");
             var message = formatter(state, exception);
-            owner.Entries.Enqueue(new CapturedLog(logLevel, category, exception is null ? message : $"{message} | {exception}", details.ToString()));
+            owner.Entries.Enqueue(new CapturedLog(logLevel, category, exception is null ? message : $"{message} | {exception}", details.ToString())
+            {
+                Line = message,
+                Values = valuesAndScopes,
+            });
         }
 
         private static string Describe(object? scope) => scope is IEnumerable<KeyValuePair<string, object?>> pairs
@@ -56,4 +61,11 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
     }
 }
 
-public sealed record CapturedLog(LogLevel Level, string Category, string Message, string Details);
+public sealed record CapturedLog(LogLevel Level, string Category, string Message, string Details)
+{
+    /// <summary>The formatted line alone, without the exception's text (its stack trace has line breaks of its own).</summary>
+    public string Line { get; init; } = "";
+
+    /// <summary>The structured values and scopes the entry carries (what an exporter sends), without the exception.</summary>
+    public string Values { get; init; } = "";
+}

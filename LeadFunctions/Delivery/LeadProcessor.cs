@@ -33,8 +33,9 @@ public sealed partial class LeadProcessor(
         var envelope = LeadEnvelope.TryParse(message.Text, out var unreadable);
         if (envelope is null)
         {
-            LogUnreadableMessage(LogText.Of(message.MessageId), LogText.Of(unreadable, LogText.ReasonLength));
-            await queue.SendToPoisonAsync(message.Text, cancellationToken).ConfigureAwait(false);
+            LogUnreadableMessage(LogText.Id(message.MessageId), LogText.Of(unreadable, LogText.ReasonLength));
+            var poisoned = UnreadableMessage.Of(message.Text, decoded: true, UnreadableMessage.NotAnEnvelope, unreadable!, message.MessageId, message.DequeueCount, time.GetUtcNow());
+            await queue.SendToPoisonAsync(poisoned, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -58,6 +59,12 @@ public sealed partial class LeadProcessor(
         {
             var problems = string.Join("; ", read.Problems.Select(p => $"{p.Path}: {p.Message}"));
             await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (LeadIdCheck.Mismatch(envelope, read) is { } mismatch)
+        {
+            await PoisonAsync(message, envelope, mismatch, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -183,6 +190,6 @@ public sealed partial class LeadProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} is a Partner Center test lead; skipped (Delivery__TestLeads=Skip)")]
     private partial void LogTestLeadSkipped(string leadId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is, with the reason: {Reason}")]
     private partial void LogUnreadableMessage(string? messageId, string? reason);
 }

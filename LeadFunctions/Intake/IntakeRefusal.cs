@@ -14,6 +14,10 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal ContentType { get; } = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
         "Post the lead as application/json, in UTF-8 (or UTF-16, UTF-32 or ISO-8859-1 with a charset that says so).", "content-type");
 
+    /// <summary>A body in a content coding (gzip, br…): not decoded, refused (docs/design.md, "Endpoint answers").</summary>
+    public static IntakeRefusal ContentEncoding { get; } = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
+        "Send the lead uncompressed: a body with a Content-Encoding other than identity is not accepted.", "content-encoding");
+
     public static IntakeRefusal TooSlow { get; } = new(StatusCodes.Status408RequestTimeout, "Body too slow",
         "The body did not arrive in time; send it again at once, whole.", "too-slow");
 
@@ -32,8 +36,13 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal TooLargeToStore(int maxMessageBytes) => new(StatusCodes.Status413PayloadTooLarge, "Lead too large",
         $"The lead is too large to be stored (a queue message holds at most {maxMessageBytes} bytes once encoded).", "too-large");
 
-    public static IntakeRefusal Invalid(IReadOnlyList<LeadIssue> problems) => new(StatusCodes.Status400BadRequest, "Not a lead",
-        string.Join(" ", problems.Select(p => $"{p.Path}: {p.Message}")), "invalid", problems);
+    /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the detail says how many more there are.</summary>
+    public static IntakeRefusal Invalid(IReadOnlyList<LeadIssue> problems)
+    {
+        var (listed, omitted) = AnswerBounds.Of(problems);
+        var detail = string.Join(" ", listed.Select(p => $"{p.Path}: {p.Message}")) + (omitted > 0 ? $" ({omitted} more problems not listed.)" : "");
+        return new(StatusCodes.Status400BadRequest, "Not a lead", detail, "invalid", listed);
+    }
 
     public static IntakeRefusal Of(BodyFailure failure, int maxBodyBytes) => failure switch
     {

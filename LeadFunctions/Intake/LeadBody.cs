@@ -51,6 +51,16 @@ public static class LeadBody
     }
 
     /// <summary>JSON, or no content type at all (lenient: a lead is never refused for a missing header).</summary>
+    /// <summary>
+    /// True when the body is in a content coding (<c>Content-Encoding</c> other than <c>identity</c>): the app does not
+    /// decode gzip, deflate or br. Partner Center posts plain JSON; decoding would let a small body expand past every
+    /// size limit before it is read, so such a body is refused with 415 rather than read as if it were plain.
+    /// </summary>
+    public static bool HasContentCoding(HttpRequest request) =>
+        request.Headers.ContentEncoding.SelectMany(v => (v ?? "").Split(','))
+            .Select(c => c.Trim())
+            .Any(c => c.Length > 0 && !c.Equals("identity", StringComparison.OrdinalIgnoreCase));
+
     public static bool IsJsonOrUnspecified(HttpRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.ContentType)) return true;

@@ -47,7 +47,8 @@ public sealed partial class LeadIntake(
             var duplicate = recent.Record(leadId);
             metrics.Accepted(lead, duplicate);
             LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
-            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, read.Notes.Count > 0 ? read.Notes : null));
+            var (notes, omitted) = AnswerBounds.Of(read.Notes);
+            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, notes.Count > 0 ? notes : null, omitted > 0 ? omitted : null));
         }
     }
 
@@ -55,6 +56,7 @@ public sealed partial class LeadIntake(
     private async Task<(JsonDocument? Document, IntakeRefusal? Refusal)> ReadJsonAsync(HttpRequest request)
     {
         if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset) return (null, IntakeRefusal.ContentType);
+        if (LeadBody.HasContentCoding(request)) return (null, IntakeRefusal.ContentEncoding);
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (body.Failure != BodyFailure.None) return (null, IntakeRefusal.Of(body.Failure, options.Value.MaxBodyBytes));
@@ -122,8 +124,12 @@ public sealed partial class LeadIntake(
     private partial void LogNotStored(string leadId, string errorType);
 }
 
-/// <summary>The answer to an accepted lead: its stable id, whether this instance already had it, and what was coerced.</summary>
+/// <summary>
+/// The answer to an accepted lead: its stable id, whether this instance already had it, what was coerced (at most
+/// <see cref="AnswerBounds.MaxListed"/> notes) and how many notes were left out.
+/// </summary>
 public sealed record LeadAccepted(
     string LeadId,
     bool Duplicate,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadIssue>? Notes);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadIssue>? Notes,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? NotesOmitted = null);

@@ -57,7 +57,13 @@ public sealed record LeadEnvelope
 
     public string ToJson() => JsonSerializer.Serialize(this, LeadJsonContext.Default.LeadEnvelope);
 
-    /// <summary>Reads a queue message; null (with the reason) when it is not an envelope this version understands.</summary>
+    /// <summary>
+    /// Reads a queue message; null (with the reason) when it is not an envelope this version understands: not JSON,
+    /// another version, a lead id not of the form the app gives (<see cref="LeadIdentity.IsWellFormed"/>), target
+    /// names that are not plain names, no lead object, or a lead that cannot be written as JSON again (a lone
+    /// surrogate escape: such an envelope could be neither re-scheduled, nor poisoned with its reason, nor replayed).
+    /// So every value of an envelope that is read can be logged and written without surprises.
+    /// </summary>
     public static LeadEnvelope? TryParse(string text, out string? reason)
     {
         try
@@ -68,8 +74,10 @@ public sealed record LeadEnvelope
                 null => "The message is JSON null.",
                 { Version: not CurrentVersion } => $"Envelope version {envelope.Version} is not supported by this version of the app (it reads version {CurrentVersion}).",
                 { LeadId.Length: 0 } => "The envelope has no lead id.",
+                { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} lowercase hexadecimal characters).",
+                { Targets: { } targets } when !targets.All(IsPlainName) => "The envelope's targets are not destination names.",
                 { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
-                _ => null,
+                _ => Unwritable(envelope),
             };
             return reason is null ? envelope : null;
         }
@@ -78,6 +86,22 @@ public sealed record LeadEnvelope
             // Position only: the parser's own message can quote the text it could not read, which may be lead data.
             reason = $"The message is not a lead envelope: invalid JSON or field types at {e.Path ?? "$"} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
             return null;
+        }
+    }
+
+    private static bool IsPlainName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static string? Unwritable(LeadEnvelope envelope)
+    {
+        try
+        {
+            _ = envelope.ToJson();
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException)
+        {
+            return "The lead holds text that is not Unicode (a lone surrogate escape such as \\ud800): it cannot be written as JSON again, so it cannot be delivered, re-scheduled or replayed.";
         }
     }
 }

@@ -33,9 +33,23 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
     public Task SendTextAsync(string messageText, CancellationToken cancellationToken) =>
         SendAsync(storage.LeadQueue, storage.MessageEncoding, messageText, null, MaxMessageBytes, cancellationToken);
 
-    /// <summary>Puts a message on the poison queue, as text: an envelope with its reason, or what could not be read.</summary>
+    /// <summary>
+    /// Puts a stored text back on the lead queue exactly as it was stored, not encoded: replaying a message that
+    /// could not be decoded (<see cref="UnreadableDetails.Decoded"/> false) unchanged.
+    /// </summary>
+    public Task SendStoredTextAsync(string storedText, CancellationToken cancellationToken) =>
+        SendAsync(storage.LeadQueueAsStored, QueueMessageEncoding.None, storedText, null, MaxMessageBytes, cancellationToken);
+
+    /// <summary>Puts a message on the poison queue, as text: an envelope with its reason in <c>lastError</c>.</summary>
     public Task SendToPoisonAsync(string messageText, CancellationToken cancellationToken) =>
         SendAsync(storage.PoisonQueue, storage.MessageEncoding, messageText, null, MaxMessageBytes, cancellationToken);
+
+    /// <summary>Puts a message the app could not read on the poison queue, with its reason beside it; cut to fit if it must be.</summary>
+    public Task SendToPoisonAsync(UnreadableMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return SendToPoisonAsync(message.ToJson(MaxMessageBytes, storage.MessagesAreBase64), cancellationToken);
+    }
 
     /// <summary>Creates both queues if they are missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)

@@ -4,9 +4,11 @@ using System.Text;
 namespace LeadFunctions.Telemetry;
 
 /// <summary>
-/// Text that came from outside (a lead's offer title, a property name, a CRM's error message) as it may appear in a
-/// log line or a span: bounded in length and with every control, format and line-separator character replaced, so
-/// that no value can start a forged log line, drive a terminal with escape codes or flood the log.
+/// Text that came from outside (a lead's offer title, a property name, a CRM's error message, anything read from a
+/// queue message or a table row) as it may appear in a log line, a span or the CLI's output: bounded in length and
+/// with every control, format and line-separator character and every lone surrogate replaced, so that no value can
+/// start a forged log line, drive a terminal with escape codes or flood the log. The one helper for that: the app's
+/// logs and the CLI's output both go through it.
 /// </summary>
 public static class LogText
 {
@@ -15,6 +17,12 @@ public static class LogText
 
     /// <summary>The longest failure reason a log line carries (the poison message keeps the whole reason).</summary>
     public const int ReasonLength = 500;
+
+    /// <summary>The longest id a log line or the CLI shows (lead ids are 32 characters, queue message ids 36).</summary>
+    public const int IdLength = 64;
+
+    /// <summary>The longest message text the CLI shows (with <c>--include-lead-data</c>): a queue message is at most 64 KB.</summary>
+    public const int MessageTextLength = 64 * 1024;
 
     /// <summary>Stands in for each character that could change how a log line reads.</summary>
     public const char Replacement = '?';
@@ -25,6 +33,9 @@ public static class LogText
     /// </summary>
     public static string FirstLine(string? message) => Of(message?.Split('\n', 2)[0].Trim() ?? "", ReasonLength)!;
 
+    /// <summary>An id from outside (a lead id read from a queue message, a message id), cleaned and at most <see cref="IdLength"/> characters.</summary>
+    public static string? Id(string? value) => Of(value, IdLength);
+
     public static string? Of(string? value, int maxLength = LeadValueLength)
     {
         if (value is null) return null;
@@ -34,7 +45,17 @@ public static class LogText
         {
             var element = elements.GetTextElement();
             if (text.Length + element.Length > maxLength) return text.Append('…').ToString();
-            foreach (var c in element) text.Append(IsSafe(c) ? c : Replacement);
+            for (var i = 0; i < element.Length; i++)
+            {
+                var c = element[i];
+                if (char.IsHighSurrogate(c) && i + 1 < element.Length && char.IsLowSurrogate(element[i + 1]))
+                {
+                    text.Append(c).Append(element[++i]);   // a pair: one character outside the BMP
+                    continue;
+                }
+
+                text.Append(IsSafe(c) ? c : Replacement);
+            }
         }
 
         return text.ToString();
@@ -46,6 +67,7 @@ public static class LogText
         UnicodeCategory.Format => false,             // bidirectional overrides, zero-width characters
         UnicodeCategory.LineSeparator => false,      // U+2028
         UnicodeCategory.ParagraphSeparator => false, // U+2029
+        UnicodeCategory.Surrogate => false,          // half of a pair without its other half: not text
         _ => true,
     };
 }

@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Options;
 using LeadFunctions.Telemetry;
@@ -13,6 +14,12 @@ namespace LeadFunctions.Hosting.Standalone;
 /// a message deleted only after it was handled, released for <c>visibilityTimeout</c> when processing fails, and
 /// moved to the poison queue once it has been dequeued <c>maxDequeueCount</c> times.
 /// </summary>
+/// <remarks>
+/// Messages are received as stored and decoded one by one (<see cref="StoredText"/>): a single message that is not in
+/// host.json's encoding would otherwise fail the whole receive, and keep every lead received with it hidden for the
+/// lease, again and again. Such a message goes to the poison queue at once, with its reason beside it
+/// (<see cref="UnreadableMessage"/>); so does one that fails on every dequeue, so every poison message says why it is there.
+/// </remarks>
 public sealed partial class QueueListener(
     LeadStorage storage,
     LeadQueue leadQueue,
@@ -23,7 +30,7 @@ public sealed partial class QueueListener(
     TimeProvider time,
     ILogger<QueueListener> logger) : BackgroundService
 {
-    private readonly QueueClient _queue = storage.LeadQueue;
+    private readonly QueueClient _queue = storage.LeadQueueAsStored;
     private readonly QueueTriggerOptions _trigger = triggerOptions.Value;
     private readonly StandaloneOptions _standalone = standaloneOptions.Value;
     private int _inFlight;
@@ -98,21 +105,32 @@ public sealed partial class QueueListener(
         var renewing = RenewLeaseAsync(message.MessageId, () => popReceipt, r => popReceipt = r, renewal.Token);
         try
         {
+            var text = StoredText.Decode(message.MessageText, storage.MessagesAreBase64, out var decoded);
+            if (!decoded)
+            {
+                // Another writer's message: it cannot become readable by waiting. Park it as stored, with the reason.
+                var reason = "The message is not base64-encoded, as host.json's messageEncoding says every message must be; " +
+                    "another writer put it on the queue. It is kept as stored; a lead envelope among such messages is replayed encoded.";
+                await MoveToPoisonAsync(message, text, decoded, UnreadableMessage.NotEncoded, reason, () => popReceipt, renewal).ConfigureAwait(false);
+                return;
+            }
+
             if (message.DequeueCount > _trigger.MaxDequeueCount)
             {
                 // Dequeued more often than allowed without an outcome: it crashed the process each time. Park it.
-                await MoveToPoisonAsync(message, () => popReceipt, renewal).ConfigureAwait(false);
+                var reason = $"Dequeued {message.DequeueCount} times without an outcome (maximum {_trigger.MaxDequeueCount}): the process stopped while handling it each time.";
+                await MoveToPoisonAsync(message, text, decoded, UnreadableMessage.DequeueCountExceeded, reason, () => popReceipt, renewal).ConfigureAwait(false);
                 return;
             }
 
             try
             {
-                await processor.ProcessAsync(new QueuedMessage(message.MessageText, message.DequeueCount, message.MessageId), stoppingToken).ConfigureAwait(false);
+                await processor.ProcessAsync(new QueuedMessage(text, message.DequeueCount, message.MessageId), stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogProcessingFailed(logger, e, message.MessageId, message.DequeueCount);
-                await ReleaseOrPoisonAsync(message, () => popReceipt, renewal).ConfigureAwait(false);
+                LogProcessingFailed(logger, e, LogText.Id(message.MessageId)!, message.DequeueCount);
+                await ReleaseOrPoisonAsync(message, text, e, () => popReceipt, renewal).ConfigureAwait(false);
                 return;
             }
 
@@ -135,11 +153,12 @@ public sealed partial class QueueListener(
         }
     }
 
-    private async Task ReleaseOrPoisonAsync(QueueMessage message, Func<string> popReceipt, CancellationTokenSource renewal)
+    private async Task ReleaseOrPoisonAsync(QueueMessage message, string text, Exception error, Func<string> popReceipt, CancellationTokenSource renewal)
     {
         if (message.DequeueCount >= _trigger.MaxDequeueCount)
         {
-            await MoveToPoisonAsync(message, popReceipt, renewal).ConfigureAwait(false);
+            var reason = $"Failed on each of {message.DequeueCount} dequeues; last error: {error.GetType().FullName}.";
+            await MoveToPoisonAsync(message, text, true, UnreadableMessage.DequeueCountExceeded, reason, popReceipt, renewal).ConfigureAwait(false);
             return;
         }
 
@@ -147,12 +166,37 @@ public sealed partial class QueueListener(
         await _queue.UpdateMessageAsync(message.MessageId, popReceipt(), visibilityTimeout: _trigger.VisibilityTimeout).ConfigureAwait(false);
     }
 
-    private async Task MoveToPoisonAsync(QueueMessage message, Func<string> popReceipt, CancellationTokenSource renewal)
+    /// <summary>
+    /// Moves a message to the poison queue with its reason, then deletes it: a lead envelope with the reason as its
+    /// <c>lastError</c>, anything else as an <see cref="UnreadableMessage"/> that keeps the text as it was.
+    /// </summary>
+    private async Task MoveToPoisonAsync(QueueMessage message, string text, bool decoded, string code, string reason, Func<string> popReceipt, CancellationTokenSource renewal)
     {
-        await leadQueue.SendToPoisonAsync(message.MessageText, CancellationToken.None).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (!await TryPoisonEnvelopeAsync(decoded ? text : null, new DeliveryFailure("queue", null, code, reason) { Kind = "poison", At = now }).ConfigureAwait(false))
+        {
+            var unreadable = UnreadableMessage.Of(decoded ? text : message.MessageText, decoded, code, reason, message.MessageId, message.DequeueCount, now);
+            await leadQueue.SendToPoisonAsync(unreadable, CancellationToken.None).ConfigureAwait(false);
+        }
+
         await renewal.CancelAsync().ConfigureAwait(false);
         await _queue.DeleteMessageAsync(message.MessageId, popReceipt(), CancellationToken.None).ConfigureAwait(false);
-        LogMovedToPoison(logger, message.MessageId, message.DequeueCount, leadQueue.PoisonName);
+        LogMovedToPoison(logger, LogText.Id(message.MessageId)!, message.DequeueCount, leadQueue.PoisonName, code, LogText.Of(reason, LogText.ReasonLength)!);
+    }
+
+    /// <summary>Poisons <paramref name="text"/> as a lead envelope with <paramref name="failure"/> as its last error; false when it is not one, or no longer fits.</summary>
+    private async Task<bool> TryPoisonEnvelopeAsync(string? text, DeliveryFailure failure)
+    {
+        if (text is null || LeadEnvelope.TryParse(text, out _) is not { } envelope) return false;
+        try
+        {
+            await leadQueue.SendToPoisonAsync((envelope with { LastError = failure }).ToJson(), CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (LeadTooLargeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -180,14 +224,14 @@ public sealed partial class QueueListener(
                 }
                 catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
                 {
-                    LogLeaseLost(logger, messageId, e.ErrorCode ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    LogLeaseLost(logger, LogText.Id(messageId)!, LogText.Of(e.ErrorCode, LogText.ReasonLength) ?? e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     failed = true;
                     if (time.GetUtcNow() < expires) continue;
-                    LogLeaseLost(logger, messageId, e.GetType().Name);
+                    LogLeaseLost(logger, LogText.Id(messageId)!, e.GetType().Name);
                     return;
                 }
             }
@@ -221,6 +265,6 @@ public sealed partial class QueueListener(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The lease on message {MessageId} was lost ({Reason}) while it was handled; another receiver may take it, and only one copy poisons or re-schedules its lead")]
     private static partial void LogLeaseLost(ILogger logger, string messageId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} dequeues")]
-    private static partial void LogMovedToPoison(ILogger logger, string messageId, long dequeueCount, string poisonQueue);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} on dequeue {DequeueCount} ({Code}): {Reason}")]
+    private static partial void LogMovedToPoison(ILogger logger, string messageId, long dequeueCount, string poisonQueue, string code, string reason);
 }

@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LeadFunctions.Leads;
+
+/// <summary>
+/// A queue message the app could not read, as it is kept in the poison queue: the message as it was, with the reason
+/// beside it (docs/design.md, "The queue message"). <c>{"unreadable": {"code", "reason", "at", "messageId",
+/// "dequeueCount", "text", "decoded", "textCut"}}</c>. The CLI shows the reason and, with
+/// <c>--include-unreadable</c>, replays the text exactly as it was stored.
+/// </summary>
+public sealed record UnreadableMessage
+{
+    /// <summary>The message is not in the encoding host.json's <c>messageEncoding</c> says (not base64).</summary>
+    public const string NotEncoded = "NotEncoded";
+
+    /// <summary>The message is not a lead envelope this version reads (<see cref="LeadEnvelope.TryParse"/> says why).</summary>
+    public const string NotAnEnvelope = "NotAnEnvelope";
+
+    /// <summary>The message failed, or stopped the process, on every dequeue up to host.json's <c>maxDequeueCount</c>.</summary>
+    public const string DequeueCountExceeded = "DequeueCountExceeded";
+
+    public required UnreadableDetails Unreadable { get; init; }
+
+    public static UnreadableMessage Of(string text, bool decoded, string code, string reason, string? messageId, long dequeueCount, DateTimeOffset at) => new()
+    {
+        Unreadable = new UnreadableDetails
+        {
+            Code = code,
+            Reason = reason,
+            At = at,
+            MessageId = messageId,
+            DequeueCount = dequeueCount,
+            Text = text,
+            Decoded = decoded,
+        },
+    };
+
+    public string ToJson()
+    {
+        try
+        {
+            return JsonSerializer.Serialize(this, UnreadableJsonContext.Default.UnreadableMessage);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Text that is not Unicode (a lone surrogate): kept with U+FFFD in its place, the reason still beside it.
+            var text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(Unreadable.Text));
+            return JsonSerializer.Serialize(this with { Unreadable = Unreadable with { Text = text } }, UnreadableJsonContext.Default.UnreadableMessage);
+        }
+    }
+
+    /// <summary>
+    /// This message as JSON of at most <paramref name="maxBytes"/> once encoded: whole when it fits, else with the end
+    /// of its text cut off (<see cref="UnreadableDetails.TextCut"/> says how many characters). Only a message another
+    /// writer made can need that: every message the app writes fits in one queue message with room to spare.
+    /// </summary>
+    public string ToJson(int maxBytes, bool base64)
+    {
+        var message = this;
+        while (true)
+        {
+            var json = message.ToJson();
+            var size = Encoding.UTF8.GetByteCount(json);
+            if (base64) size = (size + 2) / 3 * 4;
+            var text = message.Unreadable.Text;
+            if (size <= maxBytes || text.Length == 0) return json;
+
+            // Cut in proportion to the excess, and a little more, until it fits (escaping makes bytes per character vary).
+            var keep = (int)Math.Max(0, text.Length - ((long)text.Length * (size - maxBytes) / size) - 64);
+            if (keep > 0 && char.IsHighSurrogate(text[keep - 1])) keep--;
+            message = message with
+            {
+                Unreadable = message.Unreadable with { Text = text[..keep], TextCut = message.Unreadable.TextCut + (text.Length - keep) },
+            };
+        }
+    }
+
+    /// <summary>Reads a poison message that is such a wrapper; null for anything else.</summary>
+    public static UnreadableMessage? TryParse(string text)
+    {
+        if (!text.StartsWith("{\"unreadable\":", StringComparison.Ordinal)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(text, UnreadableJsonContext.Default.UnreadableMessage) is { Unreadable: { Code: not null, Text: not null } } message ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>What <see cref="UnreadableMessage"/> keeps: why, when, where from, and the message text.</summary>
+public sealed record UnreadableDetails
+{
+    public required string Code { get; init; }
+
+    public required string Reason { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>The message's id in the lead queue.</summary>
+    public string? MessageId { get; init; }
+
+    public long DequeueCount { get; init; }
+
+    /// <summary>The message text: decoded as host.json says when <see cref="Decoded"/>, else exactly as it was stored.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Whether <see cref="Text"/> is the decoded text (replayed encoded) or the stored text that could not be decoded (replayed as stored).</summary>
+    public bool Decoded { get; init; }
+
+    /// <summary>How many characters were cut off the end of <see cref="Text"/> to fit one queue message; 0 when it is whole.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int TextCut { get; init; }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(UnreadableMessage))]
+internal sealed partial class UnreadableJsonContext : JsonSerializerContext;
