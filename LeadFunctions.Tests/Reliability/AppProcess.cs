@@ -52,7 +52,7 @@ public sealed partial class AppProcess : IDisposable
         appDirectory ??= AppDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = appDirectory,
+            WorkingDirectory = TestContentRoot.Path, // the content root: no local.settings.json there, whatever the build copied beside the app
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
