@@ -103,7 +103,7 @@ public sealed class ImportCommandTests(Azurite azurite) : IClassFixture<Azurite>
 
             storage.Stop(graceful: true);
             var importing = ImportFiles.ImportAsync(app, file, "--max-attempts", "30", "--concurrency", "2");
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(3)); // real time: an outage longer than the storage client's quick retries (about 1.5 s)
             await storage.RestartAsync();
             var run = await importing;
 

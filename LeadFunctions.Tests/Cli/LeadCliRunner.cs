@@ -39,7 +39,7 @@ internal static class LeadCliRunner
         {
             Time = time ?? TimeProvider.System,
             Settings = settings ?? new Dictionary<string, string?>(),
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = TestContentRoot.Path, // no local.settings.json there: the developer's never leaks in
             ReadSecret = readSecret,
         };
         var exitCode = await LeadCli.InvokeAsync(args.ToArray(), environment, cancellationToken);

@@ -22,7 +22,7 @@ public sealed class DestinationThrottleTests
 
         first.Dispose();
         first.Dispose(); // twice is once
-        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(60))).Dispose();
         second.Dispose();
         Assert.Equal(0, throttle.InFlight);
     }
@@ -53,7 +53,7 @@ public sealed class DestinationThrottleTests
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(waiting.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(TimeSpan.Zero, throttle.Remaining);
         Assert.Null(throttle.Pace); // nothing answered before the 429: no rate to learn
     }
@@ -71,7 +71,7 @@ public sealed class DestinationThrottleTests
         var waiting = throttle.PaceAsync(CancellationToken.None).AsTask(); // 5 s left: waited for
         Assert.False(waiting.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(5));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class DestinationThrottleTests
         var next = throttle.PaceAsync(CancellationToken.None).AsTask();
         Assert.False(next.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(106));
-        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        await next.WaitAsync(TimeSpan.FromSeconds(60));
 
         using var cts = new CancellationTokenSource();
         var cancelled = throttle.PaceAsync(cts.Token).AsTask();

@@ -142,10 +142,10 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
             properties["System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault"] = false;
             File.WriteAllText(config, runtime.ToJsonString());
 
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<StandInHostException>(() => FunctionsHostStandIn.StartAsync(broken, Settings()));
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"start-up failed only after {clock.Elapsed}");
+            // The worker itself reported the failure: the stand-in did not give up waiting for an answer (whatever the machine's speed).
+            Assert.DoesNotContain("no answer within", error.Message, StringComparison.Ordinal);
             Assert.Contains("Reflection-based serialization has been disabled", error.Message, StringComparison.Ordinal);
         }
         finally

@@ -10,7 +10,8 @@ namespace LeadFunctions.Tests.Infrastructure;
 
 /// <summary>
 /// The real app (Program.BuildStandalone), listening on a free loopback port, spoken to over HTTP. Each instance has its own
-/// queue, poison queue and table in the shared Azurite.
+/// queue, poison queue and table in the shared Azurite. It runs in <see cref="TestContentRoot"/>: a developer's
+/// <c>local.settings.json</c> never reaches it.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
@@ -74,6 +75,7 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
         all["urls"] = "http://127.0.0.1:0"; // the system picks the port, the app binds it at once: read back below
+        all["contentRoot"] = TestContentRoot.Path; // where local.settings.json would be read from: an empty directory
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         queueName = all["LeadQueueName"]!;
         tableName = all["Crm:Table:TableName"]!;

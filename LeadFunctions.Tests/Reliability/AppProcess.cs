@@ -41,7 +41,7 @@ public sealed partial class AppProcess : IDisposable
     public int Port { get; private set; }
 
     /// <summary>
-    /// Starts the app and waits (at most 30 s) until it answers: the build beside the tests, or the one in
+    /// Starts the app and waits (at most 60 s: a generous bound for a busy machine) until it answers: the build beside the tests, or the one in
     /// <paramref name="appDirectory"/> (e.g. the published package) when given. With <paramref name="port"/> 0 (the
     /// default) the app binds a port of the system's choosing and <see cref="Port"/> says which, read back from its
     /// "Now listening on" line: no other process can take the port between choosing and binding it. A restart passes
@@ -52,7 +52,7 @@ public sealed partial class AppProcess : IDisposable
         appDirectory ??= AppDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = appDirectory,
+            WorkingDirectory = TestContentRoot.Path, // the content root: no local.settings.json there, whatever the build copied beside the app
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -67,7 +67,7 @@ public sealed partial class AppProcess : IDisposable
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !app.HasExited)
         {
             if (app.Port == 0 && app.Lines.Select(l => ListeningOn().Match(l)).FirstOrDefault(m => m.Success) is { } listening)
@@ -81,7 +81,7 @@ public sealed partial class AppProcess : IDisposable
 
         var lines = string.Join("\n", app.Lines.TakeLast(20));
         app.Dispose();
-        throw new InvalidOperationException($"The app did not answer within 30 s:\n{lines}");
+        throw new InvalidOperationException($"The app did not answer within 60 s:\n{lines}");
     }
 
     private static async Task<bool> AnswersAsync(int port)

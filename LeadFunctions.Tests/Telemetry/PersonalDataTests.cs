@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Tests.HubSpot;
@@ -64,7 +65,10 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
             Assert.Equal(HttpStatusCode.BadRequest, (await app.PostLeadAsync($"\"{Marker("Bad")}\"")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostLeadAsync(MarkedLead(9), key: Marker("Key"))).StatusCode);
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await app.PostLeadAsync(MarkedLead(9), contentType: "text/plain")).StatusCode);
-            await Task.Delay(300);
+            // A request's span ends after its answer was sent: wait for all nine (four leads, five refusals), not for a while.
+            // (Spans are captured process-wide: count this app's only.)
+            int Requests() => telemetry.Spans.Count(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), app.BaseAddress.Port));
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(Requests() >= 9), TimeSpan.FromSeconds(60)), $"{Requests()} of 9 request spans were captured");
             app.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
@@ -88,6 +89,7 @@ public sealed class PipelineGaugesTests(Azurite azurite) : IClassFixture<Azurite
         destination.Setup(d => d.Name).Returns("Fake");
         destination.Setup(d => d.CheckHealthAsync(It.IsAny<CancellationToken>())).ReturnsAsync(HealthCheckResult.Unhealthy("401 from the CRM"));
         var telemetry = new CapturedTelemetry();
+        using var recordings = new GaugeRecordings(PipelineGauges.DestinationHealth, "Fake");
         var settings = new Dictionary<string, string?>(GaugesOnQueueIdle) { ["Health:ProbeInterval"] = "01:00:00" };
         await using var app = await TestApp.StartAsync(azurite, settings, services =>
         {
@@ -96,7 +98,9 @@ public sealed class PipelineGaugesTests(Azurite azurite) : IClassFixture<Azurite
         });
 
         Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(DestinationHealth(app, telemetry, "Fake") is not null)), Describe(telemetry));
-        await Task.Delay(1000); // ten more gauge intervals
+        var seen = recordings.Count;
+        Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(recordings.Count >= seen + 10), TimeSpan.FromSeconds(60)),
+            $"the gauges were recorded {recordings.Count - seen} more times, not 10"); // ten more gauge recordings, however long they take
         var details = await app.Http.GetAsync(TestApp.HealthDetailsPath());
 
         Assert.Equal(GaugeValues.Health(HealthStatus.Unhealthy), DestinationHealth(app, telemetry, "Fake"));
@@ -116,6 +120,33 @@ public sealed class PipelineGaugesTests(Azurite azurite) : IClassFixture<Azurite
         Assert.Equal(GaugeValues.Health(HealthStatus.Unhealthy), DestinationHealth(app, telemetry, "Table"));
         Assert.DoesNotContain(telemetry.MetricPoints(), p => p.Name is PipelineGauges.QueueDepth or PipelineGauges.OldestAge or PipelineGauges.PoisonDepth);
         Assert.Contains(telemetry.Logs.Messages(Microsoft.Extensions.Logging.LogLevel.Warning), m => m.Contains("Pipeline gauges: queue", StringComparison.Ordinal));
+    }
+
+    /// <summary>Counts each recording of one destination's gauge, as the app makes it (a tick of the gauge timer).</summary>
+    private sealed class GaugeRecordings : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private int _count;
+
+        public GaugeRecordings(string instrument, string destination)
+        {
+            _listener.InstrumentPublished = (published, listener) =>
+            {
+                if (published.Meter.Name == LeadMetrics.MeterName && published.Name == instrument) listener.EnableMeasurementEvents(published);
+            };
+            _listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == PipelineGauges.DestinationTag && Equals(tag.Value, destination)) Interlocked.Increment(ref _count);
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static double? Gauge(TestApp app, CapturedTelemetry telemetry, string name)

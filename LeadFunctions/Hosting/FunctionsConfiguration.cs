@@ -10,6 +10,10 @@ namespace LeadFunctions.Hosting;
 /// <c>host.json</c> under <c>AzureFunctionsJobHost</c> (app settings such as
 /// <c>AzureFunctionsJobHost__extensions__queues__batchSize</c> override it, as they do for the host), and in standalone
 /// mode <c>local.settings.json</c>'s <c>Values</c>, below real environment variables, as Core Tools does.
+/// <c>host.json</c> is part of the app (found in the content root, else beside the app); <c>local.settings.json</c> is
+/// the settings of the place the app runs in, read from the content root only (the working directory unless
+/// <c>--contentRoot</c> says otherwise: the repository root for <c>./eng/run.sh</c>), never from a copy a build left
+/// beside the app. The tests run the app with a content root of their own, so a developer's file never reaches them.
 /// </summary>
 public static class FunctionsConfiguration
 {
@@ -24,7 +28,8 @@ public static class FunctionsConfiguration
             ?? throw new FileNotFoundException($"{HostJson} was not found in {contentRoot} or {AppContext.BaseDirectory}.");
         sources.Insert(0, Memory(Flatten(JsonNode.Parse(File.ReadAllText(hostJson)), "AzureFunctionsJobHost")));
 
-        if (mode.IsFunctions || Find(LocalSettingsJson, contentRoot) is not { } localSettings) return;
+        var localSettings = Path.Combine(contentRoot, LocalSettingsJson);
+        if (mode.IsFunctions || !File.Exists(localSettings)) return;
         var values = JsonNode.Parse(File.ReadAllText(localSettings), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["Values"];
         var settings = Flatten(values, null).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
         var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is EnvironmentVariablesConfigurationSource);
