@@ -59,9 +59,11 @@ public sealed class AzureShapedRun : IAsyncDisposable
         AppSettings = BicepAppSettings.WithStandIns(bicepSettings, new Dictionary<string, string>
         {
             ["⟪Microsoft.Resources/deployments/identity:outputs.clientId.value⟫"] = appClientId,
-            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.blob⟫"] = storage.ServiceUri("blob") + "/",
-            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.queue⟫"] = storage.ServiceUri("queue") + "/",
-            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.table⟫"] = storage.ServiceUri("table") + "/",
+            // Azure's endpoints end in '/' (https://<account>.table.core.windows.net/); Azurite's are path-style, where
+            // the Tables SDK would read a trailing '/' as part of the table's path (<account>//<table>).
+            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.blob⟫"] = storage.ServiceUri("blob").ToString(),
+            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.queue⟫"] = storage.ServiceUri("queue").ToString(),
+            ["⟪Microsoft.Storage/storageAccounts:primaryEndpoints.table⟫"] = storage.ServiceUri("table").ToString(),
             ["⟪Microsoft.Insights/components:ConnectionString⟫"] = ingestion.ConnectionString,
         });
     }

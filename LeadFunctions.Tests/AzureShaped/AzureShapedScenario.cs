@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using LeadFunctions.Tests.Deployment;
 using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Reliability;
@@ -28,16 +29,22 @@ public sealed class AzureShapedScenario : IAsyncDisposable
     /// <summary>Azurite's debug log lines of the requests made while the app ran (app and operator), one per request.</summary>
     public IReadOnlyList<string> StorageRequests { get; private set; } = [];
 
-    /// <summary>What Azurite answered a request signed with the development account key (the connection string way).</summary>
-    public int SharedKeyStatus { get; private set; }
-
-    public string SharedKeyError { get; private set; } = "";
+    /// <summary>What storage answered requests signed with an account key (the connection-string way), queue and table.</summary>
+    public IReadOnlyList<(string Service, int Status, string? Error)> SharedKey { get; private set; } = [];
 
     public static async Task<AzureShapedScenario> RunAsync(FunctionAppPackage package)
     {
         var scenario = new AzureShapedScenario(await AzureShapedRun.StartAsync());
-        await scenario.PlayAsync(package.Root);
-        return scenario;
+        try
+        {
+            await scenario.PlayAsync(package.Root);
+            return scenario;
+        }
+        catch
+        {
+            await scenario.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task PlayAsync(string appDirectory)
@@ -60,7 +67,7 @@ public sealed class AzureShapedScenario : IAsyncDisposable
                 "the lead did not reach the table and the delivery journal\n" + Log(app));
 
             // A lead for a destination this app does not have goes to the poison queue with its reason.
-            var unknown = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json").Replace("Some", "Poisoned", StringComparison.Ordinal)) with { Targets = ["Nowhere"] };
+            var unknown = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json").Replace("\"Some\"", "\"Marmaduke\"", StringComparison.Ordinal)) with { Targets = ["Nowhere"] };
             await Run.Queue(queueName).SendMessageAsync(unknown.ToJson(), timeToLive: TimeSpan.FromSeconds(-1));
             Assert.True(await TestApp.EventuallyAsync(async () => (await poison.PeekMessagesAsync(32)).Value.Length == 1, TimeSpan.FromSeconds(90)),
                 "the lead for an unknown destination did not reach the poison queue\n" + Log(app));
@@ -79,12 +86,26 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 
         StorageRequests = DebugLines().Where(l => l.Contains("RequestHeaders:", StringComparison.Ordinal)).ToList();
 
-        var sharedKey = new TableServiceClient(Run.Storage.ConnectionString, new TableClientOptions { Transport = Run.Transport() });
-        var refused = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => sharedKey.GetTableClient(settings["Crm__Table__TableName"]).GetEntityAsync<TableEntity>(LeadId[..2], LeadId));
-        (SharedKeyStatus, SharedKeyError) = (refused.Status, refused.ErrorCode ?? refused.Message);
+        // The connection-string way: the same endpoints, a request signed with an account key (the development key).
+        var queueByKey = new QueueServiceClient(Run.Storage.ConnectionString, new QueueClientOptions { Transport = Run.Transport() }).GetQueueClient(queueName);
+        var tableByKey = new TableServiceClient(Run.Storage.ConnectionString, new TableClientOptions { Transport = Run.Transport() }).GetTableClient(settings["Crm__Table__TableName"]);
+        SharedKey = [await RefusedAsync("queue", () => queueByKey.GetPropertiesAsync()), await RefusedAsync("table", () => tableByKey.GetEntityAsync<TableEntity>(LeadId[..2], LeadId))];
 
         bool IsGaugePeek(string line) => line.Contains($"/{AzureShapedRun.StorageAccount}/{queueName}-poison/messages?peekonly=true", StringComparison.OrdinalIgnoreCase)
             && line.Contains("RequestHeaders:", StringComparison.Ordinal);
+    }
+
+    private static async Task<(string, int, string?)> RefusedAsync(string service, Func<Task> request)
+    {
+        try
+        {
+            await request();
+            return (service, 200, null);
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            return (service, e.Status, e.ErrorCode ?? e.Message);
+        }
     }
 
     private List<string> DebugLines()
@@ -109,7 +130,7 @@ public sealed class AzureShapedScenario : IAsyncDisposable
         }
     }
 
-    private static string Log(AppProcess app) => string.Join("\n", app.Lines.TakeLast(60));
+    private static string Log(AppProcess app) => string.Join("\n", app.Lines.Take(40).Append("...").Concat(app.Lines.Where(l => !l.Contains("Health check", StringComparison.Ordinal)).TakeLast(40)));
 
     public ValueTask DisposeAsync() => Run.DisposeAsync();
 }
@@ -118,14 +139,15 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 public sealed class AzureShapedScenarioHolder : IAsyncLifetime, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private AzureShapedScenario? _scenario;
+    private Task<AzureShapedScenario>? _scenario;
 
     public async Task<AzureShapedScenario> GetAsync(FunctionAppPackage package)
     {
         await _gate.WaitAsync();
         try
         {
-            return _scenario ??= await AzureShapedScenario.RunAsync(package);
+            // Run once, failed or not: a scenario that failed fails every test that reads it, with its own message.
+            return await (_scenario ??= AzureShapedScenario.RunAsync(package));
         }
         finally
         {
@@ -137,7 +159,7 @@ public sealed class AzureShapedScenarioHolder : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        if (_scenario is not null) await _scenario.DisposeAsync();
+        if (_scenario is { IsCompletedSuccessfully: true }) await (await _scenario).DisposeAsync();
         Dispose();
     }
 

@@ -81,7 +81,10 @@ public sealed partial class AzureShapedTests(FunctionAppPackage package, AzureSh
         Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/LeadDeliveries"));
         Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/leads/messages\?peekonly=true"));
 
-        Assert.True(scenario.SharedKeyStatus == 403, $"a request signed with a shared key got {scenario.SharedKeyStatus} {scenario.SharedKeyError}, not 403");
+        // Azure answers 403 KeyBasedAuthenticationNotPermitted; Azurite 400 (InvalidAuthenticationInfo) or 403. The same
+        // table read with the operator's token succeeded in the scenario, so only the credential differs.
+        Assert.All(scenario.SharedKey, r => Assert.True(r.Status is 400 or 403, $"a {r.Service} request signed with a shared key got {r.Status} {r.Error}, not refused"));
+        Assert.Equal(["queue", "table"], scenario.SharedKey.Select(r => r.Service));
     }
 
     [Fact]
@@ -108,10 +111,10 @@ public sealed partial class AzureShapedTests(FunctionAppPackage package, AzureSh
 
         Assert.Contains(accepted, i => i.BaseType == "RequestData");
         Assert.Contains(accepted, i => i.BaseType == "RemoteDependencyData");
-        Assert.Contains(accepted, i => i.BaseType == "MessageData" && ((string?)i.BaseData?["message"])?.Contains(scenario.LeadId, StringComparison.Ordinal) == true);
+        Assert.Contains(accepted, i => i.BaseType == "MessageData" && i.Properties.GetValueOrDefault("LeadId") == scenario.LeadId);
 
         var everything = string.Join("\n", accepted.Select(i => i.Item.ToJsonString()));
-        foreach (var personal in new[] { "someone@contoso.com", "16175555555", "Esquire", "Power Automate", "Poisoned" })
+        foreach (var personal in new[] { "someone@contoso.com", "16175555555", "Esquire", "Power Automate", "Marmaduke" })
         {
             Assert.DoesNotContain(personal, everything, StringComparison.OrdinalIgnoreCase);
         }

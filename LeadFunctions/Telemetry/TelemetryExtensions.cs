@@ -61,7 +61,15 @@ public static class TelemetryExtensions
                             }
                         };
                     });
-                if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => Configure(o, appInsights, credential));
+                if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o =>
+                {
+                    Configure(o, appInsights, credential);
+
+                    // Every trace: leads are few, and the exporter's default sampling would drop some leads' spans and,
+                    // with them, their log records.
+                    o.SamplingRatio = 1F;
+                    o.TracesPerSecond = null;
+                });
                 else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();
             })
             .WithMetrics(metrics =>
