@@ -30,9 +30,6 @@ public sealed class AzureShapedRun : IAsyncDisposable
     {
         ["AzureWebJobsStorage__blobServiceUri"] = "the Functions host: its own state (function keys, timer and singleton locks)",
         ["AZURE_CLIENT_ID"] = "Azure.Identity's DefaultAzureCredential (the Dataverse destination's Default credential) picks this identity",
-        ["FUNCTIONS_EXTENSION_VERSION"] = "the platform: the Functions host version (Elastic Premium)",
-        ["WEBSITE_RUN_FROM_PACKAGE"] = "the platform: where the package is mounted from (Elastic Premium)",
-        ["WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID"] = "the platform: the identity that reads the package blob (Elastic Premium)",
     };
 
     /// <summary>
