@@ -19,10 +19,6 @@ param location string
 @description('Object id of the deploying user (azd fills AZURE_PRINCIPAL_ID) for queue, table and secret access; empty for none.')
 param principalId string = ''
 
-@description('FlexConsumption (scale to zero, default) or EP1 (Elastic Premium, always one warm instance). See docs/deploy.md.')
-@allowed(['FlexConsumption', 'EP1'])
-param planSku string = 'FlexConsumption'
-
 @description('Where ProcessLead delivers leads (Crm__Target): Table (the MarketplaceLeads table in this storage account) or Dataverse.')
 param crmTarget string = 'Table'
 
@@ -98,7 +94,6 @@ module storage './app/storage.bicep' = {
     leadQueueName: leadQueueName
     leadTableName: leadTableName
     deploymentContainerName: names.deploymentContainer
-    createDeploymentContainer: planSku == 'FlexConsumption'
   }
 }
 
@@ -144,7 +139,6 @@ module api './app/api.bicep' = {
     planName: names.plan
     location: location
     tags: tags
-    planSku: planSku
     identityResourceId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
     storageAccountName: names.storage
@@ -198,7 +192,6 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
-output AZURE_PLAN_SKU string = planSku
 @description('Client id of the app\'s identity: the application user to create in Dataverse for Crm__Dataverse__Credential Default.')
 output AZURE_FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 @description('The URL to register in Partner Center, without its key: append ?code=<function key> (docs/deploy.md).')

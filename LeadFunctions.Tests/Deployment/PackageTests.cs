@@ -141,8 +141,10 @@ public sealed class PackageTests(FunctionAppPackage package)
 
         Assert.Contains("name: 'dotnet-isolated'", api, StringComparison.Ordinal);
         Assert.Contains("version: '10.0'", api, StringComparison.Ordinal);
-        Assert.Contains("FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'", api, StringComparison.Ordinal);
-        Assert.Contains("'DOTNET-ISOLATED|10.0'", api, StringComparison.Ordinal);
+        // Flex Consumption only (docs/deploy.md, "Hosting plan"): it rejects the classic runtime setting, and a package
+        // run from WEBSITE_RUN_FROM_PACKAGE=1 without a content share is what the removed Elastic Premium option did wrong.
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", api, StringComparison.Ordinal);
+        Assert.DoesNotContain("WEBSITE_RUN_FROM_PACKAGE", api, StringComparison.Ordinal);
         Assert.Contains("project: ./LeadFunctions", azd, StringComparison.Ordinal);
         Assert.Contains("language: dotnet", azd, StringComparison.Ordinal);
         Assert.Contains("host: function", azd, StringComparison.Ordinal);

@@ -45,6 +45,7 @@ public sealed partial class SettingsDocumentationTests
         {
             "FUNCTIONS_WORKER_RUNTIME",                 // the Functions host's own, which the app does not read
             TelemetryExtensions.AppInsightsSetting,
+            AppInsightsAuthentication.Setting,
             TelemetryOptions.OtlpEndpointSetting,
             ProcessLead.QueueSetting,                   // also StorageOptions.LeadQueueName, bound by hand (Storage/StorageExtensions.cs)
             StorageOptions.Section,                     // the connection string: the section's own value

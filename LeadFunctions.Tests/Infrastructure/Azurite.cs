@@ -10,6 +10,8 @@ namespace LeadFunctions.Tests.Infrastructure;
 /// As a class fixture it is one process shared by the whole test run, with in-memory storage, and tests isolate
 /// themselves by queue and table names (<see cref="TestNames"/>). <see cref="StartOwnAsync"/> gives a test a private
 /// one that it may stop and restart (with disk persistence, so messages survive the restart).
+/// <see cref="StartOAuthAsync"/> gives one shaped like an Azure account with shared keys off: bearer tokens only,
+/// over HTTPS.
 /// </summary>
 public sealed class Azurite : IAsyncLifetime
 {
@@ -22,8 +24,18 @@ public sealed class Azurite : IAsyncLifetime
     private int _blobPort;
     private int _tablePort;
     private bool _owned;
+    private string _account = Account;
+    private (string Certificate, string Key)? _https;
 
     public int QueuePort { get; private set; }
+
+    public int TablePort => _tablePort;
+
+    /// <summary>An OAuth instance's debug log (<c>--debug</c>): one line per request, with its headers.</summary>
+    public string? DebugLog { get; private set; }
+
+    /// <summary>The storage account: <c>devstoreaccount1</c>, or the one an OAuth instance was started for.</summary>
+    public string AccountName => _account;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -44,6 +56,33 @@ public sealed class Azurite : IAsyncLifetime
         var instance = new Azurite { _owned = true, _location = Directory.CreateTempSubdirectory("azurite-").FullName };
         await instance.StartAsync();
         return instance;
+    }
+
+    /// <summary>
+    /// A private Azurite in OAuth mode (<c>--oauth basic</c>, which needs HTTPS: <paramref name="certificatePem"/> and
+    /// <paramref name="keyPem"/>) with one account, <paramref name="account"/>, whose key is random and thrown away at
+    /// start: like an Azure account with shared-key access disabled, it serves requests with a bearer token (issuer,
+    /// audience and lifetime checked; no signature) and no shared key works. <see cref="ConnectionString"/> is then the
+    /// development key's connection string for these endpoints, which Azurite refuses.
+    /// </summary>
+    public static async Task<Azurite> StartOAuthAsync(string certificatePem, string keyPem, string account)
+    {
+        var instance = new Azurite { _owned = true, _account = account, _https = (certificatePem, keyPem) };
+        await instance.StartAsync();
+        return instance;
+    }
+
+    /// <summary>The service endpoint as an app setting names it (<c>AzureWebJobsStorage__queueServiceUri</c>): path-style, with the account.</summary>
+    public Uri ServiceUri(string service)
+    {
+        var port = service switch
+        {
+            "blob" => _blobPort,
+            "queue" => QueuePort,
+            "table" => _tablePort,
+            _ => throw new ArgumentOutOfRangeException(nameof(service), service, "blob, queue or table"),
+        };
+        return new Uri($"{(_https is null ? "http" : "https")}://127.0.0.1:{port}/{_account}");
     }
 
     public QueueClient Queue(string name, bool base64 = true) => new(ConnectionString, name, new QueueClientOptions
@@ -88,6 +127,7 @@ public sealed class Azurite : IAsyncLifetime
         {
             Stop();
             if (_location is not null) Directory.Delete(_location, recursive: true);
+            if (DebugLog is not null) File.Delete(DebugLog);
         }
 
         return Task.CompletedTask;
@@ -147,6 +187,19 @@ public sealed class Azurite : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
 
+        if (_https is { } https)
+        {
+            foreach (var argument in new[] { "--oauth", "basic", "--cert", https.Certificate, "--key", https.Key }) start.ArgumentList.Add(argument);
+
+            // Azurite's debug log has every request with its headers: how a test sees that each one carried a bearer token.
+            DebugLog ??= Path.Combine(Path.GetTempPath(), $"azurite-debug-{Guid.NewGuid():N}.log");
+            start.ArgumentList.Add("--debug");
+            start.ArgumentList.Add(DebugLog);
+
+            // The only account; its key is known to nobody, so no request signed with a shared key can succeed.
+            start.Environment["AZURITE_ACCOUNTS"] = $"{_account}:{Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64))}";
+        }
+
         if (_location is null) start.ArgumentList.Add("--inMemoryPersistence");
         else
         {
@@ -160,7 +213,10 @@ public sealed class Azurite : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        ConnectionString = ConnectionStringFor(_blobPort, QueuePort, _tablePort);
+        ConnectionString = _https is null
+            ? ConnectionStringFor(_blobPort, QueuePort, _tablePort)
+            : $"DefaultEndpointsProtocol=https;AccountName={_account};AccountKey={Key};" +
+              $"BlobEndpoint={ServiceUri("blob")};QueueEndpoint={ServiceUri("queue")};TableEndpoint={ServiceUri("table")};";
     }
 
     private async Task WaitForPortAsync(int port)

@@ -47,7 +47,7 @@ public sealed partial class AppProcess : IDisposable
     /// "Now listening on" line: no other process can take the port between choosing and binding it. A restart passes
     /// the port it had, as a restarted server keeps its address.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(IDictionary<string, string> settings, string? appDirectory = null, int port = 0)
+    public static async Task<AppProcess> StartAsync(IDictionary<string, string> settings, string? appDirectory = null, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         appDirectory ??= AppDirectory;
         var start = new ProcessStartInfo("dotnet")
@@ -60,6 +60,7 @@ public sealed partial class AppProcess : IDisposable
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the app."));
         app._process.OutputDataReceived += (_, e) => app.Keep(e.Data);

@@ -1,4 +1,5 @@
 using LeadFunctions.Hosting;
+using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
 using LeadFunctions.Destinations.Http;
@@ -19,6 +20,10 @@ public static class TelemetryExtensions
         // Which exporters to add is decided while the app is composed, before there are services to inject options into.
         var options = ValidatedOptions.Read<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var appInsights = builder.Configuration[AppInsightsSetting];
+
+        // Application Insights with local authentication off (infra/app/monitoring.bicep) accepts only telemetry sent
+        // with an Entra ID token: one credential, shared by the three exporters (and their token cache).
+        var credential = AppInsightsAuthentication.CredentialFrom(builder.Configuration[AppInsightsAuthentication.Setting]);
         var exporter = options.Exporter != TelemetryExporter.Auto ? options.Exporter
             : !string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.AzureMonitor
             : !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.OtlpEndpointSetting]) ? TelemetryExporter.Otlp
@@ -56,19 +61,27 @@ public static class TelemetryExtensions
                             }
                         };
                     });
-                if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+                if (exporter == TelemetryExporter.AzureMonitor) tracing.AddAzureMonitorTraceExporter(o =>
+                {
+                    Configure(o, appInsights, credential);
+
+                    // Every trace: leads are few, and the exporter's default sampling would drop some leads' spans and,
+                    // with them, their log records.
+                    o.SamplingRatio = 1F;
+                    o.TracesPerSecond = null;
+                });
                 else if (exporter == TelemetryExporter.Console) tracing.AddConsoleExporter();
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(LeadMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
-                if (exporter == TelemetryExporter.AzureMonitor) metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                if (exporter == TelemetryExporter.AzureMonitor) metrics.AddAzureMonitorMetricExporter(o => Configure(o, appInsights, credential));
                 else if (exporter == TelemetryExporter.Console) metrics.AddConsoleExporter();
             });
 
         if (exporter == TelemetryExporter.AzureMonitor)
         {
-            telemetry.WithLogging(logging => logging.AddAzureMonitorLogExporter(o => o.ConnectionString = appInsights));
+            telemetry.WithLogging(logging => logging.AddAzureMonitorLogExporter(o => Configure(o, appInsights, credential)));
         }
         else if (exporter == TelemetryExporter.Otlp)
         {
@@ -76,6 +89,12 @@ public static class TelemetryExtensions
         }
 
         return builder;
+    }
+
+    private static void Configure(AzureMonitorExporterOptions options, string? connectionString, TokenCredential? credential)
+    {
+        options.ConnectionString = connectionString;
+        options.Credential = credential;
     }
 
     /// <summary>A queue receive or peek (<c>GET …/messages</c>), which the listener and the Functions host repeat all day.</summary>

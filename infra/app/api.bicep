@@ -1,15 +1,12 @@
-// The function app: a Linux plan and site running the .NET 10 isolated worker (LeadFunctions.dll, functions.metadata).
-// FlexConsumption (default) declares the runtime in functionAppConfig and deploys from a blob container;
-// EP1 (Elastic Premium) uses the classic FUNCTIONS_WORKER_RUNTIME and linuxFxVersion settings and runs the zip it is given.
-// docs/deploy.md says why the default is Flex Consumption and when to pick EP1.
+// The function app: a Flex Consumption plan and site running the .NET 10 isolated worker (LeadFunctions.dll,
+// functions.metadata). The runtime is declared in functionAppConfig and the package deployed to a blob container, read
+// with the app's identity: no Azure Files share, no storage key. docs/deploy.md ("Hosting plan") says why Elastic
+// Premium is not offered.
 
 param name string
 param planName string
 param location string
 param tags object = {}
-
-@allowed(['FlexConsumption', 'EP1'])
-param planSku string
 
 @description('The azd service this app implements (azure.yaml services.api).')
 param serviceName string = 'api'
@@ -33,12 +30,6 @@ param maximumInstanceCount int = 100
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
-@description('Elastic Premium: most instances the plan may scale out to.')
-@minValue(1)
-param maximumElasticWorkerCount int = 20
-
-var isFlex = planSku == 'FlexConsumption'
-
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -51,20 +42,13 @@ resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
-  kind: isFlex ? 'functionapp' : 'elastic'
-  sku: isFlex
-    ? {
-        name: 'FC1'
-        tier: 'FlexConsumption'
-      }
-    : {
-        name: 'EP1'
-        tier: 'ElasticPremium'
-        family: 'EP'
-      }
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
   properties: {
     reserved: true // Linux: the app is published for linux-x64
-    maximumElasticWorkerCount: isFlex ? null : maximumElasticWorkerCount
   }
 }
 
@@ -85,14 +69,6 @@ var hostSettings = {
   AZURE_CLIENT_ID: identityClientId
 }
 
-// Flex Consumption takes the runtime from functionAppConfig and rejects these settings; Elastic Premium needs them.
-var premiumSettings = isFlex
-  ? {}
-  : {
-      FUNCTIONS_EXTENSION_VERSION: '~4'
-      FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated' // the host starts LeadFunctions.dll as its .NET isolated worker
-      WEBSITE_RUN_FROM_PACKAGE: '1' // Run the deployed zip as is: no Azure Files content share, which would need a key
-    }
 
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
@@ -111,49 +87,45 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled' // Partner Center calls from the internet; the function key guards the endpoint
     keyVaultReferenceIdentity: identityResourceId // Key Vault references resolve as the app's identity
-    functionAppConfig: isFlex
-      ? {
-          deployment: {
-            storage: {
-              type: 'blobContainer'
-              value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
-              authentication: {
-                type: 'UserAssignedIdentity'
-                userAssignedIdentityResourceId: identityResourceId
-              }
-            }
-          }
-          scaleAndConcurrency: {
-            maximumInstanceCount: maximumInstanceCount
-            instanceMemoryMB: 2048
-            alwaysReady: alwaysReadyHttpInstances > 0
-              ? [
-                  {
-                    name: 'http'
-                    instanceCount: alwaysReadyHttpInstances
-                  }
-                ]
-              : []
-          }
-          // Flex Consumption's .NET isolated stack, .NET 10 (docs/deploy.md, "Hosting plan").
-          runtime: {
-            name: 'dotnet-isolated'
-            version: '10.0'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
           }
         }
-      : null
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+        alwaysReady: alwaysReadyHttpInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyHttpInstances
+              }
+            ]
+          : []
+      }
+      // Flex Consumption's .NET isolated stack, .NET 10 (docs/deploy.md, "Hosting plan").
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: isFlex ? null : 'Disabled' // Flex Consumption has no FTP endpoint at all
-      linuxFxVersion: isFlex ? null : 'DOTNET-ISOLATED|10.0' // Elastic Premium: the .NET 10 isolated stack
       http20Enabled: true
     }
   }
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(storageSettings, hostSettings, premiumSettings, appSettings)
+    properties: union(storageSettings, hostSettings, appSettings)
   }
 
   // Publishing only with Entra ID (azd, az): no FTP or basic-auth (publishing profile) credentials.

@@ -18,9 +18,6 @@ param leadTableName string
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
-@description('Only Flex Consumption deploys from a blob container; Elastic Premium runs the zip it is given.')
-param createDeploymentContainer bool
-
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
@@ -48,7 +45,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   resource blobs 'blobServices' = {
     name: 'default'
 
-    resource deployment 'containers' = if (createDeploymentContainer) {
+    resource deployment 'containers' = {
       name: deploymentContainerName
       properties: {
         publicAccess: 'None'
