@@ -62,7 +62,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     {
         _fake.SlowSuccessRate = 1;
         _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
-        await using var harness = DataverseHarness.Create(_fake);
+        await using var harness = DataverseHarness.Create(_fake, HarnessTimeouts.AnswersLostAfterHalfASecond);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -116,7 +116,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     public async Task A_403_is_permanent_at_once_with_what_to_do()
     {
         _fake.AnswerEverything = (403, "0x80040220", "Principal user is missing prvCreateLead privilege.");
-        await using var harness = DataverseHarness.Create(_fake, SlowFirstAnswerIsNoTimeout);
+        await using var harness = DataverseHarness.Create(_fake);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -131,11 +131,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_mapped_column_is_permanent_until_the_column_exists()
     {
-        await using var harness = DataverseHarness.Create(_fake, s =>
-        {
-            s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})";
-            SlowFirstAnswerIsNoTimeout(s);
-        });
+        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})");
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
@@ -398,7 +394,6 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     }
 
     /// <summary>For tests that count requests: a slow first answer on a busy machine is a timeout, and timeouts are retried.</summary>
-    private static void SlowFirstAnswerIsNoTimeout(Dictionary<string, string?> settings) => settings["Crm:Dataverse:Timeout"] = "00:00:05";
 }
 
 /// <summary>Calls <paramref name="onSend"/> for each request as it leaves the app (the innermost handler).</summary>

@@ -17,17 +17,7 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
 
     protected override Task<FakeDataverse> StartFakeAsync() => FakeDataverse.StartAsync();
 
-    protected override Dictionary<string, string?> DestinationSettings() => new()
-    {
-        ["Crm:Target"] = "Dataverse",
-        ["Crm:Dataverse:Url"] = Fake.Url.ToString(),
-        ["Crm:Dataverse:Credential"] = "None",
-        ["Crm:Dataverse:Timeout"] = "00:00:00.500",
-        ["Crm:Dataverse:TotalTimeout"] = "00:00:05",
-        ["Crm:Dataverse:Retries"] = "2",
-        ["Crm:Dataverse:RetryDelay"] = "00:00:00.020",
-        ["Crm:Dataverse:MaxThrottleWait"] = "00:00:05",
-    };
+    protected override Dictionary<string, string?> DestinationSettings() => DataverseHarness.SettingsFor(Fake);
 
     protected override JsonObject RecordOf(string leadId) => Fake.Lead(NameBasedUuid.ForLead(leadId));
 

@@ -19,7 +19,6 @@ public sealed class DataverseHarness : DestinationHarness<DataverseDestination>
     {
         ["Url"] = fake.Url.ToString(),
         ["Credential"] = "None",
-        ["TotalTimeout"] = "00:00:10",
     });
 
     public static DataverseHarness Create(FakeDataverse fake, Action<Dictionary<string, string?>>? settings = null, Action<IServiceCollection>? services = null)

@@ -120,7 +120,7 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
     {
         Fake.SlowSuccessRate = 0.25;
         Fake.SlowSuccessDelay = TimeSpan.FromSeconds(1.5);
-        await using var app = await StartAppAsync();
+        await using var app = await StartAppAsync(HarnessTimeouts.AnswersLostAfterHalfASecond);
 
         var leads = await PostLeadsAsync(app);
 
@@ -154,7 +154,7 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
         Fake.TransientFailureRate = 0.15;
         Fake.SlowSuccessRate = 0.1;
         Fake.SlowSuccessDelay = TimeSpan.FromSeconds(1.5);
-        await using var app = await StartAppAsync();
+        await using var app = await StartAppAsync(HarnessTimeouts.AnswersLostAfterHalfASecond);
 
         var leads = await PostLeadsAsync(app);
         // An outage in mid-run at any machine speed: once a lead is in (the rate limit leaves most still to go), and

@@ -62,7 +62,7 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     {
         _fake.SlowSuccessRate = 1;
         _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
-        await using var harness = HubSpotHarness.Create(_fake);
+        await using var harness = HubSpotHarness.Create(_fake, HarnessTimeouts.AnswersLostAfterHalfASecond);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
