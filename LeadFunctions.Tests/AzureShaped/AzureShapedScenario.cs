@@ -10,16 +10,20 @@ using LeadFunctions.Tests.Reliability;
 namespace LeadFunctions.Tests.AzureShaped;
 
 /// <summary>
-/// One Azure-shaped run of the published package, shared by <see cref="AzureShapedTests"/>: Microsoft's sample lead
-/// posted and delivered, a lead for a destination that does not exist poisoned, the gauges recorded after that, then
+/// One Azure-shaped run of the published package, shared by <see cref="AzureShapedTests"/>, delivering to the table and
+/// to a loopback Dataverse (<c>crmTarget</c> <c>Table;Dataverse</c>: Dataverse by the app's identity, its fleet table
+/// by token): Microsoft's sample lead posted and delivered to both, a lead for a destination that does not exist poisoned, the gauges recorded after that, then
 /// the app stopped as the platform stops it (SIGTERM), which flushes its telemetry. Then a request signed with a
 /// shared key. What each stand-in saw is kept for the tests to read.
 /// </summary>
 public sealed class AzureShapedScenario : IAsyncDisposable
 {
-    private AzureShapedScenario(AzureShapedRun run) => Run = run;
+    private AzureShapedScenario(AzureShapedRun run, FakeDataverse dataverse) => (Run, Dataverse) = (run, dataverse);
 
     public AzureShapedRun Run { get; }
+
+    /// <summary>The CRM the run delivers to besides the table, as the app's managed identity.</summary>
+    public FakeDataverse Dataverse { get; }
 
     public string LeadId { get; private set; } = "";
 
@@ -34,7 +38,10 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 
     public static async Task<AzureShapedScenario> RunAsync(FunctionAppPackage package)
     {
-        var scenario = new AzureShapedScenario(await AzureShapedRun.StartAsync());
+        var dataverse = await FakeDataverse.StartAsync();
+        var scenario = new AzureShapedScenario(
+            await AzureShapedRun.StartAsync(new Dictionary<string, object?> { ["crmTarget"] = "Table;Dataverse", ["dataverseUrl"] = dataverse.Url.ToString().TrimEnd('/') }),
+            dataverse);
         try
         {
             await scenario.PlayAsync(package.Root);
@@ -65,6 +72,8 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 
             Assert.True(await TestApp.EventuallyAsync(async () => await ExistsAsync(table, LeadId[..2], LeadId) && await ExistsAsync(journal, null, null), TimeSpan.FromSeconds(90)),
                 "the lead did not reach the table and the delivery journal\n" + Log(app));
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(Dataverse.RecordCount == 1), TimeSpan.FromSeconds(90)),
+                $"the lead did not reach Dataverse: {Dataverse.Summary}\n" + Log(app));
 
             // A lead for a destination this app does not have goes to the poison queue with its reason.
             var unknown = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json").Replace("\"Some\"", "\"Marmaduke\"", StringComparison.Ordinal)) with { Targets = ["Nowhere"] };
@@ -132,7 +141,11 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 
     private static string Log(AppProcess app) => string.Join("\n", app.Lines.Take(40).Append("...").Concat(app.Lines.Where(l => !l.Contains("Health check", StringComparison.Ordinal)).TakeLast(40)));
 
-    public ValueTask DisposeAsync() => Run.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Run.DisposeAsync();
+        await Dataverse.DisposeAsync();
+    }
 }
 
 /// <summary>The one scenario of a test class, run by the first test that asks for it.</summary>

@@ -52,11 +52,13 @@ public sealed partial class AzureShapedTests(FunctionAppPackage package, AzureSh
     [Fact]
     public async Task The_app_gets_tokens_from_the_managed_identity_endpoint_for_its_own_client_id_only()
     {
-        var run = (await holder.GetAsync(package)).Run;
+        var scenario = await holder.GetAsync(package);
+        var run = scenario.Run;
         var requests = run.Identity.Requests.ToList();
 
         Assert.Contains(requests, r => r.ClientId == run.AppClientId && r.Resource?.TrimEnd('/') == StorageAudience && r.Status == 200);
         Assert.Contains(requests, r => r.ClientId == run.AppClientId && r.Resource?.TrimEnd('/') == IngestionEndpoint.Audience && r.Status == 200);
+        Assert.Contains(requests, r => r.ClientId == run.AppClientId && r.Resource?.TrimEnd('/') == scenario.Dataverse.Url.ToString().TrimEnd('/') && r.Status == 200);
         Assert.All(requests, r => Assert.True(r.ClientId == run.AppClientId && r.Status == 200, $"token request {r}: every one should be for the app's identity, and granted"));
     }
 
@@ -80,6 +82,8 @@ public sealed partial class AzureShapedTests(FunctionAppPackage package, AzureSh
         Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/MarketplaceLeads"));
         Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/LeadDeliveries"));
         Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/leads/messages\?peekonly=true"));
+        Assert.Contains(byApp, r => Regex.IsMatch(r.Line, @"RequestURL=\S*/CrmFleet")); // the fleet table: Dataverse's limits shared by token too
+        Assert.True(scenario.Dataverse.WithToken > 0, $"Dataverse got no request with the app's token: {scenario.Dataverse.Summary}");
 
         // Azure answers 403 KeyBasedAuthenticationNotPermitted; Azurite 400 (InvalidAuthenticationInfo) or 403. The same
         // table read with the operator's token succeeded in the scenario, so only the credential differs.

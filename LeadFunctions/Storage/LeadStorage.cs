@@ -82,7 +82,9 @@ public sealed class LeadStorage
             ? new ManagedIdentityCredential(string.IsNullOrEmpty(options.ClientId)
                 ? ManagedIdentityId.SystemAssigned
                 : ManagedIdentityId.FromUserAssignedClientId(options.ClientId))
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId });
+            : new DefaultAzureCredential(string.IsNullOrEmpty(options.ClientId)
+                ? new DefaultAzureCredentialOptions() // AZURE_CLIENT_ID, if set, names the identity
+                : new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId });
 
     private static Uri ServiceUri(Uri? explicitUri, string? accountName, string service) =>
         explicitUri

@@ -33,12 +33,21 @@ public sealed class DataverseToken : IBearerToken, IDisposable
     {
         DataverseCredential.None => null,
         DataverseCredential.ClientSecret => new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret),
-        _ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrWhiteSpace(options.ClientId) ? null : options.ClientId,
-            TenantId = string.IsNullOrWhiteSpace(options.TenantId) ? null : options.TenantId,
-        }),
+        _ => DefaultCredential(options),
     };
+
+    /// <summary>
+    /// The app's identity. Unless the settings name a client id or tenant, Azure.Identity's own defaults stand:
+    /// <c>AZURE_CLIENT_ID</c> (which infra/app/api.bicep sets to the app's user-assigned identity) and
+    /// <c>AZURE_TENANT_ID</c>. Setting them to null would ask for a system-assigned identity the app does not have.
+    /// </summary>
+    private static DefaultAzureCredential DefaultCredential(DataverseOptions options)
+    {
+        var credential = new DefaultAzureCredentialOptions();
+        if (!string.IsNullOrWhiteSpace(options.ClientId)) credential.ManagedIdentityClientId = options.ClientId;
+        if (!string.IsNullOrWhiteSpace(options.TenantId)) credential.TenantId = options.TenantId;
+        return new DefaultAzureCredential(credential);
+    }
 
     public ValueTask<string?> GetAsync(CancellationToken cancellationToken) => FetchAsync(null, null, cancellationToken);
 
