@@ -50,7 +50,7 @@ public static class Program
         builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
         builder.Services.AddIntake(builder.Configuration);                 // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
-        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Crm__Target)
+        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Destinations__Default)
         builder.Services.AddLeadHealth(builder.Configuration);             // Hosting/: GET /api/health, the same in both modes
     }
 }

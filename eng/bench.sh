@@ -42,7 +42,7 @@ if [ "$what" = all ] || [ "$what" = fleet ]; then
   # enough for 6 instances × 8 at once to exceed 39, not so much that one instance's 8 cannot reach the rate.
   # The baseline is the same fleets with the sharing switched off (each instance throttles itself alone).
   "${bench[@]}" fleet --leads 3000 --instances 1,3,6 --latency-ms 400 --label fleet | tee "$out/fleet.txt"
-  "${bench[@]}" fleet --leads 3000 --instances 3,6 --latency-ms 400 --label fleet-alone --set:Crm:Fleet:Enabled=false | tee "$out/fleet-alone.txt"
+  "${bench[@]}" fleet --leads 3000 --instances 3,6 --latency-ms 400 --label fleet-alone --set:Destinations:Fleet:Enabled=false | tee "$out/fleet-alone.txt"
 fi
 
 if [ "$what" = all ] || [ "$what" = coldstart ]; then

@@ -19,10 +19,10 @@ param location string
 @description('Object id of the deploying user (azd fills AZURE_PRINCIPAL_ID) for queue, table and secret access; empty for none.')
 param principalId string = ''
 
-@description('Where ProcessLead delivers leads (Crm__Target): Table (the MarketplaceLeads table in this storage account) or Dataverse.')
+@description('Where ProcessLead delivers leads (Destinations__Default): Table (the MarketplaceLeads table in this storage account) or Dataverse.')
 param crmTarget string = 'Table'
 
-@description('Dataverse environment URL (Crm__Dataverse__Url), e.g. https://contoso.crm.dynamics.com; only for crmTarget Dataverse.')
+@description('Dataverse environment URL (Destinations__Dataverse__Url), e.g. https://contoso.crm.dynamics.com; only for crmTarget Dataverse.')
 param dataverseUrl string = ''
 
 @description('Lead queue name (LeadQueueName); the poison queue is <name>-poison.')
@@ -40,7 +40,7 @@ param alwaysReadyHttpInstances int = 0
 
 // Secure: a secret put here by mistake stays out of the deployment's history, which anyone with Reader can see.
 @secure()
-@description('More app settings, merged last: e.g. Crm__Dataverse__Credential, or a secret as @Microsoft.KeyVault(VaultName=...;SecretName=...).')
+@description('More app settings, merged last: e.g. Destinations__Dataverse__Credential, or a secret as @Microsoft.KeyVault(VaultName=...;SecretName=...).')
 param extraAppSettings object = {}
 
 @description('Email address for the alerts (azd: ALERT_EMAIL); empty deploys the alert rules without an action group. docs/deploy.md, "Alert email".')
@@ -148,11 +148,11 @@ module api './app/api.bicep' = {
     appSettings: union(
       {
         LeadQueueName: leadQueueName
-        Crm__Target: crmTarget
-        Crm__Table__TableName: leadTableName
+        Destinations__Default: crmTarget
+        Destinations__Table__TableName: leadTableName
       },
       // Only when set: an empty URL would fail the Dataverse options' validation even when the Table target is used.
-      empty(dataverseUrl) ? {} : { Crm__Dataverse__Url: dataverseUrl },
+      empty(dataverseUrl) ? {} : { Destinations__Dataverse__Url: dataverseUrl },
       extraAppSettings
     )
   }
@@ -192,7 +192,7 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
-@description('Client id of the app\'s identity: the application user to create in Dataverse for Crm__Dataverse__Credential Default.')
+@description('Client id of the app\'s identity: the application user to create in Dataverse for Destinations__Dataverse__Credential Default.')
 output AZURE_FUNCTION_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 @description('The URL to register in Partner Center, without its key: append ?code=<function key> (docs/deploy.md).')
 output LEAD_ENDPOINT_URL string = 'https://${api.outputs.defaultHostName}/${routePrefix}/${receiveLeadRoute}'

@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using LeadFunctions.Cli.Storage;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;

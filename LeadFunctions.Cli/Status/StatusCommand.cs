@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using System.CommandLine;
 using System.Text.Json;
 using LeadFunctions.Cli.Intake;

@@ -60,7 +60,7 @@ public sealed class AzureShapedScenario : IAsyncDisposable
         var queueName = settings["LeadQueueName"];
         var poison = Run.Queue(queueName + "-poison");
         var journal = Run.Table("LeadDeliveries");
-        var table = Run.Table(settings["Crm__Table__TableName"]);
+        var table = Run.Table(settings["Destinations__Table__TableName"]);
 
         using var app = await Run.StartAppAsync(appDirectory);
         try
@@ -97,7 +97,7 @@ public sealed class AzureShapedScenario : IAsyncDisposable
 
         // The connection-string way: the same endpoints, a request signed with an account key (the development key).
         var queueByKey = new QueueServiceClient(Run.Storage.ConnectionString, new QueueClientOptions { Transport = Run.Transport() }).GetQueueClient(queueName);
-        var tableByKey = new TableServiceClient(Run.Storage.ConnectionString, new TableClientOptions { Transport = Run.Transport() }).GetTableClient(settings["Crm__Table__TableName"]);
+        var tableByKey = new TableServiceClient(Run.Storage.ConnectionString, new TableClientOptions { Transport = Run.Transport() }).GetTableClient(settings["Destinations__Table__TableName"]);
         SharedKey = [await RefusedAsync("queue", () => queueByKey.GetPropertiesAsync()), await RefusedAsync("table", () => tableByKey.GetEntityAsync<TableEntity>(LeadId[..2], LeadId))];
 
         bool IsGaugePeek(string line) => line.Contains($"/{AzureShapedRun.StorageAccount}/{queueName}-poison/messages?peekonly=true", StringComparison.OrdinalIgnoreCase)

@@ -24,7 +24,7 @@ public sealed partial class AzureShapedTests(FunctionAppPackage package, AzureSh
     private static readonly string[] NeededInAzure =
     [
         "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
-        "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "LeadQueueName", "Crm__Target",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "LeadQueueName", "Destinations__Default",
     ];
 
     [Fact]

@@ -185,7 +185,7 @@ public sealed class PoisonCommandTests(Azurite azurite) : IClassFixture<Azurite>
     public async Task Replay_all_does_not_replay_again_what_fails_again_during_the_same_run()
     {
         // Every lead fails permanently at once: each replayed lead is back in poison while the replay is still going.
-        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Crm:Target"] = "Nowhere" });
+        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Destinations:Default"] = "Nowhere" });
         var storage = new TestStorage(azurite, app.QueueName);
         for (var i = 0; i < 40; i++) await storage.Queue.SendToPoisonAsync(TestStorage.Envelope($"again-{i}").ToJson(), CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using LeadFunctions.Delivery;
 using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Infrastructure;

@@ -72,14 +72,14 @@ public sealed class DataverseConnectionCheckTests : IAsyncLifetime
 
         var line = Assert.Single(harness.Logs.Entries, e => e.Level == LogLevel.Error);
         Assert.Contains("refused the token (401)", line.Message, StringComparison.Ordinal);
-        Assert.Contains("Crm__Dataverse__Url", line.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__Url", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unreachable_environment_is_a_warning_and_the_check_ends()
     {
         _fake.Down = true;
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Retries"] = "0");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Retries"] = "0");
 
         await harness.RunConnectionCheckAsync();
 
@@ -89,12 +89,12 @@ public sealed class DataverseConnectionCheckTests : IAsyncLifetime
     [Fact]
     public async Task Unusable_settings_are_logged_as_an_error_without_calling_Dataverse()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Url"] = "contoso");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Url"] = "contoso");
 
         await harness.RunConnectionCheckAsync();
 
         var line = Assert.Single(harness.Logs.Entries, e => e.Level == LogLevel.Error);
-        Assert.Contains("Crm__Dataverse__Url 'contoso'", line.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__Url 'contoso'", line.Message, StringComparison.Ordinal);
         Assert.Contains("poison queue", line.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Requests);
     }

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
@@ -131,7 +132,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_mapped_column_is_permanent_until_the_column_exists()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})");
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
@@ -151,17 +152,17 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.AddTextColumn("new_offer", 10);
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
-        await using (var unconfigured = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:new_offer"] = "OfferTitle"))
+        await using (var unconfigured = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Mapping:new_offer"] = "OfferTitle"))
         {
             var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await unconfigured.DeliverAsync(delivery));
             Assert.Equal("0x80044331", cannot.Failure.Code);
-            Assert.Contains("Crm__Dataverse__MaxLength__", cannot.Failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Destinations__Dataverse__MaxLength__", cannot.Failure.Message, StringComparison.Ordinal);
         }
 
         await using var configured = DataverseHarness.Create(_fake, s =>
         {
-            s["Crm:Dataverse:Mapping:new_offer"] = "OfferTitle";
-            s["Crm:Dataverse:MaxLength:new_offer"] = "10";
+            s["Destinations:Dataverse:Mapping:new_offer"] = "OfferTitle";
+            s["Destinations:Dataverse:MaxLength:new_offer"] = "10";
         });
         Assert.Equal(new DeliveryOutcome.Delivered(false), await configured.DeliverAsync(delivery));
         Assert.Equal("Contoso An", _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId))["new_offer"]!.GetValue<string>());
@@ -170,7 +171,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_rejection_that_quotes_lead_data_is_stored_without_it()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:leadqualitycode"] = "UserDetails.Email");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Mapping:leadqualitycode"] = "UserDetails.Email");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -182,7 +183,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_duplicate_detection_match_is_permanent_and_not_retried()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:SuppressDuplicateDetection"] = "false");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:SuppressDuplicateDetection"] = "false");
         var first = TestLeads.ContactMe(1);
         var second = TestLeads.ContactMe(1);
         second["ActionCode"] = "INS"; // another lead of the same customer
@@ -260,7 +261,7 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
         _fake.Limit = new ServiceProtectionLimit(Requests: 4, Window: TimeSpan.FromSeconds(30), RetryAfterSeconds: 1);
         DestinationThrottle? throttle = null;
         var sentWhileTheGateWasClosed = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Retries"] = "5", services =>
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Retries"] = "5", services =>
             services.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Add(new OnSend(request =>
             {
                 // Right where a request leaves the app, after its wait for the gate: the gate must be open. (Judged here,
@@ -334,15 +335,15 @@ public sealed class DataverseDestinationTests : IAsyncLifetime
     {
         await using var harness = DataverseHarness.Create(_fake, s =>
         {
-            s["Crm:Dataverse:Url"] = null;
-            s["Crm:Dataverse:Credential"] = "Secret";
+            s["Destinations:Dataverse:Url"] = null;
+            s["Destinations:Dataverse:Credential"] = "Secret";
         });
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal("Configuration", cannot.Failure.Code);
-        Assert.Contains("Crm:Dataverse:Credential", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations:Dataverse:Credential", cannot.Failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Requests);
     }
 

@@ -70,8 +70,8 @@ public sealed class DataverseEndToEndTests(Azurite azurite, ITestOutputHelper ou
     {
         await using var app = await StartAppAsync(s =>
         {
-            s["Crm:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})";
-            s["Crm:Dataverse:MaxLength:new_offer"] = "100";
+            s["Destinations:Dataverse:Mapping:new_offer"] = "{OfferTitle} ({ActionCode})";
+            s["Destinations:Dataverse:MaxLength:new_offer"] = "100";
         });
 
         var leads = await PostLeadsAsync(app);

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 
@@ -36,12 +37,12 @@ public sealed class DataverseFailuresTests
     }
 
     [Theory]
-    [InlineData(400, "0x80044331", "Crm__Dataverse__MaxLength__")]
-    [InlineData(400, "0x80060888", "Crm__Dataverse__Mapping__")]
-    [InlineData(400, "0x0", "Crm__Dataverse__Mapping")]
+    [InlineData(400, "0x80044331", "Destinations__Dataverse__MaxLength__")]
+    [InlineData(400, "0x80060888", "Destinations__Dataverse__Mapping__")]
+    [InlineData(400, "0x0", "Destinations__Dataverse__Mapping")]
     [InlineData(401, "", "even after a refresh")]
     [InlineData(403, "0x80040220", "security role with Create and Read on Lead")]
-    [InlineData(404, "0x8006088a", "Crm__Dataverse__Url")]
+    [InlineData(404, "0x8006088a", "Destinations__Dataverse__Url")]
     [InlineData(500, "0x80040333", "duplicate-detection rule")]
     [InlineData(501, "", "")]
     public void Permanent_failures_go_to_poison_with_status_code_message_and_advice(int status, string code, string advice)

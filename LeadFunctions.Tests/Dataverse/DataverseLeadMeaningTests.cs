@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
@@ -60,8 +61,8 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
 
         var record = await DeliverAsync(TestLeads.InScript("민수", "김", "삼성전자 주식회사", "-"), s =>
         {
-            s["Crm:Dataverse:Mapping:new_details"] = "UserDetails";
-            s["Crm:Dataverse:MaxLength:new_details"] = "90";
+            s["Destinations:Dataverse:Mapping:new_details"] = "UserDetails";
+            s["Destinations:Dataverse:MaxLength:new_details"] = "90";
         });
 
         var details = Text(record, "new_details")!;
@@ -97,8 +98,8 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
 
         var record = await DeliverAsync(TestLeads.DoNotContact(1), settings =>
         {
-            settings["Crm:Dataverse:Mapping:donotsendmm"] = "";
-            settings["Crm:Dataverse:Mapping:new_donotcontact"] = "DoNotContact";
+            settings["Destinations:Dataverse:Mapping:donotsendmm"] = "";
+            settings["Destinations:Dataverse:Mapping:new_donotcontact"] = "DoNotContact";
         });
 
         Assert.False(record.ContainsKey("donotsendmm"));
@@ -109,7 +110,7 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_misspelt_do_not_column_is_refused_by_the_strict_fake_and_poisons_the_lead()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Crm:Dataverse:Mapping:donotemails"] = "DoNotContact");
+        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Mapping:donotemails"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -127,14 +128,14 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
 
         var record = await DeliverAsync(TestLeads.WithCampaign(7), settings =>
         {
-            settings["Crm:Dataverse:Mapping:new_campaign"] = "Campaign.mktcmpid";
-            settings["Crm:Dataverse:Mapping:new_source"] = "{Campaign.src} / {Campaign}";
-            settings["Crm:Dataverse:Mapping:new_offerid"] = "LeadSource.OfferId";
-            settings["Crm:Dataverse:Mapping:new_publisherid"] = "LeadSource.PublisherId";
-            settings["Crm:Dataverse:MaxLength:new_campaign"] = "100";
-            settings["Crm:Dataverse:MaxLength:new_source"] = "100";
-            settings["Crm:Dataverse:MaxLength:new_offerid"] = "100";
-            settings["Crm:Dataverse:MaxLength:new_publisherid"] = "100";
+            settings["Destinations:Dataverse:Mapping:new_campaign"] = "Campaign.mktcmpid";
+            settings["Destinations:Dataverse:Mapping:new_source"] = "{Campaign.src} / {Campaign}";
+            settings["Destinations:Dataverse:Mapping:new_offerid"] = "LeadSource.OfferId";
+            settings["Destinations:Dataverse:Mapping:new_publisherid"] = "LeadSource.PublisherId";
+            settings["Destinations:Dataverse:MaxLength:new_campaign"] = "100";
+            settings["Destinations:Dataverse:MaxLength:new_source"] = "100";
+            settings["Destinations:Dataverse:MaxLength:new_offerid"] = "100";
+            settings["Destinations:Dataverse:MaxLength:new_publisherid"] = "100";
         });
 
         Assert.Equal("blogpost_7", Text(record, "new_campaign"));

@@ -229,7 +229,7 @@ public sealed class DataverseMappingTests
         var problems = Problems(o => o.Mapping[column] = value);
 
         var single = Assert.Single(problems);
-        Assert.Contains($"Crm__Dataverse__Mapping__{column}", single, StringComparison.Ordinal);
+        Assert.Contains($"Destinations__Dataverse__Mapping__{column}", single, StringComparison.Ordinal);
         Assert.Contains(problem, single, StringComparison.Ordinal);
     }
 
@@ -238,6 +238,6 @@ public sealed class DataverseMappingTests
     {
         var single = Assert.Single(Problems(o => o.MaxLength["new_offer"] = 0));
 
-        Assert.Contains("Crm__Dataverse__MaxLength__new_offer", single, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__MaxLength__new_offer", single, StringComparison.Ordinal);
     }
 }

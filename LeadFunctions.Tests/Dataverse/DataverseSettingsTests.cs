@@ -28,7 +28,7 @@ public sealed class DataverseSettingsTests
     }
 
     [Theory]
-    [InlineData(null, "Crm__Dataverse__Url is missing")]
+    [InlineData(null, "Destinations__Dataverse__Url is missing")]
     [InlineData("contoso.crm.dynamics.com", "not an absolute https URL")]
     [InlineData("http://contoso.crm.dynamics.com", "must use https")]
     [InlineData("https://contoso.crm.dynamics.com/main.aspx", "has a path")]
@@ -53,8 +53,8 @@ public sealed class DataverseSettingsTests
             o.ClientId = "11111111-2222-3333-4444-555555555555";
         }).Problem;
 
-        Assert.Contains("Crm__Dataverse__TenantId is required", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__Dataverse__ClientSecret is required", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__TenantId is required", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__ClientSecret is required", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("ClientId is required", problem, StringComparison.Ordinal);
     }
 
@@ -69,7 +69,7 @@ public sealed class DataverseSettingsTests
             o.MaxConcurrency = concurrency;
         }).Problem;
 
-        Assert.Contains("Crm__Dataverse__MaxConcurrency must be between 1 and 52", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__MaxConcurrency must be between 1 and 52", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class DataverseSettingsTests
             o.Mapping["new offer"] = "OfferTitle";
         }).Problem;
 
-        Assert.Contains("Crm__Dataverse__Url", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__Dataverse__Timeout", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__Dataverse__Mapping__new offer", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__Url", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__Timeout", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Dataverse__Mapping__new offer", problem, StringComparison.Ordinal);
     }
 
     [Fact]

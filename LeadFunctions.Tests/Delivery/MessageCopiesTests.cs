@@ -25,7 +25,7 @@ public sealed class MessageCopiesTests(Azurite azurite) : IClassFixture<Azurite>
     {
         await using var proxy = LostAnswerProxy.Start(azurite.QueuePort, "/messages");
         var lossy = azurite.ConnectionString.Replace($"QueueEndpoint=http://127.0.0.1:{azurite.QueuePort}/", $"QueueEndpoint=http://127.0.0.1:{proxy.Port}/", StringComparison.Ordinal);
-        var settings = Settings(TestNames.Queue(), ("Crm:Target", "Dynamics365"));
+        var settings = Settings(TestNames.Queue(), ("Destinations:Default", "Dynamics365"));
         await using (var intake = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(settings) { ["Standalone:ProcessQueue"] = "false" }, connectionString: lossy))
         {
             using var accepted = await intake.PostLeadAsync(TestLeads.ContactMe(3).ToJsonString());
@@ -45,7 +45,7 @@ public sealed class MessageCopiesTests(Azurite azurite) : IClassFixture<Azurite>
     public async Task Two_identical_copies_of_a_message_move_the_lead_to_poison_once()
     {
         var queue = await QueueWithCopiesAsync(Envelope().ToJson(), copies: 2);
-        await using var app = await TestApp.StartAsync(azurite, Settings(queue, ("Crm:Target", "Dynamics365"))); // not a destination: no copy can be delivered
+        await using var app = await TestApp.StartAsync(azurite, Settings(queue, ("Destinations:Default", "Dynamics365"))); // not a destination: no copy can be delivered
 
         Assert.True(
             await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0, TimeSpan.FromSeconds(60)),

@@ -169,14 +169,14 @@ public sealed class ProcessLeadTests(Azurite azurite) : IClassFixture<Azurite>
     [Fact]
     public async Task Unknown_destination_parks_every_lead_in_poison_with_the_reason_and_intake_keeps_working()
     {
-        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(FastQueue) { ["Crm:Target"] = "Dynamics365" });
+        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(FastQueue) { ["Destinations:Default"] = "Dynamics365" });
 
         var response = await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var poisoned = await SinglePoisonAsync(app);
         Assert.Equal("UnknownDestination", poisoned.LastError!.Code);
-        Assert.Contains("Crm__Target 'Dynamics365'", poisoned.LastError.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Default 'Dynamics365'", poisoned.LastError.Message, StringComparison.Ordinal);
     }
 
     private static string ProcessLeadTestsEnvelope() => TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json")).ToJson();

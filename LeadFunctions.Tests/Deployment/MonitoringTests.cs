@@ -1,3 +1,4 @@
+using LeadFunctions.Leads;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;

@@ -60,9 +60,9 @@ public sealed class PackagedAppTests(FunctionAppPackage package, Azurite azurite
     {
         await using var dataverse = await FakeDataverse.StartAsync();
         var (settings, _, _) = Settings();
-        settings["Crm:Target"] = "Dataverse";
-        settings["Crm:Dataverse:Url"] = dataverse.Url.ToString();
-        settings["Crm:Dataverse:Credential"] = "None";
+        settings["Destinations:Default"] = "Dataverse";
+        settings["Destinations:Dataverse:Url"] = dataverse.Url.ToString();
+        settings["Destinations:Dataverse:Credential"] = "None";
         using var app = await AppProcess.StartAsync(settings, package.Root);
         using var http = Client(app.Port);
 
@@ -87,7 +87,7 @@ public sealed class PackagedAppTests(FunctionAppPackage package, Azurite azurite
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["LeadQueueName"] = TestNames.Queue(),
-            ["Crm:Table:TableName"] = table,
+            ["Destinations:Table:TableName"] = table,
             ["Delivery:JournalTable"] = journal,
             ["Intake:Keys"] = TestApp.Key,
             ["Telemetry:Exporter"] = "None",

@@ -195,8 +195,8 @@ public abstract class ExactlyOnceSuite<TFake>(Azurite azurite, ITestOutputHelper
         await AssertEachLeadDeliveredOnceAsync(app, leads);
     }
 
-    /// <summary>The name of one of the destination's settings, e.g. <c>Crm:Salesforce:Retries</c>.</summary>
-    protected string Setting(string name) => $"Crm:{DestinationSettings()["Crm:Target"]}:{name}";
+    /// <summary>The name of one of the destination's settings, e.g. <c>Destinations:Salesforce:Retries</c>.</summary>
+    protected string Setting(string name) => $"Destinations:{DestinationSettings()["Destinations:Default"]}:{name}";
 
     protected async Task<TestApp> StartAppAsync(Action<Dictionary<string, string?>>? configure = null)
     {

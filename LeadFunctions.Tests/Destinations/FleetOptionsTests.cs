@@ -1,6 +1,6 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Http.Fleet;
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 
 namespace LeadFunctions.Tests.Destinations;
 
@@ -14,10 +14,10 @@ public sealed class FleetOptionsTests
     }
 
     [Theory]
-    [InlineData("00:00:00", "00:00:10", "CrmFleet", "Crm__Fleet__RenewEvery must be positive.")]
-    [InlineData("00:00:01", "00:00:02", "CrmFleet", "Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.")]
-    [InlineData("00:00:01", "00:00:10", "1fleet", "Crm__Fleet__TableName '1fleet' is not a table name")]
-    [InlineData("00:00:01", "00:00:10", "crm-fleet", "Crm__Fleet__TableName 'crm-fleet' is not a table name")]
+    [InlineData("00:00:00", "00:00:10", "CrmFleet", "Destinations__Fleet__RenewEvery must be positive.")]
+    [InlineData("00:00:01", "00:00:02", "CrmFleet", "Destinations__Fleet__MemberTimeout must be at least three times Destinations__Fleet__RenewEvery.")]
+    [InlineData("00:00:01", "00:00:10", "1fleet", "Destinations__Fleet__TableName '1fleet' is not a table name")]
+    [InlineData("00:00:01", "00:00:10", "crm-fleet", "Destinations__Fleet__TableName 'crm-fleet' is not a table name")]
     public void A_wrong_value_is_reported_naming_the_setting(string renewEvery, string memberTimeout, string tableName, string problem)
     {
         var options = new FleetOptions { RenewEvery = TimeSpan.Parse(renewEvery, CultureInfo.InvariantCulture), MemberTimeout = TimeSpan.Parse(memberTimeout, CultureInfo.InvariantCulture), TableName = tableName };
@@ -31,7 +31,7 @@ public sealed class FleetOptionsTests
         var problems = ValidatedOptions.ProblemsOf(new FleetOptions { RenewEvery = TimeSpan.FromSeconds(-1), TableName = "x" });
 
         Assert.Equal(2, problems.Count);
-        Assert.Contains("Crm__Fleet__RenewEvery must be positive.", problems);
-        Assert.Contains(problems, p => p.StartsWith("Crm__Fleet__TableName 'x'", StringComparison.Ordinal));
+        Assert.Contains("Destinations__Fleet__RenewEvery must be positive.", problems);
+        Assert.Contains(problems, p => p.StartsWith("Destinations__Fleet__TableName 'x'", StringComparison.Ordinal));
     }
 }

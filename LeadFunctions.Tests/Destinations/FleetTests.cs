@@ -109,13 +109,13 @@ public sealed class FleetTests(Azurite azurite, ITestOutputHelper output) : ICla
         await using var fake = await FakeDataverse.StartAsync();
         var logs = new CapturedLogs();
         var settings = Settings(fake, TestNames.Queue(), TestNames.Table());
-        settings["Crm:Fleet:MemberTimeout"] = "00:00:00.500"; // shorter than three renewals of 250 ms
+        settings["Destinations:Fleet:MemberTimeout"] = "00:00:00.500"; // shorter than three renewals of 250 ms
 
         await using var app = await TestApp.StartAsync(azurite, settings, s => s.AddSingleton<ILoggerProvider>(logs));
 
         Assert.True(
             await TestApp.EventuallyAsync(() => Task.FromResult(logs.Entries.Any(e => e.Level == LogLevel.Error
-                && e.Message.Contains("Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.", StringComparison.Ordinal)))),
+                && e.Message.Contains("Destinations__Fleet__MemberTimeout must be at least three times Destinations__Fleet__RenewEvery.", StringComparison.Ordinal)))),
             $"the coordinator logs the problem:\n{logs.All}");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString())).StatusCode);
         Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(fake.RecordCount == 1)), $"the lead is delivered: {fake.Summary}");
@@ -125,12 +125,12 @@ public sealed class FleetTests(Azurite azurite, ITestOutputHelper output) : ICla
     private static Dictionary<string, string?> Settings(FakeDataverse fake, string queue, string fleetTable) => new()
     {
         ["LeadQueueName"] = queue,
-        ["Crm:Target"] = "Dataverse",
-        ["Crm:Dataverse:Url"] = fake.Url.ToString(),
-        ["Crm:Dataverse:Credential"] = "None",
-        ["Crm:Dataverse:FleetMaxConcurrency"] = $"{UserConcurrency}",
-        ["Crm:Fleet:TableName"] = fleetTable,
-        ["Crm:Fleet:RenewEvery"] = "00:00:00.250",
-        ["Crm:Fleet:MemberTimeout"] = "00:00:10", // a test process busy with the rest of the suite may renew late; a lapsed member's slots go to the others
+        ["Destinations:Default"] = "Dataverse",
+        ["Destinations:Dataverse:Url"] = fake.Url.ToString(),
+        ["Destinations:Dataverse:Credential"] = "None",
+        ["Destinations:Dataverse:FleetMaxConcurrency"] = $"{UserConcurrency}",
+        ["Destinations:Fleet:TableName"] = fleetTable,
+        ["Destinations:Fleet:RenewEvery"] = "00:00:00.250",
+        ["Destinations:Fleet:MemberTimeout"] = "00:00:10", // a test process busy with the rest of the suite may renew late; a lapsed member's slots go to the others
     };
 }

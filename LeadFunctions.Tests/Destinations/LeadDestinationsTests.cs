@@ -35,8 +35,8 @@ public sealed class LeadDestinationsTests
         var gone = Assert.Single(destinations.For(["Dataverse"]));
         var outcome = await gone.DeliverAsync(null!, CancellationToken.None);
 
-        var cannot = Assert.IsType<LeadFunctions.Delivery.DeliveryOutcome.CannotDeliver>(outcome);
-        Assert.Contains("'Dataverse' is not in Crm__Target any more", cannot.Failure.Message, StringComparison.Ordinal);
+        var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
+        Assert.Contains("'Dataverse' is not in Destinations__Default any more", cannot.Failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace LeadFunctions.Tests.Destinations;
 
 /// <summary>
-/// <c>Crm__Target=Dataverse;Table</c> through the whole pipeline: each destination's delivery is tracked on its own. A
+/// <c>Destinations__Default=Dataverse;Table</c> through the whole pipeline: each destination's delivery is tracked on its own. A
 /// destination that fails permanently poisons only its own deliveries while the other has every lead; a replay after
 /// the fix goes to it alone; one that fails transiently is retried alone; nothing is ever delivered twice anywhere.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
     [Fact]
     public async Task An_unknown_name_in_the_list_poisons_only_its_deliveries_with_the_reason()
     {
-        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Crm:Target"] = "Table; Nowhere" });
+        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Destinations:Default"] = "Table; Nowhere" });
 
         var response = await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"));
 
@@ -118,8 +118,8 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
     private Task<TestApp> StartAsync()
     {
         var settings = DataverseHarness.SettingsFor(_dataverse);
-        settings["Crm:Target"] = "Dataverse;Table";
-        settings["Crm:Dataverse:Retries"] = "1";
+        settings["Destinations:Default"] = "Dataverse;Table";
+        settings["Destinations:Dataverse:Retries"] = "1";
         settings["Delivery:FirstRetryDelay"] = "00:00:00.200";
         settings["Delivery:MaxRetryDelay"] = "00:00:00.500";
         settings["Health:ProbeInterval"] = ProbeInterval.ToString();

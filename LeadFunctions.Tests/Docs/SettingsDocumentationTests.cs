@@ -81,7 +81,7 @@ public sealed partial class SettingsDocumentationTests
         return rows;
     }
 
-    /// <summary><c>Crm__&lt;Destination&gt;__…</c> stands for each CRM reached over HTTPS.</summary>
+    /// <summary><c>Destinations__&lt;Destination&gt;__…</c> stands for each CRM reached over HTTPS.</summary>
     private static IEnumerable<string> Expand(string name) => name.Contains("<Destination>", StringComparison.Ordinal)
         ? HttpDestinations().Select(d => name.Replace("<Destination>", d, StringComparison.Ordinal))
         : [name];

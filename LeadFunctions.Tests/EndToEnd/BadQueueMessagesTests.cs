@@ -149,7 +149,7 @@ public sealed class BadQueueMessagesTests(Azurite azurite) : IClassFixture<Azuri
     }
 
     private Task<TestApp> StartListenerAsync(string queueName, string tableName, CapturedLogs? logs = null) =>
-        TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["LeadQueueName"] = queueName, ["Crm:Table:TableName"] = tableName },
+        TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["LeadQueueName"] = queueName, ["Destinations:Table:TableName"] = tableName },
             logs is null ? null : s => s.AddSingleton<ILoggerProvider>(logs));
 
     private static async Task<List<string>> PoisonTextsAsync(TestApp app) =>

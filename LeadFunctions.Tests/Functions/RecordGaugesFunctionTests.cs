@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using System.Reflection;
 using LeadFunctions.Functions;
 using LeadFunctions.Telemetry;

@@ -23,8 +23,8 @@ public sealed class LocalSettingsIsolationTests(Azurite azurite) : IClassFixture
           "IsEncrypted": false,
           "Values": {
             "LocalSettingsMarker": "read",
-            "Crm__Target": "Nowhere",
-            "Crm__HubSpot__AccessToken": "pat-from-local-settings",
+            "Destinations__Default": "Nowhere",
+            "Destinations__HubSpot__AccessToken": "pat-from-local-settings",
             "Intake__Keys": "{{ForeignKey}}",
             "Standalone__GaugeInterval": "00:00:00"
           }
@@ -41,8 +41,8 @@ public sealed class LocalSettingsIsolationTests(Azurite azurite) : IClassFixture
         {
             var configuration = app.App.Services.GetRequiredService<IConfiguration>();
             Assert.Null(configuration["LocalSettingsMarker"]);
-            Assert.Null(configuration["Crm:Target"]);
-            Assert.Null(configuration["Crm:HubSpot:AccessToken"]);
+            Assert.Null(configuration["Destinations:Default"]);
+            Assert.Null(configuration["Destinations:HubSpot:AccessToken"]);
             var details = await (await app.Http.GetAsync(TestApp.HealthDetailsPath())).JsonAsync();
             Assert.Equal(["Table"], details.GetProperty("destinations").EnumerateObject().Select(p => p.Name));
             Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString(), key: ForeignKey)).StatusCode);
@@ -53,7 +53,7 @@ public sealed class LocalSettingsIsolationTests(Azurite azurite) : IClassFixture
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["LeadQueueName"] = TestNames.Queue(),
-            ["Crm:Table:TableName"] = TestNames.Table(),
+            ["Destinations:Table:TableName"] = TestNames.Table(),
             ["Delivery:JournalTable"] = TestNames.Table(),
             ["Delivery:SettlementTable"] = TestNames.Table(),
             ["Telemetry:Exporter"] = "None",
@@ -71,7 +71,7 @@ public sealed class LocalSettingsIsolationTests(Azurite azurite) : IClassFixture
         {
             var configuration = app.App.Services.GetRequiredService<IConfiguration>();
             Assert.Equal("read", configuration["LocalSettingsMarker"]);
-            Assert.Equal("pat-from-local-settings", configuration["Crm:HubSpot:AccessToken"]);
+            Assert.Equal("pat-from-local-settings", configuration["Destinations:HubSpot:AccessToken"]);
         }
     }
 

@@ -57,10 +57,10 @@ public sealed class SettingsValidationTests(Azurite azurite) : IClassFixture<Azu
     }
 
     [Theory]
-    [InlineData("Dataverse", "Crm:Dataverse:MaxConcurrency", "60", "Crm__Dataverse__MaxConcurrency must be between 1 and 52 (Dataverse's concurrent-request limit per user); it is 60.")]
-    [InlineData("HubSpot", "Crm:HubSpot:AccessToken", null, "Crm__HubSpot__AccessToken is missing")]
-    [InlineData("Salesforce", "Crm:Salesforce:TokenLifetime", "00:00:00", "Crm__Salesforce__TokenLifetime must be positive.")]
-    [InlineData("Salesforce", "Crm:Salesforce:Url", "https://contoso.my.salesforce.com/lightning", "Crm__Salesforce__Url 'https://contoso.my.salesforce.com/lightning' has a path")]
+    [InlineData("Dataverse", "Destinations:Dataverse:MaxConcurrency", "60", "Destinations__Dataverse__MaxConcurrency must be between 1 and 52 (Dataverse's concurrent-request limit per user); it is 60.")]
+    [InlineData("HubSpot", "Destinations:HubSpot:AccessToken", null, "Destinations__HubSpot__AccessToken is missing")]
+    [InlineData("Salesforce", "Destinations:Salesforce:TokenLifetime", "00:00:00", "Destinations__Salesforce__TokenLifetime must be positive.")]
+    [InlineData("Salesforce", "Destinations:Salesforce:Url", "https://contoso.my.salesforce.com/lightning", "Destinations__Salesforce__Url 'https://contoso.my.salesforce.com/lightning' has a path")]
     public async Task A_wrong_CRM_setting_is_reported_naming_the_setting_and_intake_keeps_accepting_leads(string target, string key, string? value, string named)
     {
         var logs = new CapturedLogs();
@@ -88,14 +88,35 @@ public sealed class SettingsValidationTests(Azurite azurite) : IClassFixture<Azu
     }
 
     /// <summary>Settings of <paramref name="target"/> that would work, were it not for the one a test breaks; none is ever called.</summary>
+    [Fact]
+    public async Task Settings_under_their_old_names_still_work_with_a_warning_and_a_new_name_wins()
+    {
+        var logs = new CapturedLogs();
+        await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Crm:Target"] = "Table",
+            ["Crm:Table:TableName"] = "NotThisTable", // the new name, set by TestApp, wins
+            ["Crm:Fleet:TableName"] = "OldFleetName",
+        }, s => s.AddSingleton<ILoggerProvider>(logs));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(RepoPaths.Sample("documented-sample-lead.json"))).StatusCode);
+        Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1, TimeSpan.FromSeconds(60)), "the lead reaches the table the new name names");
+
+        var warnings = logs.Messages(LogLevel.Warning).ToList();
+        Assert.Contains(warnings, m => m.Contains("Crm__Target has a new name, Destinations__Default", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.Contains("Crm__Fleet__TableName has a new name, Destinations__Fleet__TableName", StringComparison.Ordinal));
+        Assert.Equal("OldFleetName", app.App.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Destinations:Fleet:TableName"]);
+        Assert.DoesNotContain(warnings, m => m.Contains("Crm__Table__TableName", StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, string?> CrmSettings(string target) => target switch
     {
-        "Dataverse" => new() { ["Crm:Target"] = target, ["Crm:Dataverse:Url"] = "https://contoso.crm.dynamics.com", ["Crm:Dataverse:Credential"] = "None" },
+        "Dataverse" => new() { ["Destinations:Default"] = target, ["Destinations:Dataverse:Url"] = "https://contoso.crm.dynamics.com", ["Destinations:Dataverse:Credential"] = "None" },
         "Salesforce" => new()
         {
-            ["Crm:Target"] = target, ["Crm:Salesforce:Url"] = "https://contoso.my.salesforce.com", ["Crm:Salesforce:ClientId"] = "id", ["Crm:Salesforce:ClientSecret"] = "secret",
+            ["Destinations:Default"] = target, ["Destinations:Salesforce:Url"] = "https://contoso.my.salesforce.com", ["Destinations:Salesforce:ClientId"] = "id", ["Destinations:Salesforce:ClientSecret"] = "secret",
         },
-        "HubSpot" => new() { ["Crm:Target"] = target, ["Crm:HubSpot:AccessToken"] = "pat-na1-x" },
+        "HubSpot" => new() { ["Destinations:Default"] = target, ["Destinations:HubSpot:AccessToken"] = "pat-na1-x" },
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
     };
 }

@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.Versioning;
@@ -56,7 +57,7 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
         var outcome = await host.InvokeQueueAsync("ProcessLead", message.MessageText, message.DequeueCount, message.MessageId);
 
         Assert.Equal(InvocationStatus.Success, outcome.Status);
-        var row = await azurite.Table(settings["Crm__Table__TableName"]!).GetEntityIfExistsAsync<TableEntity>(leadId[..2], leadId);
+        var row = await azurite.Table(settings["Destinations__Table__TableName"]!).GetEntityIfExistsAsync<TableEntity>(leadId[..2], leadId);
         Assert.True(row.HasValue, "the lead is not in the table");
         Assert.Equal("Test Microsoft", row.Value!.GetString("OfferDisplayName"));
     }
@@ -82,7 +83,7 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
     public async Task ProcessLead_poisons_what_it_cannot_read_or_deliver_with_the_reason_in_the_worker_too()
     {
         var settings = Settings();
-        settings["Crm__Target"] = "Nowhere;Table"; // an unknown destination poisons its part at once, with the reason
+        settings["Destinations__Default"] = "Nowhere;Table"; // an unknown destination poisons its part at once, with the reason
         await using var host = await StartAsync(settings);
         var envelope = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json"));
 
@@ -158,7 +159,7 @@ public sealed class WorkerTests(FunctionAppPackage package, Azurite azurite) : I
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["LeadQueueName"] = TestNames.Queue(),
-        ["Crm__Table__TableName"] = TestNames.Table(),
+        ["Destinations__Table__TableName"] = TestNames.Table(),
         ["Delivery__JournalTable"] = TestNames.Table(),
         ["Telemetry__Exporter"] = "None",
     };

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Tests.Infrastructure;
@@ -90,7 +91,7 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     public async Task With_OnExistingContact_Update_the_existing_contact_gets_the_leads_properties()
     {
         _fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Old title", [FakeHubSpot.LeadIdProperty] = "an-earlier-lead" });
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:OnExistingContact"] = "Update");
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:OnExistingContact"] = "Update");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -107,8 +108,8 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
         _fake.Limit = new ServiceProtectionLimit(Requests: 6, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 0);
         await using var harness = HubSpotHarness.Create(_fake, s =>
         {
-            s["Crm:HubSpot:Retries"] = "5";
-            s["Crm:HubSpot:TotalTimeout"] = "00:00:20";
+            s["Destinations:HubSpot:Retries"] = "5";
+            s["Destinations:HubSpot:TotalTimeout"] = "00:00:20";
         });
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(i)))));
@@ -137,13 +138,13 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_mapped_property_that_does_not_exist_is_permanent_until_it_exists()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:Mapping:marketplace_offer"] = "OfferTitle");
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:marketplace_offer"] = "OfferTitle");
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
         Assert.Equal(400, cannot.Failure.Status);
         Assert.Equal("PROPERTY_DOESNT_EXIST", cannot.Failure.Code);
-        Assert.Contains("Crm__HubSpot__Mapping__<property>", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__Mapping__<property>", cannot.Failure.Message, StringComparison.Ordinal);
 
         _fake.Properties["marketplace_offer"] = false;
         Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(delivery));
@@ -152,7 +153,7 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_validation_error_that_quotes_lead_data_is_kept_without_it()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:Mapping:email"] = "UserDetails.Phone");
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:email"] = "UserDetails.Phone");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -165,12 +166,12 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_token_is_permanent_at_once()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:AccessToken"] = "pat-revoked");
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:AccessToken"] = "pat-revoked");
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
 
         Assert.Equal(401, cannot.Failure.Status);
-        Assert.Contains("Crm__HubSpot__AccessToken", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__AccessToken", cannot.Failure.Message, StringComparison.Ordinal);
         Assert.Equal(1, _fake.Requests);
     }
 

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Mapping;
@@ -79,7 +80,7 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
         var poisoned = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
         Assert.Equal(403, poisoned.Failure.Status);
         Assert.Contains("communication_preferences.write", poisoned.Failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Crm__HubSpot__DoNotContactOptOut=false", poisoned.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__DoNotContactOptOut=false", poisoned.Failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ada1@contoso.example", poisoned.Failure.Message, StringComparison.Ordinal);
     }
 
@@ -90,8 +91,8 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
 
         var contact = await DeliverAsync(TestLeads.DoNotContact(1), s =>
         {
-            s["Crm:HubSpot:DoNotContactOptOut"] = "false";
-            s[$"Crm:HubSpot:Mapping:{FakeHubSpot.DoNotContactProperty}"] = "";
+            s["Destinations:HubSpot:DoNotContactOptOut"] = "false";
+            s[$"Destinations:HubSpot:Mapping:{FakeHubSpot.DoNotContactProperty}"] = "";
         });
 
         Assert.False(contact.ContainsKey(FakeHubSpot.DoNotContactProperty));
@@ -101,7 +102,7 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task HubSpots_own_opt_out_property_is_read_only_so_mapping_it_poisons_the_lead_with_what_to_do()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Crm:HubSpot:Mapping:hs_email_optout"] = "DoNotContact");
+        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:hs_email_optout"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -130,8 +131,8 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
 
         var contact = await DeliverAsync(TestLeads.WithCampaign(5), s =>
         {
-            s["Crm:HubSpot:Mapping:marketplace_campaign"] = "Campaign";
-            s["Crm:HubSpot:Mapping:marketplace_offer_id"] = "LeadSource.OfferId";
+            s["Destinations:HubSpot:Mapping:marketplace_campaign"] = "Campaign";
+            s["Destinations:HubSpot:Mapping:marketplace_offer_id"] = "LeadSource.OfferId";
         });
 
         Assert.Equal("spring-webinar, blogpost_5", Text(contact, "marketplace_campaign"));

@@ -41,9 +41,9 @@ public sealed class HubSpotSettingsTests
     {
         var problem = new HubSpotSettings(Options.Create(new HubSpotOptions { LeadIdProperty = "Marketplace Lead Id", MaxConcurrency = 11 })).Problem;
 
-        Assert.Contains("Crm__HubSpot__AccessToken is missing", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__HubSpot__LeadIdProperty 'Marketplace Lead Id'", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__HubSpot__MaxConcurrency must be between 1 and 10", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__AccessToken is missing", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__LeadIdProperty 'Marketplace Lead Id'", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__HubSpot__MaxConcurrency must be between 1 and 10", problem, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public sealed class HubSpotSettingsTests
     [InlineData("  ")]
     public void A_blank_access_token_is_missing(string token)
     {
-        Assert.StartsWith("Crm__HubSpot__AccessToken is missing:", Settings(o => o.AccessToken = token).Problem, StringComparison.Ordinal);
+        Assert.StartsWith("Destinations__HubSpot__AccessToken is missing:", Settings(o => o.AccessToken = token).Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class HubSpotSettingsTests
     {
         var settings = Settings(o => o.Mapping[property] = value);
 
-        Assert.Contains($"Crm__HubSpot__Mapping__{property}", settings.Problem, StringComparison.Ordinal);
+        Assert.Contains($"Destinations__HubSpot__Mapping__{property}", settings.Problem, StringComparison.Ordinal);
         Assert.Contains(problem, settings.Problem, StringComparison.Ordinal);
     }
 }

@@ -51,8 +51,8 @@ public abstract class DestinationHarness<TDestination> : IAsyncDisposable where 
             ["MaxThrottleWait"] = "00:00:05",
         };
         foreach (var (key, value) in own) settings[key] = value;
-        var all = settings.ToDictionary(p => $"Crm:{destination}:{p.Key}", p => p.Value);
-        all["Crm:Target"] = destination;
+        var all = settings.ToDictionary(p => $"Destinations:{destination}:{p.Key}", p => p.Value);
+        all["Destinations:Default"] = destination;
         return all;
     }
 

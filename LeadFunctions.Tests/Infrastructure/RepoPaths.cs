@@ -11,7 +11,7 @@ public static class RepoPaths
 
     public static string Sample(string name) => File.ReadAllText(Path.Combine(Samples, name));
 
-    /// <summary>The section of <c>local.settings.sample.json</c> named <paramref name="section"/> (e.g. <c>Crm:Dataverse</c>), bound to options.</summary>
+    /// <summary>The section of <c>local.settings.sample.json</c> named <paramref name="section"/> (e.g. <c>Destinations:Dataverse</c>), bound to options.</summary>
     public static T SampleSettings<T>(string section) where T : new()
     {
         using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));

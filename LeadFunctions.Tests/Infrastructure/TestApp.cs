@@ -65,7 +65,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = connectionString ?? azurite?.ConnectionString,
             ["LeadQueueName"] = queueName,
-            ["Crm:Table:TableName"] = tableName,
+            ["Destinations:Table:TableName"] = tableName,
             ["Delivery:JournalTable"] = TestNames.Table(),
             ["Delivery:SettlementTable"] = TestNames.Table(),
             ["Telemetry:Exporter"] = "None",
@@ -78,7 +78,7 @@ public sealed class TestApp : IAsyncDisposable
         all["contentRoot"] = TestContentRoot.Path; // where local.settings.json would be read from: an empty directory
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         queueName = all["LeadQueueName"]!;
-        tableName = all["Crm:Table:TableName"]!;
+        tableName = all["Destinations:Table:TableName"]!;
 
         var args = all.Where(p => p.Value is not null).Select(p => $"--{p.Key}={p.Value}").ToArray();
         var app = Program.BuildStandalone(args, services);

@@ -33,7 +33,7 @@ public sealed class ProcessKillTests(Azurite azurite, ITestOutputHelper output)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["LeadQueueName"] = queueName,
-            ["Crm:Table:TableName"] = tableName,
+            ["Destinations:Table:TableName"] = tableName,
             ["Delivery:JournalTable"] = TestNames.Table(),
             ["Telemetry:Exporter"] = "None",
             ["Intake:Keys"] = Key,

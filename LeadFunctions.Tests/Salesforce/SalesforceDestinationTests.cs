@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using LeadFunctions.Delivery;
 using LeadFunctions.Tests.Infrastructure;
 
@@ -77,7 +78,7 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_client_secret_is_permanent_with_what_to_do()
     {
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Crm:Salesforce:ClientSecret"] = "wrong");
+        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:ClientSecret"] = "wrong");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -108,7 +109,7 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
     public async Task A_field_error_is_permanent_with_the_reason_and_never_the_value()
     {
         _fake.Fields["Offer__c"] = new SalesforceField(SalesforceFieldType.Text, 10);
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Crm:Salesforce:Mapping:Offer__c"] = "UserDetails.Email");
+        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:Mapping:Offer__c"] = "UserDetails.Email");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -117,14 +118,14 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
         Assert.Equal("STRING_TOO_LONG", cannot.Failure.Code);
         Assert.Contains("data value too large: [value] (max length=10)", cannot.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("(fields: Offer__c)", cannot.Failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Crm__Salesforce__MaxLength__", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Salesforce__MaxLength__", cannot.Failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ada1@contoso.example", cannot.Failure.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task A_field_that_does_not_exist_is_permanent_until_it_exists()
     {
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Crm:Salesforce:Mapping:Offer__c"] = "OfferTitle");
+        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:Mapping:Offer__c"] = "OfferTitle");
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
@@ -139,7 +140,7 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
     public async Task The_orgs_API_limit_stops_every_worker_and_hands_the_lead_back_without_retrying_in_process()
     {
         _fake.Limit = new ServiceProtectionLimit(Requests: 0, Window: TimeSpan.FromHours(24), RetryAfterSeconds: 0);
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Crm:Salesforce:RequestLimitWait"] = "00:10:00");
+        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:RequestLimitWait"] = "00:10:00");
 
         var first = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
         var second = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(2)));
@@ -187,8 +188,8 @@ public sealed class SalesforceDestinationTests : IAsyncLifetime
         _fake.Fields["Lead_Id_Text__c"] = new SalesforceField(SalesforceFieldType.Text, 64, Unique: true);
         return SalesforceHarness.Create(_fake, s =>
         {
-            s["Crm:Salesforce:ExternalIdField"] = "";
-            s["Crm:Salesforce:LeadIdField"] = "Lead_Id_Text__c";
+            s["Destinations:Salesforce:ExternalIdField"] = "";
+            s["Destinations:Salesforce:LeadIdField"] = "Lead_Id_Text__c";
         });
     }
 

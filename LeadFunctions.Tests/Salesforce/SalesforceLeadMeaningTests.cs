@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Mapping;
@@ -65,7 +66,7 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task An_opt_out_field_is_switched_off_by_an_empty_mapping()
     {
-        var lead = await DeliverAsync(TestLeads.DoNotContact(1), s => s["Crm:Salesforce:Mapping:HasOptedOutOfFax"] = "");
+        var lead = await DeliverAsync(TestLeads.DoNotContact(1), s => s["Destinations:Salesforce:Mapping:HasOptedOutOfFax"] = "");
 
         Assert.False(lead.ContainsKey("HasOptedOutOfFax"));
         Assert.True(lead["DoNotCall"]!.GetValue<bool>());
@@ -74,7 +75,7 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_misspelt_opt_out_field_is_refused_by_the_strict_fake_and_poisons_the_lead()
     {
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Crm:Salesforce:Mapping:HasOptedOutOfEmails"] = "DoNotContact");
+        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:Mapping:HasOptedOutOfEmails"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -90,10 +91,10 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
 
         var lead = await DeliverAsync(TestLeads.WithCampaign(3), s =>
         {
-            s["Crm:Salesforce:Mapping:Campaign_Code__c"] = "Campaign.mktcmpid";
-            s["Crm:Salesforce:MaxLength:Campaign_Code__c"] = "16";
-            s["Crm:Salesforce:Mapping:Offer_Id__c"] = "{LeadSource.PublisherId}.{LeadSource.OfferId}";
-            s["Crm:Salesforce:MaxLength:Offer_Id__c"] = "50";
+            s["Destinations:Salesforce:Mapping:Campaign_Code__c"] = "Campaign.mktcmpid";
+            s["Destinations:Salesforce:MaxLength:Campaign_Code__c"] = "16";
+            s["Destinations:Salesforce:Mapping:Offer_Id__c"] = "{LeadSource.PublisherId}.{LeadSource.OfferId}";
+            s["Destinations:Salesforce:MaxLength:Offer_Id__c"] = "50";
         });
 
         Assert.Equal("blogpost_3", Text(lead, "Campaign_Code__c"));

@@ -44,7 +44,7 @@ public sealed class SalesforceSettingsTests
     {
         var problem = new SalesforceSettings(Options.Create(new SalesforceOptions { ApiVersion = "v62", MaxConcurrency = 30 })).Problem;
 
-        foreach (var setting in new[] { "Crm__Salesforce__Url is missing", "Crm__Salesforce__ClientId is missing", "Crm__Salesforce__ClientSecret is missing", "Crm__Salesforce__ApiVersion 'v62'", "Crm__Salesforce__MaxConcurrency must be between 1 and 25" })
+        foreach (var setting in new[] { "Destinations__Salesforce__Url is missing", "Destinations__Salesforce__ClientId is missing", "Destinations__Salesforce__ClientSecret is missing", "Destinations__Salesforce__ApiVersion 'v62'", "Destinations__Salesforce__MaxConcurrency must be between 1 and 25" })
         {
             Assert.Contains(setting, problem, StringComparison.Ordinal);
         }
@@ -55,9 +55,9 @@ public sealed class SalesforceSettingsTests
     {
         var problem = Settings(o => (o.TokenLifetime, o.RequestLimitWait, o.Retries) = (TimeSpan.Zero, TimeSpan.FromSeconds(-1), 11)).Problem;
 
-        Assert.Contains("Crm__Salesforce__TokenLifetime must be positive.", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__Salesforce__RequestLimitWait must not be negative.", problem, StringComparison.Ordinal);
-        Assert.Contains("Crm__Salesforce__Retries must be between 0 and 10.", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Salesforce__TokenLifetime must be positive.", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Salesforce__RequestLimitWait must not be negative.", problem, StringComparison.Ordinal);
+        Assert.Contains("Destinations__Salesforce__Retries must be between 0 and 10.", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class SalesforceSettingsTests
     {
         var settings = Settings(o => o.Mapping[field] = value);
 
-        Assert.Contains($"Crm__Salesforce__Mapping__{field}", settings.Problem, StringComparison.Ordinal);
+        Assert.Contains($"Destinations__Salesforce__Mapping__{field}", settings.Problem, StringComparison.Ordinal);
         Assert.Contains(problem, settings.Problem, StringComparison.Ordinal);
     }
 }

@@ -73,7 +73,7 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
         }
 
         // Poisoned: the destination is unknown, so each lead goes to the poison queue with a reason.
-        await using (var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Crm:Target"] = "Nowhere" }, telemetry.Register))
+        await using (var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?> { ["Destinations:Default"] = "Nowhere" }, telemetry.Register))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(5))).StatusCode);
             Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
@@ -87,9 +87,9 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
             salesforce.Fields["Offer__c"] = new SalesforceField(SalesforceFieldType.Text, 10);
             var settings = SalesforceHarness.SettingsFor(salesforce);
             foreach (var (key, value) in HubSpotHarness.SettingsFor(hubSpot)) settings[key] = value;
-            settings["Crm:Target"] = "Salesforce;HubSpot";
-            settings["Crm:Salesforce:Mapping:Offer__c"] = "UserDetails.Email"; // too long: "data value too large: <the value>"
-            settings["Crm:HubSpot:Mapping:email"] = "UserDetails.Phone"; // not an address: "Email address <the value> is invalid"
+            settings["Destinations:Default"] = "Salesforce;HubSpot";
+            settings["Destinations:Salesforce:Mapping:Offer__c"] = "UserDetails.Email"; // too long: "data value too large: <the value>"
+            settings["Destinations:HubSpot:Mapping:email"] = "UserDetails.Phone"; // not an address: "Email address <the value> is invalid"
             await using var app = await TestApp.StartAsync(azurite, settings, telemetry.Register);
             for (var i = 6; i < 8; i++) Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(i))).StatusCode);
             Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.PoisonQueue) == 4));
@@ -99,7 +99,7 @@ public sealed class PersonalDataTests(Azurite azurite) : IClassFixture<Azurite>
         // HubSpot opting a do-not-contact lead's address out of e-mail: the address is in the request's path.
         await using (var hubSpot = await FakeHubSpot.StartAsync())
         {
-            await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(HubSpotHarness.SettingsFor(hubSpot)) { ["Crm:Target"] = "HubSpot" }, telemetry.Register);
+            await using var app = await TestApp.StartAsync(azurite, new Dictionary<string, string?>(HubSpotHarness.SettingsFor(hubSpot)) { ["Destinations:Default"] = "HubSpot" }, telemetry.Register);
             Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(MarkedLead(8, action: "DNC"))).StatusCode);
             Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(!hubSpot.OptedOut.IsEmpty)), "the address was never opted out");
             Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0));

@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using System.Diagnostics.Metrics;
 using System.Net;
 using LeadFunctions.Destinations;

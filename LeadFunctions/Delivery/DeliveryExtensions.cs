@@ -1,4 +1,4 @@
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 
 namespace LeadFunctions.Delivery;
 

@@ -8,7 +8,7 @@ namespace LeadFunctions.Destinations;
 
 public static class DestinationExtensions
 {
-    /// <summary>Each destination by its <c>Crm__Target</c> name, and how to add it.</summary>
+    /// <summary>Each destination by its <c>Destinations__Default</c> name, and how to add it.</summary>
     private static readonly Dictionary<string, Func<IServiceCollection, IConfiguration, Func<IServiceProvider, ILeadDestination>>> Known =
         new(StringComparer.OrdinalIgnoreCase)
         {
@@ -31,7 +31,7 @@ public static class DestinationExtensions
         };
 
     /// <summary>
-    /// Registers the destinations <c>Crm__Target</c> names: each as a keyed <see cref="ILeadDestination"/> under its
+    /// Registers the destinations <c>Destinations__Default</c> names: each as a keyed <see cref="ILeadDestination"/> under its
     /// name, all of them as <see cref="LeadDestinations"/>. With one target, that one is also the plain
     /// <see cref="ILeadDestination"/>, which tests may replace.
     /// </summary>
@@ -42,7 +42,7 @@ public static class DestinationExtensions
         services.Configure<AzureTableOptions>(configuration.GetSection(AzureTableOptions.Section));
         services.AddSingleton<AzureTableDestination>();
 
-        var targets = DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Target"])
+        var targets = DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Default"])
             .Select(target => Known.Keys.FirstOrDefault(k => string.Equals(k, target, StringComparison.OrdinalIgnoreCase)) ?? target)
             .ToList();
         foreach (var target in targets)

@@ -1,4 +1,3 @@
-using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -10,7 +9,7 @@ namespace LeadFunctions.Destinations;
 /// </summary>
 public interface ILeadDestination
 {
-    /// <summary>The name used in settings (<c>Crm__Target</c>), logs and failure reasons.</summary>
+    /// <summary>The name used in settings (<c>Destinations__Default</c>), logs and failure reasons.</summary>
     string Name { get; }
 
     Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken);

@@ -1,16 +1,16 @@
-using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Destinations;
 
 /// <summary>
-/// Stands in when <c>Crm__Target</c> names no known destination (or a message names one that is no longer
+/// Stands in when <c>Destinations__Default</c> names no known destination (or a message names one that is no longer
 /// configured): intake keeps accepting leads, and each one goes to the poison queue with the reason, ready to be
 /// replayed once the setting is fixed.
 /// </summary>
 public sealed class UnknownDestination(string target, IEnumerable<string> known, string? reason = null) : ILeadDestination
 {
-    private readonly string _reason = reason ?? $"Crm__Target '{target}' is not a known destination; use one of: {string.Join(", ", known)}.";
+    private readonly string _reason = reason ?? $"Destinations__Default '{target}' is not a known destination; use one of: {string.Join(", ", known)}.";
 
     public string Name => target;
 

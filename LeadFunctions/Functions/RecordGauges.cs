@@ -1,3 +1,4 @@
+using LeadFunctions.Hosting;
 using LeadFunctions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,3 +1,4 @@
+using LeadFunctions.Settings;
 using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -20,6 +21,7 @@ public static class HealthChecks
             .AddCheck<DestinationHealthCheck>(Destination);
         services.AddSingleton<DestinationHealthCheck>();
         services.AddSingleton<LeadHealth>();
+        services.AddSingleton<PipelineGauges>();
         return services;
     }
 }

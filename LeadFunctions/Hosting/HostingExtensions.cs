@@ -1,3 +1,5 @@
+using LeadFunctions.Settings;
+
 namespace LeadFunctions.Hosting;
 
 public static class HostingExtensions
@@ -6,6 +8,7 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder, HostingMode mode)
     {
         builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath, mode);
+        builder.Services.AddSingleton(RenamedSettings.Apply(builder.Configuration));
 
         builder.Services.AddSingleton(mode);
         builder.Services.AddSingleton(TimeProvider.System);

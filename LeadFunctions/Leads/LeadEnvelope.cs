@@ -1,6 +1,6 @@
+using LeadFunctions.Leads;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LeadFunctions.Delivery;
 
 namespace LeadFunctions.Leads;
 
@@ -39,7 +39,7 @@ public sealed record LeadEnvelope
     public string? TraceState { get; init; }
 
     /// <summary>
-    /// The destinations (<c>Crm__Target</c> names) this message is still for; absent means every configured one. Set
+    /// The destinations (<c>Destinations__Default</c> names) this message is still for; absent means every configured one. Set
     /// only when a lead's destinations part ways: a retry for those that failed transiently, a poison message for the
     /// one that failed permanently — so neither a retry nor a replay goes where the lead already is.
     /// </summary>

@@ -1,4 +1,4 @@
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Storage;

@@ -1,8 +1,7 @@
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
-using LeadFunctions.Destinations.Http;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -30,7 +29,6 @@ public static class TelemetryExtensions
             : TelemetryExporter.None;
 
         builder.Services.AddSingleton<LeadMetrics>();
-        builder.Services.AddSingleton<PipelineGauges>();
 
         // The pipeline runs even without an exporter (None), so that spans and metrics can still be observed in-process.
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -54,7 +52,7 @@ public static class TelemetryExtensions
                             activity.SetTag("url.query", null);
 
                             // A CRM request whose path names a person (an e-mail address) shows a path without it.
-                            if (request.Options.TryGetValue(CrmRequests.PathForTelemetry, out var path))
+                            if (request.Options.TryGetValue(TracedPath.Key, out var path))
                             {
                                 activity.SetTag("url.path", path);
                                 activity.SetTag("url.full", request.RequestUri?.GetLeftPart(UriPartial.Authority) + path);

@@ -36,13 +36,13 @@ internal static class DataverseBacklog
     public static QueueClient Queue(AzuriteProcess azurite, string name) =>
         new(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    /// <summary>The app's settings: delivery on, <c>Crm__Target=Dataverse</c> at <paramref name="fake"/> without a token, its own journal.</summary>
+    /// <summary>The app's settings: delivery on, <c>Destinations__Default=Dataverse</c> at <paramref name="fake"/> without a token, its own journal.</summary>
     public static Dictionary<string, string> Settings(AzuriteProcess azurite, FakeDataverse fake, string queueName, IReadOnlyDictionary<string, string> extra)
     {
         var settings = AppLaunch.Settings(azurite.ConnectionString, queueName, processQueue: true);
-        settings["Crm:Target"] = "Dataverse";
-        settings["Crm:Dataverse:Url"] = fake.Url.ToString().TrimEnd('/');
-        settings["Crm:Dataverse:Credential"] = "None";
+        settings["Destinations:Default"] = "Dataverse";
+        settings["Destinations:Dataverse:Url"] = fake.Url.ToString().TrimEnd('/');
+        settings["Destinations:Dataverse:Credential"] = "None";
         settings["Delivery:JournalTable"] = "Deliveries" + queueName.Replace("-", "", StringComparison.Ordinal);
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;

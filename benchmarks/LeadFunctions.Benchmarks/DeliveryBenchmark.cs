@@ -7,7 +7,7 @@ namespace LeadFunctions.Benchmarks;
 /// <summary>
 /// Delivery throughput to Dataverse under a service-protection limit: N leads are put in the queue (Azurite on disk) beforehand (the
 /// envelopes the intake would write, through the Azure SDK), then the app is started standalone with delivery on and
-/// <c>Crm__Target=Dataverse</c> against the loopback fake (<see cref="FakeDataverse"/>, the tests' own) that admits at
+/// <c>Destinations__Default=Dataverse</c> against the loopback fake (<see cref="FakeDataverse"/>, the tests' own) that admits at
 /// most R requests per sliding window and answers 429 + Retry-After beyond it. The baseline, in the same run: the same
 /// N leads with no limit (the raw delivery rate). Each run gets a fresh queue, fake and app process, and a deadline.
 /// </summary>
@@ -88,7 +88,7 @@ internal static class DeliveryBenchmark
         }
     }
 
-    /// <summary>App settings given as <c>--set:Name=value</c> (e.g. <c>--set:Crm:Dataverse:MaxConcurrency=4</c>).</summary>
+    /// <summary>App settings given as <c>--set:Name=value</c> (e.g. <c>--set:Destinations:Dataverse:MaxConcurrency=4</c>).</summary>
     internal static Dictionary<string, string> ExtraSettings(string[] args) =>
         args.Where(a => a.StartsWith("--set:", StringComparison.Ordinal)).Select(a => a["--set:".Length..].Split('=', 2)).ToDictionary(a => a[0], a => a[1]);
 

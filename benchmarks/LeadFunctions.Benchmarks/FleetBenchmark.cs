@@ -59,7 +59,7 @@ internal static class FleetBenchmark
         fake.Latency = latency;
         // What an operator sets to Dataverse's 52: the fake's (scaled) limit on requests in flight for the user.
         var appSettings = new Dictionary<string, string>(extra);
-        appSettings.TryAdd("Crm:Dataverse:FleetMaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture));
+        appSettings.TryAdd("Destinations:Dataverse:FleetMaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture));
         var settings = DataverseBacklog.Settings(azurite, fake, queueName, appSettings);
 
         // The backlog is there before the instances start, but hidden until they have: the run measures the fleet,

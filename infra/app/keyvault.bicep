@@ -1,4 +1,4 @@
-// Key Vault for CRM secrets (for example a Dataverse client secret when Crm__Dataverse__Credential is ClientSecret).
+// Key Vault for CRM secrets (for example a Dataverse client secret when Destinations__Dataverse__Credential is ClientSecret).
 // App settings refer to them as @Microsoft.KeyVault(VaultName=...;SecretName=...), resolved with the app's identity.
 
 param name string

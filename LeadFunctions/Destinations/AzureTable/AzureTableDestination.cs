@@ -3,7 +3,6 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
 using Azure.Identity;
-using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;

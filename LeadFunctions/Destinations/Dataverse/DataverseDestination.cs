@@ -1,5 +1,5 @@
 using Azure.Identity;
-using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using Microsoft.Identity.Client;
@@ -44,7 +44,7 @@ public sealed class DataverseDestination(
 
         // Entra refused the app itself (wrong secret, unknown client or tenant): retrying cannot help.
         AuthenticationFailedException { InnerException: MsalServiceException { StatusCode: 400 or 401 } msal } => Cannot(msal.StatusCode, msal.ErrorCode,
-            $"Entra ID refused the token request for {settings.Scope}: {LogText.FirstLine(msal.Message)} Check Crm__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue."),
+            $"Entra ID refused the token request for {settings.Scope}: {LogText.FirstLine(msal.Message)} Check Destinations__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue."),
         AuthenticationFailedException e => Retry(null, "TokenUnavailable", $"No token for {settings.Scope}: {LogText.FirstLine(e.Message)}"),
         _ => null,
     };

@@ -5,19 +5,19 @@ using LeadFunctions.Destinations.Mapping;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// Settings of the Dataverse (Dynamics 365) destination (<c>Crm__Dataverse__…</c>); see the README. The shared ones
+/// Settings of the Dataverse (Dynamics 365) destination (<c>Destinations__Dataverse__…</c>); see the README. The shared ones
 /// (<see cref="CrmHttpOptions"/>): at most 52 requests at once (Dataverse's limit per user), lowered to the server's
 /// <c>x-ms-dop-hint</c>; 2-minute attempts (Microsoft's samples); the mapping of <see cref="DataverseMapping"/>.
 /// </summary>
 public sealed class DataverseOptions : CrmHttpOptions
 {
-    public const string Section = "Crm:Dataverse";
+    public const string Section = "Destinations:Dataverse";
 
     /// <summary>Dataverse's limit of 52 concurrent requests per user, for all instances together.</summary>
     public DataverseOptions() => FleetMaxConcurrency = 52;
 
     /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com</c>; the Web API is <c>{Url}/api/data/v9.2/</c>.</summary>
-    [CrmUrl("Crm__Dataverse__Url", "the environment URL", "https://contoso.crm.dynamics.com", AllowedPath = "/" + DataverseSettings.ApiPath)]
+    [CrmUrl("Destinations__Dataverse__Url", "the environment URL", "https://contoso.crm.dynamics.com", AllowedPath = "/" + DataverseSettings.ApiPath)]
     public string? Url { get; set; }
 
     public DataverseCredential Credential { get; set; } = DataverseCredential.Default;

@@ -12,7 +12,7 @@ public sealed class DataverseSettings : CrmSettings<DataverseOptions>
     public const string ApiPath = "api/data/v9.2/";
 
     public DataverseSettings(IOptions<DataverseOptions> options)
-        : base(options, "Crm__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.")
+        : base(options, "Destinations__Dataverse__Credential is Default, ClientSecret or None; durations are like 00:02:00.")
     {
         if (Problem is not null) return;
         var environment = new Uri(new Uri(Options.Url!).GetLeftPart(UriPartial.Authority));

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.Timeout;
 using LeadFunctions.Telemetry;

@@ -1,10 +1,11 @@
+using LeadFunctions.Settings;
 using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
-/// The settings every CRM reached over HTTPS has (<c>Crm__&lt;Destination&gt;__…</c>): how much is sent at once, how
+/// The settings every CRM reached over HTTPS has (<c>Destinations__&lt;Destination&gt;__…</c>): how much is sent at once, how
 /// long an attempt may take, in-process retries, and the field mapping in the shared format. A wrong value is reported,
 /// not stopping the app (docs/settings.md): <see cref="CrmSettings{TOptions}.Problem"/>.
 /// </summary>
@@ -15,7 +16,7 @@ public abstract class CrmHttpOptions : IValidatableObject
 
     /// <summary>
     /// At most this many requests in flight at once for all app instances together that share one CRM user (each
-    /// instance claims its part through the fleet table, <c>Crm__Fleet__…</c>); 0: no limit beyond each instance's
+    /// instance claims its part through the fleet table, <c>Destinations__Fleet__…</c>); 0: no limit beyond each instance's
     /// <see cref="MaxConcurrency"/>.
     /// </summary>
     public int FleetMaxConcurrency { get; set; }
@@ -39,16 +40,16 @@ public abstract class CrmHttpOptions : IValidatableObject
     public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Field mapping overrides, <c>Crm__&lt;Destination&gt;__Mapping__&lt;field&gt;</c>: a lead field path
+    /// Field mapping overrides, <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c>: a lead field path
     /// (<c>UserDetails.Email</c>), a template (<c>{OfferTitle} ({ActionCode})</c>), a constant (<c>=8</c>, <c>=Web</c>),
     /// or empty to remove a default field. See <see cref="FieldMapping"/>.
     /// </summary>
     public Dictionary<string, string?> Mapping { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Maximum lengths of text fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields are known.</summary>
+    /// <summary>Maximum lengths of text fields, <c>Destinations__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields are known.</summary>
     public Dictionary<string, int> MaxLength { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The destination these settings are for, as its settings name it (<c>Crm__&lt;Destination&gt;__…</c>).</summary>
+    /// <summary>The destination these settings are for, as its settings name it (<c>Destinations__&lt;Destination&gt;__…</c>).</summary>
     public abstract string Destination { get; }
 
     /// <summary>The highest <see cref="MaxConcurrency"/> the CRM allows, and the limit that says so.</summary>
@@ -77,8 +78,8 @@ public abstract class CrmHttpOptions : IValidatableObject
         if (MaxThrottleWait < TimeSpan.Zero) yield return Problem($"{Setting(nameof(MaxThrottleWait))} must not be negative.", nameof(MaxThrottleWait));
     }
 
-    /// <summary>The name of one of these settings as the app settings spell it, e.g. <c>Crm__Dataverse__Timeout</c>.</summary>
-    protected string Setting(string property) => $"Crm__{Destination}__{property}";
+    /// <summary>The name of one of these settings as the app settings spell it, e.g. <c>Destinations__Dataverse__Timeout</c>.</summary>
+    protected string Setting(string property) => $"Destinations__{Destination}__{property}";
 
     protected static ValidationResult Problem(string sentence, string property) => new(sentence, [property]);
 }

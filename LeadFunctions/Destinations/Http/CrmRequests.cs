@@ -7,12 +7,6 @@ namespace LeadFunctions.Destinations.Http;
 
 public static class CrmRequests
 {
-    /// <summary>
-    /// The path a request's traces show instead of its own, for a request whose path holds personal data (HubSpot's
-    /// opt-out names the e-mail address in it): no name or address of a lead may reach a span.
-    /// </summary>
-    public static readonly HttpRequestOptionsKey<string> PathForTelemetry = new("LeadFunctions.PathForTelemetry");
-
     /// <summary>A request with a JSON body, <c>Content-Type: application/json; charset=utf-8</c>; text in any script as characters (<see cref="ReadableJson"/>).</summary>
     public static HttpRequestMessage Json(HttpMethod method, string path, JsonNode body)
     {

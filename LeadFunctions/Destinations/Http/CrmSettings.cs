@@ -1,5 +1,5 @@
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Http;
@@ -7,7 +7,7 @@ namespace LeadFunctions.Destinations.Http;
 /// <summary>What every CRM destination's settings give the shared plumbing: its name, options, mapping, API root, or the problem.</summary>
 public interface ICrmSettings
 {
-    /// <summary>The destination's name (<c>Crm__Target</c>, setting names, its HTTP client and throttle).</summary>
+    /// <summary>The destination's name (<c>Destinations__Default</c>, setting names, its HTTP client and throttle).</summary>
     string Destination { get; }
 
     CrmHttpOptions Options { get; }

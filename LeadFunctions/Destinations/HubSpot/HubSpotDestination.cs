@@ -1,6 +1,7 @@
+using LeadFunctions.Telemetry;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 
@@ -89,7 +90,7 @@ public sealed class HubSpotDestination(
     private async Task<DeliveryOutcome?> OptOutAsync(string email, List<string> sent, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL");
-        request.Options.Set(CrmRequests.PathForTelemetry, "/communication-preferences/v4/statuses/{email}/unsubscribe-all");
+        request.Options.Set(TracedPath.Key, "/communication-preferences/v4/statuses/{email}/unsubscribe-all");
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return null;
         var error = await HubSpotError.ReadAsync(response, cancellationToken).ConfigureAwait(false);

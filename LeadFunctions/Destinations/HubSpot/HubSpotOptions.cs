@@ -5,21 +5,21 @@ using LeadFunctions.Destinations.Mapping;
 namespace LeadFunctions.Destinations.HubSpot;
 
 /// <summary>
-/// Settings of the HubSpot destination (<c>Crm__HubSpot__…</c>); see docs/destinations.md. The shared ones
+/// Settings of the HubSpot destination (<c>Destinations__HubSpot__…</c>); see docs/destinations.md. The shared ones
 /// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="HubSpotMapping"/>.
 /// </summary>
 public sealed class HubSpotOptions : CrmHttpOptions
 {
-    public const string Section = "Crm:HubSpot";
+    public const string Section = "Destinations:HubSpot";
 
     public HubSpotOptions() => MaxConcurrency = 4;
 
     /// <summary>The API root; only changed for a local emulator.</summary>
-    [CrmUrl("Crm__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
+    [CrmUrl("Destinations__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
     public string Url { get; set; } = "https://api.hubapi.com";
 
     /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
-    [Required(ErrorMessage = "Crm__HubSpot__AccessToken is missing: the access token of a private app with the scopes crm.objects.contacts.read and crm.objects.contacts.write.")]
+    [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes crm.objects.contacts.read and crm.objects.contacts.write.")]
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>

@@ -9,7 +9,7 @@ namespace LeadFunctions.Destinations.HubSpot;
 public sealed class HubSpotSettings : CrmSettings<HubSpotOptions>
 {
     public HubSpotSettings(IOptions<HubSpotOptions> options)
-        : base(options, "Crm__HubSpot__OnExistingContact is Delivered or Update; durations are like 00:02:00.")
+        : base(options, "Destinations__HubSpot__OnExistingContact is Delivered or Update; durations are like 00:02:00.")
     {
         if (Problem is null) ApiRoot = new Uri(new Uri(Options.Url.Trim()).GetLeftPart(UriPartial.Authority) + "/");
     }

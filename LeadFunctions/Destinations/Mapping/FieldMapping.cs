@@ -7,7 +7,7 @@ namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
 /// Turns a lead into the body of a CRM record: a destination's default mapping (<see cref="MappingRules"/>), changed by
-/// <c>Crm__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings. The one configuration format of every destination.
+/// <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings. The one configuration format of every destination.
 /// A setting's value is one of:
 /// <list type="bullet">
 /// <item>a field path — <c>UserDetails.Email</c>, <c>OfferTitle</c>, <c>LeadSource.Offer</c>, or a derived field of <see cref="LeadFields"/>;</item>
@@ -17,7 +17,7 @@ namespace LeadFunctions.Destinations.Mapping;
 /// <item>empty — the default field is not sent.</item>
 /// </list>
 /// A field whose value the lead does not have is left out. Text is cut to the field's maximum length (known for
-/// standard fields, <c>Crm__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others) on a character boundary
+/// standard fields, <c>Destinations__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others) on a character boundary
 /// (<see cref="ColumnCut"/>); the JSON of a path naming an object stays valid JSON when cut, a template's result is text.
 /// The destination's required fields are always filled, with their fallbacks.
 /// </summary>

@@ -9,7 +9,7 @@ namespace LeadFunctions.Destinations.Mapping;
 /// </summary>
 public sealed record MappingRules
 {
-    /// <summary>The destination's name in settings: <c>Crm__{Destination}__Mapping__…</c>.</summary>
+    /// <summary>The destination's name in settings: <c>Destinations__{Destination}__Mapping__…</c>.</summary>
     public required string Destination { get; init; }
 
     /// <summary>What a valid field name looks like, e.g. a Dataverse column logical name.</summary>
@@ -45,8 +45,8 @@ public sealed record MappingRules
     /// <summary>How field names compare: exactly for lower-case names, else ignoring case (Salesforce API names).</summary>
     public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
-    /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Crm__Dataverse__Mapping__subject</c>.</summary>
-    public string Setting(string kind, string field) => $"Crm__{Destination}__{kind}__{field}";
+    /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Destinations__Dataverse__Mapping__subject</c>.</summary>
+    public string Setting(string kind, string field) => $"Destinations__{Destination}__{kind}__{field}";
 
     public string Normalize(string field) => LowerCaseNames ? field.Trim().ToLowerInvariant() : field.Trim();
 

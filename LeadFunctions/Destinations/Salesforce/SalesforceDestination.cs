@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LeadFunctions.Delivery;
+using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Telemetry;
@@ -51,8 +51,8 @@ public sealed class SalesforceDestination(
     }
 
     protected override DeliveryOutcome? TokenFailure(Exception exception) => exception is SalesforceTokenException e
-        ? Cannot(e.Status, e.Error, $"The Salesforce token endpoint refused the app: {LogText.FirstLine(e.Description)}. Check Crm__Salesforce__ClientId and ClientSecret, " +
-                                    "that the connected app enables the client credentials flow with a run-as user, and that Crm__Salesforce__Url is the My Domain URL; then replay the poison queue.")
+        ? Cannot(e.Status, e.Error, $"The Salesforce token endpoint refused the app: {LogText.FirstLine(e.Description)}. Check Destinations__Salesforce__ClientId and ClientSecret, " +
+                                    "that the connected app enables the client credentials flow with a run-as user, and that Destinations__Salesforce__Url is the My Domain URL; then replay the poison queue.")
         : null;
 
     /// <summary>Delivered when a lead with this lead id exists; null when there is none yet.</summary>

@@ -2,31 +2,31 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
 /// <summary>
-/// Settings of the Salesforce destination (<c>Crm__Salesforce__…</c>); see docs/destinations.md. The shared ones
+/// Settings of the Salesforce destination (<c>Destinations__Salesforce__…</c>); see docs/destinations.md. The shared ones
 /// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="SalesforceMapping"/>.
 /// </summary>
 public sealed partial class SalesforceOptions : CrmHttpOptions
 {
-    public const string Section = "Crm:Salesforce";
+    public const string Section = "Destinations:Salesforce";
 
     /// <summary>Salesforce's limit of 25 concurrent long-running requests per org, for all instances together.</summary>
     public SalesforceOptions() => FleetMaxConcurrency = 25;
 
     /// <summary>The org's My Domain URL, e.g. <c>https://contoso.my.salesforce.com</c>: token endpoint and REST API.</summary>
-    [CrmUrl("Crm__Salesforce__Url", "the org's My Domain URL", "https://contoso.my.salesforce.com")]
+    [CrmUrl("Destinations__Salesforce__Url", "the org's My Domain URL", "https://contoso.my.salesforce.com")]
     public string? Url { get; set; }
 
     /// <summary>The consumer key of the connected app (or external client app) with the client credentials flow.</summary>
-    [Required(ErrorMessage = "Crm__Salesforce__ClientId is missing: the consumer key of the connected app with the client credentials flow.")]
+    [Required(ErrorMessage = "Destinations__Salesforce__ClientId is missing: the consumer key of the connected app with the client credentials flow.")]
     public string? ClientId { get; set; }
 
     /// <summary>Its consumer secret; in Azure a Key Vault reference, never a value in the repo.</summary>
-    [Required(ErrorMessage = "Crm__Salesforce__ClientSecret is missing: the consumer secret of the connected app (a Key Vault reference in Azure).")]
+    [Required(ErrorMessage = "Destinations__Salesforce__ClientSecret is missing: the consumer secret of the connected app (a Key Vault reference in Azure).")]
     public string? ClientSecret { get; set; }
 
     /// <summary>The REST API version, e.g. <c>62.0</c>.</summary>
@@ -45,11 +45,11 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
     public string? LeadIdField { get; set; }
 
     /// <summary>How long a token is used before a new one is asked for (Salesforce does not say; a 401 renews it at once).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Crm__Salesforce__TokenLifetime must be positive.")]
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Destinations__Salesforce__TokenLifetime must be positive.")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How long every worker stops sending after <c>REQUEST_LIMIT_EXCEEDED</c> (the org's API request limit).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, ErrorMessage = "Crm__Salesforce__RequestLimitWait must not be negative.")]
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, ErrorMessage = "Destinations__Salesforce__RequestLimitWait must not be negative.")]
     public TimeSpan RequestLimitWait { get; set; } = TimeSpan.FromMinutes(15);
 
     public override string Destination => SalesforceFailures.Destination;

@@ -1,3 +1,4 @@
+using LeadFunctions.Settings;
 using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;

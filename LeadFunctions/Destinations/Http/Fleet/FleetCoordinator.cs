@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -9,7 +9,7 @@ namespace LeadFunctions.Destinations.Http.Fleet;
 
 /// <summary>
 /// Makes every app instance that delivers to one CRM user behave as one client (docs/design.md, "Decisions"): each
-/// <c>Crm__Fleet__RenewEvery</c>, and at once after a <c>429</c>, it renews this instance's membership in the fleet's
+/// <c>Destinations__Fleet__RenewEvery</c>, and at once after a <c>429</c>, it renews this instance's membership in the fleet's
 /// table partition, decides with <see cref="FleetRules"/> (the fleet's gate, the pace learned from every instance's
 /// answers, this instance's concurrency claim) and applies this instance's share to the destination's
 /// <see cref="DestinationThrottle"/>. The same in both hosting modes (it is a hosted service of the worker and of
@@ -158,7 +158,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
     /// <summary>
     /// How long a lapsed member's claim still stands: the longest one attempt it started before its membership lapsed
-    /// may run (<c>Crm__&lt;Destination&gt;__Timeout</c>; no attempt starts after it lapsed).
+    /// may run (<c>Destinations__&lt;Destination&gt;__Timeout</c>; no attempt starts after it lapsed).
     /// </summary>
     private TimeSpan ClaimGrace => _settings.Options.Timeout;
 
@@ -196,7 +196,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
             await _store!.RemoveMemberAsync(Fleet, Id, timeout.Token).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Best effort: otherwise the row expires after Crm__Fleet__MemberTimeout.
+#pragma warning disable CA1031 // Best effort: otherwise the row expires after Destinations__Fleet__MemberTimeout.
         catch (Exception)
 #pragma warning restore CA1031
         {

@@ -1,17 +1,17 @@
 using System.ComponentModel.DataAnnotations;
-using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Http.Fleet;
 
 /// <summary>
-/// How app instances share one CRM user's limits (<c>Crm__Fleet__…</c>): through a table in the app's storage account
+/// How app instances share one CRM user's limits (<c>Destinations__Fleet__…</c>): through a table in the app's storage account
 /// (<c>AzureWebJobsStorage</c>), one partition per CRM user, renewed by every instance. Each destination's fleet-wide
-/// concurrency is <c>Crm__&lt;Destination&gt;__FleetMaxConcurrency</c>. See docs/design.md, "Decisions". Wrong values
+/// concurrency is <c>Destinations__&lt;Destination&gt;__FleetMaxConcurrency</c>. See docs/design.md, "Decisions". Wrong values
 /// are reported (<see cref="ValidatedOptions.ProblemsOf"/>) and the instance throttles itself alone: deliveries go on.
 /// </summary>
 public sealed class FleetOptions : IValidatableObject
 {
-    public const string Section = "Crm:Fleet";
+    public const string Section = "Destinations:Fleet";
 
     /// <summary>Whether instances share the limits (on by default); off, each instance throttles itself alone.</summary>
     public bool Enabled { get; set; } = true;
@@ -23,7 +23,7 @@ public sealed class FleetOptions : IValidatableObject
     /// How often each instance renews its membership and reads the fleet's share (and at once after a <c>429</c>); in a
     /// fleet of N instances at least every N² ms.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Crm__Fleet__RenewEvery must be positive.")]
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Destinations__Fleet__RenewEvery must be positive.")]
     public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -37,12 +37,12 @@ public sealed class FleetOptions : IValidatableObject
     {
         if (MemberTimeout < 3 * RenewEvery)
         {
-            yield return new("Crm__Fleet__MemberTimeout must be at least three times Crm__Fleet__RenewEvery.", [nameof(MemberTimeout)]);
+            yield return new("Destinations__Fleet__MemberTimeout must be at least three times Destinations__Fleet__RenewEvery.", [nameof(MemberTimeout)]);
         }
 
         if (string.IsNullOrWhiteSpace(TableName) || TableName.Length is < 3 or > 63 || !TableName.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TableName[0]))
         {
-            yield return new($"Crm__Fleet__TableName '{TableName}' is not a table name (3 to 63 letters and digits, starting with a letter).", [nameof(TableName)]);
+            yield return new($"Destinations__Fleet__TableName '{TableName}' is not a table name (3 to 63 letters and digits, starting with a letter).", [nameof(TableName)]);
         }
     }
 }

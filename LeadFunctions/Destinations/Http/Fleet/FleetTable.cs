@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 namespace LeadFunctions.Destinations.Http.Fleet;
 
 /// <summary>
-/// The fleet in an Azure table (<c>Crm__Fleet__TableName</c>) of the app's storage account: partition = the CRM user
+/// The fleet in an Azure table (<c>Destinations__Fleet__TableName</c>) of the app's storage account: partition = the CRM user
 /// (a hash, no secret in it), row <c>limit</c> = the <see cref="SharedLimit"/>, rows <c>member-&lt;id&gt;</c> = the
 /// <see cref="FleetMember"/>s. Times are stored as UTC ticks.
 /// </summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
-namespace LeadFunctions.Hosting;
+namespace LeadFunctions.Settings;
 
 /// <summary>
 /// The one way the app reads its settings: an options class bound from its configuration section and checked by its

@@ -1,10 +1,10 @@
+using LeadFunctions.Telemetry;
 using System.Diagnostics.Metrics;
 using LeadFunctions.Destinations;
-using LeadFunctions.Hosting;
 using LeadFunctions.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace LeadFunctions.Telemetry;
+namespace LeadFunctions.Hosting;
 
 /// <summary>
 /// The pipeline's state as gauges on the <see cref="LeadMetrics.MeterName"/> meter: the lead queue's depth, how long the
