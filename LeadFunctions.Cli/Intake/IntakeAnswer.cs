@@ -16,10 +16,10 @@ internal sealed record IntakeAnswer(
     string Reason,
     string? LeadId,
     bool Duplicate,
-    IReadOnlyList<LeadIssue> Notes,
+    IReadOnlyList<LeadFinding> Notes,
     string? Title,
     string? Detail,
-    IReadOnlyList<LeadIssue> Errors,
+    IReadOnlyList<LeadFinding> Errors,
     TimeSpan? RetryAfter)
 {
     public bool IsAccepted => Status is >= 200 and < 300;
@@ -83,8 +83,8 @@ internal sealed record IntakeAnswer(
     /// <summary>The most notes or errors of one answer the CLI keeps (the app lists at most 16).</summary>
     private const int MaxIssues = 32;
 
-    private static List<LeadIssue> Issues(JsonElement body, string name) =>
+    private static List<LeadFinding> Issues(JsonElement body, string name) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Take(MaxIssues).Select(e => new LeadIssue(LogText.Of(String(e, "path") ?? "$", LogText.ReasonLength)!, LogText.Of(String(e, "message") ?? "", LogText.ReasonLength)!)).ToList()
+            ? list.EnumerateArray().Take(MaxIssues).Select(e => new LeadFinding(LogText.Of(String(e, "path") ?? "$", LogText.ReasonLength)!, LogText.Of(String(e, "message") ?? "", LogText.ReasonLength)!)).ToList()
             : [];
 }

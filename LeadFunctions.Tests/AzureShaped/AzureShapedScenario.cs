@@ -76,7 +76,7 @@ public sealed class AzureShapedScenario : IAsyncDisposable
                 $"the lead did not reach Dataverse: {Dataverse.Summary}\n" + Log(app));
 
             // A lead for a destination this app does not have goes to the poison queue with its reason.
-            var unknown = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json").Replace("\"Some\"", "\"Marmaduke\"", StringComparison.Ordinal)) with { Targets = ["Nowhere"] };
+            var unknown = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json").Replace("\"Some\"", "\"Marmaduke\"", StringComparison.Ordinal)) with { Destinations = ["Nowhere"] };
             await Run.Queue(queueName).SendMessageAsync(unknown.ToJson(), timeToLive: TimeSpan.FromSeconds(-1));
             Assert.True(await TestApp.EventuallyAsync(async () => (await poison.PeekMessagesAsync(32)).Value.Length == 1, TimeSpan.FromSeconds(90)),
                 "the lead for an unknown destination did not reach the poison queue\n" + Log(app));

@@ -52,17 +52,30 @@ public sealed class LeadDestinationsTests
     }
 
     [Fact]
-    public void Envelope_targets_survive_the_queue_and_a_replay_and_old_messages_have_none()
+    public void Envelope_destinations_survive_the_queue_and_a_replay_and_old_messages_have_none()
     {
-        var envelope = Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")) with { Targets = ["Dataverse"] };
+        var envelope = Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")) with { Destinations = ["Dataverse"] };
 
         var read = LeadEnvelope.TryParse(envelope.ForReplay(DateTimeOffset.UtcNow).ToJson(), out _);
-        var withoutTargets = envelope with { Targets = null };
-        var old = LeadEnvelope.TryParse(withoutTargets.ToJson(), out _);
+        var withoutDestinations = envelope with { Destinations = null };
+        var old = LeadEnvelope.TryParse(withoutDestinations.ToJson(), out _);
 
-        Assert.Equal(["Dataverse"], read!.Targets);
-        Assert.Null(old!.Targets);
-        Assert.DoesNotContain("targets", withoutTargets.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(["Dataverse"], read!.Destinations);
+        Assert.Null(old!.Destinations);
+        Assert.DoesNotContain("destinations", withoutDestinations.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_written_with_the_old_field_targets_is_read_for_the_same_destinations_and_written_with_the_new_one()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")).ToJson())!;
+        json["targets"] = new System.Text.Json.Nodes.JsonArray("Dataverse");
+
+        var read = LeadEnvelope.TryParse(json.ToJsonString(), out _);
+
+        Assert.Equal(["Dataverse"], read!.Destinations);
+        Assert.Contains("\"destinations\":[\"Dataverse\"]", read.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("targets", read.ToJson(), StringComparison.Ordinal);
     }
 
     private static ILeadDestination Named(string name, HealthCheckResult? health = null)

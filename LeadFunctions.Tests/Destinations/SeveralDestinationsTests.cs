@@ -40,7 +40,7 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
         Assert.Empty(_dataverse.Leads);
         foreach (var envelope in await app.PoisonedAsync())
         {
-            Assert.Equal(["Dataverse"], envelope.GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
+            Assert.Equal(["Dataverse"], envelope.GetProperty("destinations").EnumerateArray().Select(t => t.GetString()));
             Assert.Equal("Dataverse", envelope.GetProperty("lastError").GetProperty("destination").GetString());
             Assert.Equal(403, envelope.GetProperty("lastError").GetProperty("status").GetInt32());
         }
@@ -86,7 +86,7 @@ public sealed class SeveralDestinationsTests(Azurite azurite) : IClassFixture<Az
         Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1 && await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
         var poisoned = Assert.Single(await app.PoisonedAsync());
         Assert.Equal("UnknownDestination", poisoned.GetProperty("lastError").GetProperty("code").GetString());
-        Assert.Equal(["Nowhere"], poisoned.GetProperty("targets").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["Nowhere"], poisoned.GetProperty("destinations").EnumerateArray().Select(t => t.GetString()));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public static class TestLeads
     {
         using var document = JsonDocument.Parse(json);
         var read = LeadReader.Published.Read(document.RootElement);
-        Assert.True(read.IsLead, string.Join("; ", read.Problems.Select(p => p.Message)));
+        Assert.True(read.IsLead, string.Join("; ", read.Errors.Select(p => p.Message)));
         return new LeadDelivery(read.LeadId!, read.Lead!, ReceivedAt, attempt);
     }
 

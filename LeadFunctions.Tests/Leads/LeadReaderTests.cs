@@ -18,7 +18,7 @@ public sealed class LeadReaderTests
         var result = Read(RepoPaths.Sample("documented-sample-lead.json"));
 
         var lead = Assert.IsType<Lead>(result.Lead);
-        Assert.Empty(result.Problems);
+        Assert.Empty(result.Errors);
         Assert.Empty(result.Notes);
         Assert.Equal("INS", lead.ActionCode);
         Assert.Equal("Test Microsoft", lead.OfferTitle);
@@ -74,9 +74,9 @@ public sealed class LeadReaderTests
         Assert.Equal("d", result.Lead!.Field("UserDetails.Extra.tag"));
         Assert.Equal(
             [
-                new LeadIssue("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
-                new LeadIssue("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
-                new LeadIssue("$.UserDetails", "appears more than once (names match case-insensitively); the last one is used."),
+                new LeadFinding("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
+                new LeadFinding("$.UserDetails.Extra.tag", "appears more than once; the last one is used."),
+                new LeadFinding("$.UserDetails", "appears more than once (names match case-insensitively); the last one is used."),
             ],
             result.Notes);
     }
@@ -112,7 +112,7 @@ public sealed class LeadReaderTests
 
         Assert.Null(result.Lead);
         Assert.Null(result.LeadId);
-        Assert.Contains(result.Problems, p => p.Path == path && p.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(result.Errors, p => p.Path == path && p.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class LeadReaderTests
     {
         var result = Read("""{"OfferTitle":[1],"UserDetails":{"Email":{},"Phone":[]}}""");
 
-        Assert.Equal(["$.OfferTitle", "$.UserDetails.Email", "$.UserDetails.Phone"], result.Problems.Select(p => p.Path).Order());
+        Assert.Equal(["$.OfferTitle", "$.UserDetails.Email", "$.UserDetails.Phone"], result.Errors.Select(p => p.Path).Order());
     }
 
     [Fact]

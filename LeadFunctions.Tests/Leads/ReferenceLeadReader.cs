@@ -17,20 +17,20 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
 
     public LeadReadResult Read(JsonElement payload)
     {
-        var notes = new List<LeadIssue>();
+        var notes = new List<LeadFinding>();
         if (payload.ValueKind != JsonValueKind.Object)
         {
-            return LeadReadResult.Rejected(new LeadIssue("$", $"A lead must be a JSON object; this is {Describe(payload.ValueKind)}."));
+            return LeadReadResult.Refused(new LeadFinding("$", $"A lead must be a JSON object; this is {Describe(payload.ValueKind)}."));
         }
 
         var canonical = Normalize(payload, schema.Root, "$", notes);
         var canonicalBytes = CanonicalJson.Write(canonical);
 
-        var problems = schema.Problems(canonicalBytes);
+        var problems = schema.Errors(canonicalBytes);
         if (problems.Count == 0 && !HasLeadContent(canonical, schema.Root))
         {
             var known = string.Join(", ", schema.Root.Properties.Select(p => p.Name));
-            problems.Add(new LeadIssue("$", $"No lead content: none of {known} is present."));
+            problems.Add(new LeadFinding("$", $"No lead content: none of {known} is present."));
         }
 
         if (problems.Count > 0) return new LeadReadResult(null, null, problems, notes);
@@ -39,10 +39,10 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
         return new LeadReadResult(lead, LeadIdentity.From(canonicalBytes), problems, notes);
     }
 
-    private static JsonObject Normalize(JsonElement element, SchemaObject? schema, string path, List<LeadIssue> notes)
+    private static JsonObject Normalize(JsonElement element, SchemaObject? schema, string path, List<LeadFinding> notes)
     {
         var result = new JsonObject();
-        var repeatsInside = new Dictionary<string, List<LeadIssue>>(StringComparer.Ordinal);
+        var repeatsInside = new Dictionary<string, List<LeadFinding>>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             var declared = schema?.Find(property.Name);
@@ -52,16 +52,16 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
 
             if (value.ValueKind == JsonValueKind.Null)
             {
-                notes.Add(new LeadIssue(propertyPath, "null is treated as absent."));
+                notes.Add(new LeadFinding(propertyPath, "null is treated as absent."));
                 continue;
             }
 
             JsonNode? node;
-            List<LeadIssue>? repeated = null;
+            List<LeadFinding>? repeated = null;
             if (declared?.Type == "string" && value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
             {
                 node = JsonValue.Create(value.GetRawText());
-                notes.Add(new LeadIssue(propertyPath, $"{Describe(value.ValueKind)} coerced to a string."));
+                notes.Add(new LeadFinding(propertyPath, $"{Describe(value.ValueKind)} coerced to a string."));
             }
             else if (declared?.Children is { } children && value.ValueKind == JsonValueKind.Object)
             {
@@ -76,7 +76,7 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
 
             if (result.Remove(name))
             {
-                notes.Add(new LeadIssue(propertyPath, "appears more than once (names match case-insensitively); the last one is used."));
+                notes.Add(new LeadFinding(propertyPath, "appears more than once (names match case-insensitively); the last one is used."));
             }
 
             repeatsInside.Remove(name);
@@ -94,9 +94,9 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
     }
 
     /// <summary>Each name repeated inside a value, innermost first, at its path (array items by index).</summary>
-    private static List<LeadIssue> RepeatedNames(JsonElement value, string path)
+    private static List<LeadFinding> RepeatedNames(JsonElement value, string path)
     {
-        var found = new List<LeadIssue>();
+        var found = new List<LeadFinding>();
         switch (value.ValueKind)
         {
             case JsonValueKind.Array:
@@ -108,7 +108,7 @@ public sealed class ReferenceLeadReader(LeadSchema schema)
                 foreach (var property in value.EnumerateObject())
                 {
                     found.AddRange(RepeatedNames(property.Value, $"{path}.{property.Name}"));
-                    if (names.Contains(property.Name, StringComparer.Ordinal)) found.Add(new LeadIssue($"{path}.{property.Name}", "appears more than once; the last one is used."));
+                    if (names.Contains(property.Name, StringComparer.Ordinal)) found.Add(new LeadFinding($"{path}.{property.Name}", "appears more than once; the last one is used."));
                     names.Add(property.Name);
                 }
 

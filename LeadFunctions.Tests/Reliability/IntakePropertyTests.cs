@@ -40,7 +40,7 @@ public sealed class IntakePropertyTests(Azurite azurite, ITestOutputHelper outpu
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                 {
                     // The reference threw on text that is not Unicode: a 500 before, refused with a 400 now.
-                    Assert.True(IsRefusedAsNotText(actual), $"the reference threw ({e.Message}), the reader answered {string.Join("; ", actual.Problems)}");
+                    Assert.True(IsRefusedAsNotText(actual), $"the reference threw ({e.Message}), the reader answered {string.Join("; ", actual.Errors)}");
                     return;
                 }
 
@@ -54,7 +54,7 @@ public sealed class IntakePropertyTests(Azurite azurite, ITestOutputHelper outpu
 
                 Interlocked.Increment(ref compared);
                 Assert.Equal(expected.LeadId, actual.LeadId);
-                Assert.Equal(expected.Problems, actual.Problems);
+                Assert.Equal(expected.Errors, actual.Errors);
                 Assert.Equal(expected.Notes, actual.Notes);
                 if (expected.Lead is { } lead)
                 {
@@ -82,8 +82,8 @@ public sealed class IntakePropertyTests(Azurite azurite, ITestOutputHelper outpu
                 if (read.Lead is null)
                 {
                     Interlocked.Increment(ref rejected);
-                    Assert.NotEmpty(read.Problems);
-                    Assert.All(read.Problems, p => Assert.StartsWith("$", p.Path, StringComparison.Ordinal));
+                    Assert.NotEmpty(read.Errors);
+                    Assert.All(read.Errors, p => Assert.StartsWith("$", p.Path, StringComparison.Ordinal));
                     return;
                 }
 
@@ -172,7 +172,7 @@ public sealed class IntakePropertyTests(Azurite azurite, ITestOutputHelper outpu
     }
 
     private static bool IsRefusedAsNotText(LeadReadResult read) =>
-        read.Problems is [{ Path: "$", Message: var message }] && message.Contains("not valid Unicode", StringComparison.Ordinal);
+        read.Errors is [{ Path: "$", Message: var message }] && message.Contains("not valid Unicode", StringComparison.Ordinal);
 
     /// <summary>What the endpoint should answer for a body with a good key and content type: the lead id, or null for a 400.</summary>
     private static string? ExpectedLeadId(byte[] body)

@@ -72,5 +72,3 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of lead {LeadId} could not be recorded in the journal ({ErrorType}); the lead itself is delivered")]
     private static partial void LogNotRecorded(ILogger logger, string leadId, string errorType);
 }
-
-public sealed record DeliveryRecord(string LeadId, string Destination, DateTimeOffset DeliveredAt, DateTimeOffset ReceivedAt, int Attempt, bool AlreadyThere);

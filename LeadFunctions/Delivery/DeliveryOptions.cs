@@ -32,9 +32,3 @@ public sealed class DeliveryOptions : IValidatableObject
         if (MaxRetryDelay < FirstRetryDelay) yield return new("Delivery__MaxRetryDelay must be at least Delivery__FirstRetryDelay.", [nameof(MaxRetryDelay)]);
     }
 }
-
-public enum TestLeadHandling
-{
-    Deliver,
-    Skip,
-}

@@ -12,7 +12,7 @@ namespace LeadFunctions.Delivery;
 /// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
 /// goes to all of the message's destinations at once; those that have it are done, those that failed transiently
 /// share one re-scheduled message, and each one that failed permanently gets its own poison message — each naming
-/// its destinations (<see cref="LeadEnvelope.Targets"/>), so a retry or a replay goes only where the lead is missing. Throwing means "release it for another try"; at the last
+/// its destinations (<see cref="LeadEnvelope.Destinations"/>), so a retry or a replay goes only where the lead is missing. Throwing means "release it for another try"; at the last
 /// dequeue the processor poisons the message itself so that both hosting modes record the reason.
 /// </summary>
 public sealed partial class LeadProcessor(
@@ -39,7 +39,7 @@ public sealed partial class LeadProcessor(
             return;
         }
 
-        var targets = destinations.For(envelope.Targets);
+        var targets = destinations.For(envelope.Destinations);
         try
         {
             await DeliverAsync(message, envelope, targets, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed partial class LeadProcessor(
         var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
         {
-            var problems = string.Join("; ", read.Problems.Select(p => $"{p.Path}: {p.Message}"));
+            var problems = string.Join("; ", read.Errors.Select(p => $"{p.Path}: {p.Message}"));
             await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -96,7 +96,7 @@ public sealed partial class LeadProcessor(
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
-                    await PoisonAsync(message, envelope with { Targets = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
+                    await PoisonAsync(message, envelope with { Destinations = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
                     break;
 
                 case DeliveryOutcome.RetryLater retry:
@@ -107,7 +107,7 @@ public sealed partial class LeadProcessor(
 
         if (retries.Count > 0)
         {
-            var next = envelope with { Targets = Only(envelope, targets, retries.Select(r => r.Destination).ToList()) };
+            var next = envelope with { Destinations = Only(envelope, targets, retries.Select(r => r.Destination).ToList()) };
             await RescheduleAsync(message, next, retries.Select(r => r.Retry).ToList(), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -117,7 +117,7 @@ public sealed partial class LeadProcessor(
     /// of them (a single-destination lead never gets a targets list), else their names.
     /// </summary>
     private static IReadOnlyList<string>? Only(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> all, List<ILeadDestination> some) =>
-        some.Count == all.Count ? envelope.Targets : some.Select(d => d.Name).ToList();
+        some.Count == all.Count ? envelope.Destinations : some.Select(d => d.Name).ToList();
 
     /// <summary>One retry for several destinations: the longest wait any asked for, and every failure in the reason.</summary>
     private static DeliveryOutcome.RetryLater Combine(IReadOnlyList<DeliveryOutcome.RetryLater> retries)
@@ -179,7 +179,7 @@ public sealed partial class LeadProcessor(
 
     // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
-    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LeadValue offerTitle, LeadValue actionCode, LeadValue country, double latencySeconds);
+    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, double latencySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
     private partial void LogRescheduled(string leadId, int attempt, TimeSpan delay, string failure);

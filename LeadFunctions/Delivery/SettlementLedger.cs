@@ -88,7 +88,3 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} takes over the step '{Step}', which {By} took and left unfinished")]
     private partial void LogTakenOver(string? receipt, string? leadId, string step, string? by);
 }
-
-/// <summary>Another receipt of this queue message is taking the step right now: this one is released and comes back later.</summary>
-public sealed class StepUnderWayException(string step)
-    : Exception($"Another copy of this queue message is taking the step '{step}' right now; this copy comes back later.");

@@ -4,7 +4,7 @@ namespace LeadFunctions.Destinations;
 
 /// <summary>
 /// The destinations <c>Destinations__Default</c> names (one, or several separated by <c>;</c> or <c>,</c>), in that order, and
-/// which of them one queue message is for (<see cref="Leads.LeadEnvelope.Targets"/>).
+/// which of them one queue message is for (<see cref="Leads.LeadEnvelope.Destinations"/>).
 /// </summary>
 public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
 {

@@ -1,5 +1,4 @@
 using LeadFunctions.Hosting;
-using LeadFunctions.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 
 namespace LeadFunctions.Functions;

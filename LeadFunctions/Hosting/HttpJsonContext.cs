@@ -15,5 +15,5 @@ namespace LeadFunctions.Hosting;
 [JsonSerializable(typeof(HealthSummary))]
 [JsonSerializable(typeof(HealthAnswer))]
 [JsonSerializable(typeof(LeadAccepted))]
-[JsonSerializable(typeof(LeadIssue[]))] // the "errors" extension of an invalid lead's problem details
+[JsonSerializable(typeof(LeadFinding[]))] // the "errors" extension of an invalid lead's problem details
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

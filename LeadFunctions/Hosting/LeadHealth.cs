@@ -1,7 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting;
 
@@ -68,20 +66,4 @@ public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHe
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health check {Check} is Healthy again (was {Previous})")]
     private static partial void LogRecovered(ILogger logger, string check, HealthStatus previous);
-}
-
-/// <summary>What anyone may learn: up, degraded or down.</summary>
-public sealed record HealthSummary(string Status);
-
-/// <summary>The detailed answer (behind a key): the overall status, each check's status, and each destination's status by name.</summary>
-public sealed record HealthAnswer(string Status, Dictionary<string, string> Checks, Dictionary<string, string> Destinations);
-
-/// <summary>Settings of the health endpoints (<c>Health__…</c>).</summary>
-public sealed class HealthOptions
-{
-    public const string Section = "Health";
-
-    /// <summary>How long one probe of the destinations answers every health request (30 s to 60 s spares the CRM's quota).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Health__ProbeInterval must be positive (and at most a day).")]
-    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -16,10 +16,10 @@ public static class AnswerBounds
     public const int MaxTextLength = 160;
 
     /// <summary>The issues to list, each cut to <see cref="MaxTextLength"/>, and how many were left out.</summary>
-    public static (IReadOnlyList<LeadIssue> Listed, int Omitted) Of(IReadOnlyList<LeadIssue> issues)
+    public static (IReadOnlyList<LeadFinding> Listed, int Omitted) Of(IReadOnlyList<LeadFinding> issues)
     {
         ArgumentNullException.ThrowIfNull(issues);
-        var listed = issues.Take(MaxListed).Select(i => new LeadIssue(Cut(i.Path), Cut(i.Message))).ToList();
+        var listed = issues.Take(MaxListed).Select(i => new LeadFinding(Cut(i.Path), Cut(i.Message))).ToList();
         return (listed, issues.Count - listed.Count);
     }
 

@@ -7,7 +7,7 @@ namespace LeadFunctions.Intake;
 /// (<c>urn:leadfunctions:problem:&lt;reason&gt;</c>), and the reason counted in <c>leads.rejected</c>
 /// (docs/design.md, "Endpoint answers"). Each kind of refusal is made in one place, here.
 /// </summary>
-public sealed record IntakeRefusal(int Status, string Title, string Detail, string Reason, IReadOnlyList<LeadIssue>? Errors = null)
+public sealed record IntakeRefusal(int Status, string Title, string Detail, string Reason, IReadOnlyList<LeadFinding>? Errors = null)
 {
     public string ProblemType => $"urn:leadfunctions:problem:{(Reason == "invalid" ? "invalid-lead" : Reason)}";
 
@@ -37,7 +37,7 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
         $"The lead is too large to be stored (a queue message holds at most {maxMessageBytes} bytes once encoded).", "too-large");
 
     /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the detail says how many more there are.</summary>
-    public static IntakeRefusal Invalid(IReadOnlyList<LeadIssue> problems)
+    public static IntakeRefusal Invalid(IReadOnlyList<LeadFinding> problems)
     {
         var (listed, omitted) = AnswerBounds.Of(problems);
         var detail = string.Join(" ", listed.Select(p => $"{p.Path}: {p.Message}")) + (omitted > 0 ? $" ({omitted} more problems not listed.)" : "");

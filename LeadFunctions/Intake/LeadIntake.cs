@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LeadFunctions.Hosting;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
@@ -37,7 +36,7 @@ public sealed partial class LeadIntake(
         using (document)
         {
             var read = LeadReader.Published.Read(document!.RootElement);
-            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Refuse(request, IntakeRefusal.Invalid(read.Problems));
+            if (read is not { Lead: { } lead, LeadId: { } leadId }) return Refuse(request, IntakeRefusal.Invalid(read.Errors));
 
             if (await StoreAsync(leadId, document.RootElement, request.HttpContext.RequestAborted).ConfigureAwait(false) is { } notStored)
             {
@@ -60,8 +59,8 @@ public sealed partial class LeadIntake(
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (body.Failure != BodyFailure.None) return (null, IntakeRefusal.Of(body.Failure, options.Value.MaxBodyBytes));
-        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadIssue("$", $"The body is not valid {charset} text.")]));
-        if (utf8.Length == 0) return (null, IntakeRefusal.Invalid([new LeadIssue("$", "The body is empty.")]));
+        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadFinding("$", $"The body is not valid {charset} text.")]));
+        if (utf8.Length == 0) return (null, IntakeRefusal.Invalid([new LeadFinding("$", "The body is empty.")]));
 
         try
         {
@@ -69,7 +68,7 @@ public sealed partial class LeadIntake(
         }
         catch (JsonException e)
         {
-            return (null, IntakeRefusal.Invalid([new LeadIssue(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
+            return (null, IntakeRefusal.Invalid([new LeadFinding(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
         }
     }
 
@@ -100,9 +99,9 @@ public sealed partial class LeadIntake(
     /// <summary>Every refusal: counted, logged as one line (paths from the lead bounded and cleaned), answered as problem details.</summary>
     private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
     {
-        metrics.Rejected(refusal.Reason);
+        metrics.Refused(refusal.Reason);
         var paths = refusal.Errors is { } errors ? string.Join(", ", errors.Select(p => p.Path)) : "$";
-        LogRejected(refusal.Status, refusal.Reason, LogText.Of(paths, LogText.ReasonLength)!);
+        LogRefused(refusal.Status, refusal.Reason, LogText.Of(paths, LogText.ReasonLength)!);
         if (refusal.Status == StatusCodes.Status503ServiceUnavailable)
         {
             request.HttpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -115,21 +114,11 @@ public sealed partial class LeadIntake(
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, test lead {IsTestLead}, duplicate {Duplicate})")]
-    private partial void LogAccepted(string leadId, LeadValue offerTitle, LeadValue actionCode, LeadValue country, bool isTestLead, bool duplicate);
+    private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead, bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]
-    private partial void LogRejected(int status, string reason, string paths);
+    private partial void LogRefused(int status, string reason, string paths);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Lead {LeadId} could not be stored ({ErrorType}); answering 503")]
     private partial void LogNotStored(string leadId, string errorType);
 }
-
-/// <summary>
-/// The answer to an accepted lead: its stable id, whether this instance already had it, what was coerced (at most
-/// <see cref="AnswerBounds.MaxListed"/> notes) and how many notes were left out.
-/// </summary>
-public sealed record LeadAccepted(
-    string LeadId,
-    bool Duplicate,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadIssue>? Notes,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? NotesOmitted = null);

@@ -21,7 +21,7 @@ public static class CanonicalJson
     public static byte[] Write(JsonNode node) => Write(node, static (writer, n) => WriteNode(writer, n)).ToArray();
 
     /// <summary>A normalised lead in canonical form (the bytes the lead id hashes), valid until the next write on this thread.</summary>
-    internal static ReadOnlyMemory<byte> Write(LeadReader.Level level) => Write(level, static (writer, l) => WriteLevel(writer, l));
+    internal static ReadOnlyMemory<byte> Write(LeadReader.LeadObject level) => Write(level, static (writer, l) => WriteObject(writer, l));
 
     /// <summary>
     /// A node for a value kept as it was posted (an unknown property). A repeated name inside it would make
@@ -87,7 +87,7 @@ public static class CanonicalJson
         }
     }
 
-    private static void WriteLevel(Utf8JsonWriter writer, LeadReader.Level level)
+    private static void WriteObject(Utf8JsonWriter writer, LeadReader.LeadObject level)
     {
         var count = level.Entries.Length;
         var sorted = ArrayPool<LeadReader.Entry>.Shared.Rent(Math.Max(count, 1));
@@ -100,7 +100,7 @@ public static class CanonicalJson
             {
                 var entry = sorted[i];
                 writer.WritePropertyName(entry.Name);
-                if (entry.Children is { } children) WriteLevel(writer, children);
+                if (entry.Children is { } children) WriteObject(writer, children);
                 else if (entry.Text is { } text) writer.WriteStringValue(text);
                 else WriteElement(writer, entry.Value);
             }

@@ -1,4 +1,3 @@
-using LeadFunctions.Leads;
 namespace LeadFunctions.Leads;
 
 /// <summary>Why a delivery failed: status, error code and the destination's message. Never lead data.</summary>

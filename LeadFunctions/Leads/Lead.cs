@@ -65,13 +65,3 @@ public sealed record Lead(
         return node;
     }
 }
-
-/// <summary>The <c>UserDetails</c> of a lead. Any field may be missing (e.g. <c>.edu</c> customers).</summary>
-public sealed record CustomerDetails(
-    string? FirstName,
-    string? LastName,
-    string? Email,
-    string? Phone,
-    string? Country,
-    string? Company,
-    string? Title);

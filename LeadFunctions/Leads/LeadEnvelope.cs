@@ -1,4 +1,3 @@
-using LeadFunctions.Leads;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -39,11 +38,18 @@ public sealed record LeadEnvelope
     public string? TraceState { get; init; }
 
     /// <summary>
-    /// The destinations (<c>Destinations__Default</c> names) this message is still for; absent means every configured one. Set
-    /// only when a lead's destinations part ways: a retry for those that failed transiently, a poison message for the
-    /// one that failed permanently — so neither a retry nor a replay goes where the lead already is.
+    /// The destinations this message is still for; absent means every configured one. Set when a lead's destinations
+    /// part ways (a retry for some, poison for one), so neither a retry nor a replay goes where the lead already is.
     /// </summary>
-    public IReadOnlyList<string>? Targets { get; init; }
+    public IReadOnlyList<string>? Destinations { get; init; }
+
+    /// <summary>What messages written before version 1.x called <see cref="Destinations"/>: read, never written.</summary>
+    [JsonPropertyName("targets")]
+    public IReadOnlyList<string>? OldDestinations
+    {
+        get => null;
+        init => Destinations ??= value;
+    }
 
     /// <summary>When the lead was last replayed from the poison queue; the maximum age then counts from here.</summary>
     public DateTimeOffset? ReplayedAt { get; init; }
@@ -59,7 +65,7 @@ public sealed record LeadEnvelope
 
     /// <summary>
     /// Reads a queue message; null (with the reason) when it is not an envelope this version understands: not JSON,
-    /// another version, a lead id not of the form the app gives (<see cref="LeadIdentity.IsWellFormed"/>), target
+    /// another version, a lead id not of the form the app gives (<see cref="LeadIdentity.IsWellFormed"/>), destination
     /// names that are not plain names, no lead object, or a lead that cannot be written as JSON again (a lone
     /// surrogate escape: such an envelope could be neither re-scheduled, nor poisoned with its reason, nor replayed).
     /// So every value of an envelope that is read can be logged and written without surprises.
@@ -75,7 +81,7 @@ public sealed record LeadEnvelope
                 { Version: not CurrentVersion } => $"Envelope version {envelope.Version} is not supported by this version of the app (it reads version {CurrentVersion}).",
                 { LeadId.Length: 0 } => "The envelope has no lead id.",
                 { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} lowercase hexadecimal characters).",
-                { Targets: { } targets } when !targets.All(IsPlainName) => "The envelope's targets are not destination names.",
+                { Destinations: { } names } when !names.All(IsPlainName) => "The envelope's destinations are not destination names.",
                 { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
                 _ => Unwritable(envelope),
             };
@@ -105,7 +111,3 @@ public sealed record LeadEnvelope
         }
     }
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(LeadEnvelope))]
-internal sealed partial class LeadJsonContext : JsonSerializerContext;

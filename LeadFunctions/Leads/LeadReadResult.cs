@@ -1,11 +1,9 @@
 namespace LeadFunctions.Leads;
 
-/// <summary>A problem (the payload is rejected) or a note (the payload was accepted with a change), at a JSON path.</summary>
-public sealed record LeadIssue(string Path, string Message);
-
-public sealed record LeadReadResult(Lead? Lead, string? LeadId, IReadOnlyList<LeadIssue> Problems, IReadOnlyList<LeadIssue> Notes)
+/// <summary>A read's result: the lead and its id, or the errors that refuse it; and the notes of an accepted lead.</summary>
+public sealed record LeadReadResult(Lead? Lead, string? LeadId, IReadOnlyList<LeadFinding> Errors, IReadOnlyList<LeadFinding> Notes)
 {
     public bool IsLead => Lead is not null;
 
-    public static LeadReadResult Rejected(LeadIssue problem) => new(null, null, [problem], []);
+    public static LeadReadResult Refused(LeadFinding error) => new(null, null, [error], []);
 }

@@ -20,41 +20,41 @@ public sealed partial class LeadReader(LeadSchema schema)
 
     private const string UserDetailsPath = "$.UserDetails";
 
-    private static readonly LeadIssue NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
+    private static readonly LeadFinding NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
 
     public LeadReadResult Read(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
         {
-            return LeadReadResult.Rejected(new LeadIssue("$", $"A lead must be a JSON object; this is {Describe(payload.ValueKind)}."));
+            return LeadReadResult.Refused(new LeadFinding("$", $"A lead must be a JSON object; this is {Describe(payload.ValueKind)}."));
         }
 
         // The payload travels verbatim in the queue envelope, so all of it must be text, not only what the lead keeps.
-        if (!IsText(payload)) return LeadReadResult.Rejected(NotText);
+        if (!IsText(payload)) return LeadReadResult.Refused(NotText);
 
         var walk = new Walk();
-        Level? root = null;
+        LeadObject? root = null;
         try
         {
             string leadId;
-            List<LeadIssue>? problems = null;
+            List<LeadFinding>? problems = null;
             try
             {
                 root = Normalize(payload, schema.Root, "$", ref walk);
                 var canonical = CanonicalJson.Write(root);
                 leadId = LeadIdentity.From(canonical.Span);
-                if (!walk.Proven || !schema.TypesOnly) problems = schema.Problems(canonical);
+                if (!walk.TypesHeld || !schema.TypesOnly) problems = schema.Errors(canonical);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
-                return LeadReadResult.Rejected(NotText);
+                return LeadReadResult.Refused(NotText);
             }
 
-            var notes = (IReadOnlyList<LeadIssue>?)walk.Notes ?? [];
+            var notes = (IReadOnlyList<LeadFinding>?)walk.Notes ?? [];
             if (problems is not { Count: > 0 } && !HasLeadContent(root, schema.Root))
             {
                 var known = string.Join(", ", schema.Root.Properties.Select(p => p.Name));
-                problems = [new LeadIssue("$", $"No lead content: none of {known} is present.")];
+                problems = [new LeadFinding("$", $"No lead content: none of {known} is present.")];
             }
 
             if (problems is { Count: > 0 }) return new LeadReadResult(null, null, problems, notes);
@@ -87,9 +87,9 @@ public sealed partial class LeadReader(LeadSchema schema)
         }
     }
 
-    private static Level Normalize(JsonElement element, SchemaObject? schema, string path, ref Walk walk)
+    private static LeadObject Normalize(JsonElement element, SchemaObject? schema, string path, ref Walk walk)
     {
-        var level = Level.Rent();
+        var level = LeadObject.Rent();
         foreach (var property in element.EnumerateObject())
         {
             var declared = schema?.Find(property);
@@ -122,8 +122,8 @@ public sealed partial class LeadReader(LeadSchema schema)
             }
 
             // What the normaliser cannot prove is left to the schema evaluation: a declared type that does not match.
-            if (declared?.Type is "string" && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) walk.Proven = false;
-            if (declared?.Type is "object" && value.ValueKind is not JsonValueKind.Object) walk.Proven = false;
+            if (declared?.Type is "string" && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) walk.TypesHeld = false;
+            if (declared?.Type is "object" && value.ValueKind is not JsonValueKind.Object) walk.TypesHeld = false;
 
             if (level.Add(entry)) walk.Note(path, name, "appears more than once (names match case-insensitively); the last one is used.");
         }
@@ -142,7 +142,7 @@ public sealed partial class LeadReader(LeadSchema schema)
         return level;
     }
 
-    private static bool HasLeadContent(Level level, SchemaObject schema)
+    private static bool HasLeadContent(LeadObject level, SchemaObject schema)
     {
         for (var i = 0; i < schema.PropertyList.Count; i++)
         {
@@ -161,9 +161,9 @@ public sealed partial class LeadReader(LeadSchema schema)
         return false;
     }
 
-    private static Lead ToLead(Level root)
+    private static Lead ToLead(LeadObject root)
     {
-        var user = root.Find("UserDetails") is { } details ? details.Children ?? Level.Empty : Level.Empty;
+        var user = root.Find("UserDetails") is { } details ? details.Children ?? LeadObject.Empty : LeadObject.Empty;
         return new Lead(
             root.Text("ActionCode"),
             root.Text("OfferTitle"),

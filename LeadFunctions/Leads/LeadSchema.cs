@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Json.Schema;
 
 namespace LeadFunctions.Leads;
@@ -36,11 +34,11 @@ public sealed class LeadSchema
     private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>Every way a (canonical) payload breaks the schema, each at its JSON path (<c>$.UserDetails.Email</c>).</summary>
-    public List<LeadIssue> Problems(ReadOnlyMemory<byte> json)
+    public List<LeadFinding> Errors(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
         var evaluation = Validator.Evaluate(document.RootElement, ListErrors);
-        var problems = new List<LeadIssue>();
+        var problems = new List<LeadFinding>();
         if (evaluation.IsValid) return problems;
 
         foreach (var detail in evaluation.Details ?? [])
@@ -48,7 +46,7 @@ public sealed class LeadSchema
             if (detail.Errors is null) continue;
             foreach (var (_, message) in detail.Errors)
             {
-                problems.Add(new LeadIssue(ToJsonPath(detail.InstanceLocation.ToString()), message));
+                problems.Add(new LeadFinding(ToJsonPath(detail.InstanceLocation.ToString()), message));
             }
         }
 
@@ -109,55 +107,3 @@ public sealed class LeadSchema
         return reader.ReadToEnd();
     }
 }
-
-/// <summary>An object in the schema: its declared properties, looked up case-insensitively.</summary>
-public sealed class SchemaObject
-{
-    private readonly Dictionary<string, SchemaProperty> _properties;
-    private readonly Dictionary<string, SchemaProperty>.AlternateLookup<ReadOnlySpan<char>> _byChars;
-
-    private SchemaObject(Dictionary<string, SchemaProperty> properties)
-    {
-        _properties = properties;
-        _byChars = properties.GetAlternateLookup<ReadOnlySpan<char>>();
-        PropertyList = [.. properties.Values];
-    }
-
-    public IEnumerable<SchemaProperty> Properties => _properties.Values;
-
-    internal IReadOnlyList<SchemaProperty> PropertyList { get; }
-
-    public SchemaProperty? Find(string name) => _properties.GetValueOrDefault(name);
-
-    /// <summary>The declared property a payload's property names, without allocating its name when it is plain text.</summary>
-    public SchemaProperty? Find(JsonProperty property)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        Span<char> name = stackalloc char[64];
-        if (raw.Length > name.Length || raw.Contains((byte)'\\')) return Find(property.Name);
-        return Utf8.ToUtf16(raw, name, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
-            ? _byChars.TryGetValue(name[..written], out var declared) ? declared : null
-            : Find(property.Name);
-    }
-
-    internal static SchemaObject From(JsonObject schema)
-    {
-        var properties = new Dictionary<string, SchemaProperty>(StringComparer.OrdinalIgnoreCase);
-        if (schema["properties"] is JsonObject declared)
-        {
-            foreach (var (name, value) in declared)
-            {
-                if (value is not JsonObject propertySchema) continue;
-                var type = propertySchema["type"] is JsonValue t && t.TryGetValue(out string? typeName) ? typeName : null;
-                var children = type == "object" ? From(propertySchema) : null;
-                properties[name] = new SchemaProperty(name, type, children);
-            }
-        }
-
-        return new SchemaObject(properties);
-    }
-}
-
-/// <param name="Name">The canonical spelling, as the schema writes it.</param>
-/// <param name="Type">The JSON type the schema declares (<c>string</c>, <c>object</c>, …), if any.</param>
-public sealed record SchemaProperty(string Name, string? Type, SchemaObject? Children);

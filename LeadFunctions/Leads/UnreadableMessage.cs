@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace LeadFunctions.Leads;
 
@@ -91,32 +90,3 @@ public sealed record UnreadableMessage
         }
     }
 }
-
-/// <summary>What <see cref="UnreadableMessage"/> keeps: why, when, where from, and the message text.</summary>
-public sealed record UnreadableDetails
-{
-    public required string Code { get; init; }
-
-    public required string Reason { get; init; }
-
-    public required DateTimeOffset At { get; init; }
-
-    /// <summary>The message's id in the lead queue.</summary>
-    public string? MessageId { get; init; }
-
-    public long DequeueCount { get; init; }
-
-    /// <summary>The message text: decoded as host.json says when <see cref="Decoded"/>, else exactly as it was stored.</summary>
-    public required string Text { get; init; }
-
-    /// <summary>Whether <see cref="Text"/> is the decoded text (replayed encoded) or the stored text that could not be decoded (replayed as stored).</summary>
-    public bool Decoded { get; init; }
-
-    /// <summary>How many characters were cut off the end of <see cref="Text"/> to fit one queue message; 0 when it is whole.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int TextCut { get; init; }
-}
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(UnreadableMessage))]
-internal sealed partial class UnreadableJsonContext : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Queues;
 using LeadFunctions.Leads;
 
@@ -66,22 +65,4 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
 
         await CreateWhenMissing.WriteAsync(queue, () => queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
-}
-
-/// <summary>Wakes the standalone queue listener when a lead was just enqueued, so a lead does not wait for the next poll.</summary>
-public sealed class LeadQueueSignal
-{
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Notify() => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-}
-
-/// <summary>The message would be larger than a queue message may be; storage would refuse it, so it is not sent.</summary>
-public sealed class LeadTooLargeException(int size, int limit)
-    : InvalidOperationException($"The queue message would be {size} bytes once encoded; it may be at most {limit}.")
-{
-    public int Size { get; } = size;
 }

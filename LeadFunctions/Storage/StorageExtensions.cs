@@ -1,5 +1,4 @@
 using LeadFunctions.Settings;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Storage;
 

@@ -34,7 +34,7 @@ public sealed class LeadMetrics
 
     public void Received() => _received.Add(1);
 
-    public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Refused(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>An accepted lead, by offer (the offer id of <c>LeadSource</c>, else the offer title), marketplace and action, each bounded.</summary>
     public void Accepted(Lead lead, bool duplicate)

@@ -71,12 +71,3 @@ public static class LogText
         _ => true,
     };
 }
-
-/// <summary>
-/// A value taken from a lead for a log line, cleaned by <see cref="LogText.Of"/> only when the line is written (the
-/// logger formats it, and exporters read it, through <see cref="ToString"/>).
-/// </summary>
-public readonly record struct LeadValue(string? Value)
-{
-    public override string ToString() => string.IsNullOrWhiteSpace(Value) ? "-" : LogText.Of(Value)!;
-}

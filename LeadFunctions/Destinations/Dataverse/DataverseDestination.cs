@@ -1,5 +1,4 @@
 using Azure.Identity;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using Microsoft.Identity.Client;

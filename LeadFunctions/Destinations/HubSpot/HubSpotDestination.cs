@@ -1,7 +1,6 @@
 using LeadFunctions.Telemetry;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 

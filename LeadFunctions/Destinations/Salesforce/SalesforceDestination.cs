@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Telemetry;

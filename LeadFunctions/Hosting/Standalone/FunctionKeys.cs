@@ -47,23 +47,3 @@ public sealed class FunctionKeys
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }
-
-/// <summary>Standalone mode's stand-in for the host's <c>AuthorizationLevel.Function</c>: 401 without a valid key, and nothing else happens.</summary>
-internal sealed class FunctionKeyFilter(FunctionKeys keys, Telemetry.LeadMetrics metrics) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        if (keys.IsAuthorized(context.HttpContext.Request)) return await next(context).ConfigureAwait(false);
-        metrics.Received();
-        metrics.Rejected("unauthorized");
-        return TypedResults.Unauthorized();
-    }
-}
-
-/// <summary>Standalone mode checks the keys itself, so it cannot start without one.</summary>
-internal sealed class KeysRequired : IValidateOptions<IntakeOptions>
-{
-    public ValidateOptionsResult Validate(string? name, IntakeOptions options) => string.IsNullOrWhiteSpace(options.Keys)
-        ? ValidateOptionsResult.Fail("Standalone mode needs at least one key in Intake__Keys (';'-separated); copy local.settings.sample.json to local.settings.json for the dev key.")
-        : ValidateOptionsResult.Success;
-}

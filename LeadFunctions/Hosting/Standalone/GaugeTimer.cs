@@ -1,4 +1,3 @@
-using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;

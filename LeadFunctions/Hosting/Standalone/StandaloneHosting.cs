@@ -48,6 +48,3 @@ public static class StandaloneHosting
         return app;
     }
 }
-
-/// <summary>The answer to <c>GET /</c>: which app this is and how it is hosted.</summary>
-public sealed record ServiceAnswer(string Service, string Mode);

@@ -4,26 +4,26 @@ using System.Text.Json.Nodes;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>The normalised lead as one read builds it: its objects (<see cref="Level"/>), their properties, and what the read noted.</summary>
+/// <summary>The normalised lead as one read builds it: its objects (<see cref="LeadObject"/>), their properties, and what the read noted.</summary>
 public sealed partial class LeadReader
 {
     /// <summary>What one read collects on its way: notes in document order, and whether every declared type held.</summary>
     internal struct Walk()
     {
-        public List<LeadIssue>? Notes;
+        public List<LeadFinding>? Notes;
 
-        public bool Proven = true;
+        public bool TypesHeld = true;
 
-        public void Note(string path, string name, string message) => (Notes ??= []).Add(new LeadIssue($"{path}.{name}", message));
+        public void Note(string path, string name, string message) => (Notes ??= []).Add(new LeadFinding($"{path}.{name}", message));
     }
 
     /// <summary>A property of the normalised lead: its canonical name, its text (strings and coerced scalars) or children.</summary>
-    internal readonly record struct Entry(string Name, JsonElement Value, string? Text, Level? Children);
+    internal readonly record struct Entry(string Name, JsonElement Value, string? Text, LeadObject? Children);
 
     /// <summary>One object of the normalised lead, in the order names first appeared (a repeated name moves to the end).</summary>
-    internal sealed class Level
+    internal sealed class LeadObject
     {
-        public static readonly Level Empty = new();
+        public static readonly LeadObject Empty = new();
 
         private Entry[] _entries = [];
         private int _count;
@@ -31,14 +31,14 @@ public sealed partial class LeadReader
         private Dictionary<string, int>? _index;
 
         [ThreadStatic]
-        private static Level? t_free;
+        private static LeadObject? t_free;
 
-        private Level? _nextFree;
+        private LeadObject? _nextFree;
 
         /// <summary>A level from this thread's free list (a read uses one per object of the lead, then returns them).</summary>
-        public static Level Rent()
+        public static LeadObject Rent()
         {
-            var level = t_free ?? new Level();
+            var level = t_free ?? new LeadObject();
             t_free = level._nextFree;
             level._nextFree = null;
             level._entries = ArrayPool<Entry>.Shared.Rent(16);

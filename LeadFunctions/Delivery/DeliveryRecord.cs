@@ -1,0 +1,8 @@
+using Azure;
+using Azure.Data.Tables;
+using LeadFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Delivery;
+
+public sealed record DeliveryRecord(string LeadId, string Destination, DateTimeOffset DeliveredAt, DateTimeOffset ReceivedAt, int Attempt, bool AlreadyThere);

@@ -1,0 +1,7 @@
+namespace LeadFunctions.Delivery;
+
+public enum TestLeadHandling
+{
+    Deliver,
+    Skip,
+}

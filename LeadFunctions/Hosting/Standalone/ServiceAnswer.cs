@@ -1,0 +1,9 @@
+using LeadFunctions.Intake;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Hosting.Standalone;
+
+/// <summary>The answer to <c>GET /</c>: which app this is and how it is hosted.</summary>
+public sealed record ServiceAnswer(string Service, string Mode);

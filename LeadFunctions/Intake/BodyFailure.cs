@@ -1,0 +1,24 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Net.Http.Headers;
+
+namespace LeadFunctions.Intake;
+
+/// <summary>Why a request body could not be read.</summary>
+public enum BodyFailure
+{
+    None,
+
+    /// <summary>Over the limit (413); the rest is not read.</summary>
+    TooLarge,
+
+    /// <summary>Slower than Kestrel's minimum data rate, e.g. a Content-Length that is never met (408).</summary>
+    TooSlow,
+
+    /// <summary>Not a valid HTTP body, e.g. broken chunked framing (400).</summary>
+    Malformed,
+
+    /// <summary>The client went away; there is nobody to answer.</summary>
+    Aborted,
+}

@@ -1,0 +1,19 @@
+using System.Globalization;
+using System.Text.Json;
+using LeadFunctions.Hosting;
+using LeadFunctions.Leads;
+using LeadFunctions.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Intake;
+
+/// <summary>
+/// The answer to an accepted lead: its stable id, whether this instance already had it, what was coerced (at most
+/// <see cref="AnswerBounds.MaxListed"/> notes) and how many notes were left out.
+/// </summary>
+public sealed record LeadAccepted(
+    string LeadId,
+    bool Duplicate,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<LeadFinding>? Notes,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? NotesOmitted = null);
