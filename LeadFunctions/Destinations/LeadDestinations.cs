@@ -22,7 +22,7 @@ public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(name => configured.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
                             ?? new UnknownDestination(name, configured.Select(d => d.Name), $"'{name}' is not in Destinations__Default any more ({string.Join(";", configured.Select(d => d.Name))}); " +
-                                                                                          "add it back and replay, or remove \"targets\" from the message to deliver it to the configured destinations."))
+                                                                                          "add it back and replay, or remove \"destinations\" from the message to deliver it to the configured destinations."))
             .ToList();
     }
 
