@@ -13,11 +13,8 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.AzureTable;
 
 /// <summary>
-/// Writes each lead as a row of the <c>MarketplaceLeads</c> table, with the columns Partner Center's own Azure Table
-/// destination writes (so existing consumers keep working) plus <c>LeadId</c>, <c>IsTestLead</c>,
-/// <c>DoNotContact</c>, <c>Campaign</c>, <c>OfferId</c> and <c>PublisherId</c>. Create-only, keyed by the lead id:
-/// a second delivery of the same lead finds the row and counts as delivered. <c>CustomerInfo</c> is readable JSON
-/// (names in any script as characters), still valid JSON when it has to be cut.
+/// Each lead as a row of <c>MarketplaceLeads</c>, with Partner Center's own columns (existing consumers keep working) and
+/// a few more; create-only, keyed by the lead id, so a second delivery finds the row and counts as delivered.
 /// </summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {

@@ -8,14 +8,13 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on: bad
-/// settings, no token, the token refused, no application user or no security role, wrong URL, unreachable. It
-/// also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
+/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on (docs/dataverse.md);
+/// it also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
 /// </summary>
 public sealed partial class DataverseConnectionCheck(
     DataverseSettings settings,
     DataverseToken token,
-    [FromKeyedServices(DataverseDestination.HttpClientName)] DestinationThrottle throttle,
+    [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
     ILogger<DataverseConnectionCheck> logger) : BackgroundService
 {
@@ -36,8 +35,8 @@ public sealed partial class DataverseConnectionCheck(
             // A request like any other: it takes a slot, so that it never puts this instance (or the fleet) over the
             // CRM user's concurrency; a starting instance of a fleet has one only once it has joined.
             using var slot = await SlotAsync(stoppingToken).ConfigureAwait(false);
-            using var request = DataverseRequests.WhoAmI();
-            using var response = await httpClientFactory.CreateClient(DataverseDestination.HttpClientName)
+            using var request = DataverseProtocol.WhoAmI();
+            using var response = await httpClientFactory.CreateClient(DataverseProtocol.Name)
                 .SendAsync(request, stoppingToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
@@ -151,7 +150,6 @@ public sealed partial class DataverseConnectionCheck(
             return null;
         }
     }
-
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse destination is not configured correctly; every lead goes to the poison queue until this is fixed (then replay it): {Problem}")]
     private static partial void LogMisconfigured(ILogger logger, string problem);

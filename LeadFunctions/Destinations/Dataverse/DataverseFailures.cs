@@ -5,16 +5,11 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// What a Dataverse answer means for the lead (docs/design.md, "Delivery outcomes"; docs/dataverse.md, "What failures look like"), by status and OData error code together:
-/// <c>204</c>/<c>201</c> created and <c>412</c> already there are delivered; <c>408</c>, <c>429</c> and <c>5xx</c>
-/// are transient, except the documented permanent ones (duplicate detection, <c>0x80040333</c>, answered as
-/// <c>500</c>; <c>501</c>; <c>505</c>); every other <c>4xx</c> is permanent. Reasons carry status, code and the
-/// server's message (with any value we sent cut out) plus what to do — never lead data.
+/// What a Dataverse answer means for the lead, by status and OData error code (docs/dataverse.md, "What failures look
+/// like"): the reason carries status, code and the server's message with any value we sent cut out, plus what to do.
 /// </summary>
 public static class DataverseFailures
 {
-    public const string Destination = "Dataverse";
-
     /// <summary>A duplicate-detection rule matched (only with <c>SuppressDuplicateDetection=false</c>); answered as 500.</summary>
     public const string DuplicateDetected = "0x80040333";
 
@@ -40,7 +35,7 @@ public static class DataverseFailures
         if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);
         if (status == 412) return new DeliveryOutcome.Delivered(AlreadyThere: true);
 
-        var failure = new DeliveryFailure(Destination, status, string.IsNullOrEmpty(error.Code) ? null : error.Code, Describe(status, error, sentValues));
+        var failure = new DeliveryFailure(DataverseProtocol.Name, status, string.IsNullOrEmpty(error.Code) ? null : error.Code, Describe(status, error, sentValues));
         return IsTransient(status, error.Code)
             ? new DeliveryOutcome.RetryLater(failure, retryAfter)
             : new DeliveryOutcome.CannotDeliver(failure);

@@ -1,60 +1,15 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>HubSpot's error body: <c>{"status":"error","message","category","policyName"?}</c>.</summary>
-public sealed partial record HubSpotError(string? Category, string? Message, string? PolicyName)
-{
-    public static HubSpotError None { get; } = new(null, null, null);
-
-    /// <summary>The answer to opting a do-not-contact lead's address out of e-mail, which needs its own scope.</summary>
-    public bool OptOut { get; init; }
-
-    public static async Task<HubSpotError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
-
-    public static HubSpotError Parse(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return None;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return None;
-            return new HubSpotError(CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"), CrmAnswer.Text(root, "policyName"));
-        }
-        catch (JsonException)
-        {
-            return None;
-        }
-    }
-
-    /// <summary>The contact that has the e-mail address already, from <c>409</c> "Contact already exists. Existing ID: 123".</summary>
-    public string? ExistingContactId => Message is { } text && ExistingId().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    /// <summary>The detailed error of a validation failure, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>.</summary>
-    public string? Detail => Message is { } text && DetailCode().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    [GeneratedRegex(@"Existing ID:\s*(\d+)")]
-    private static partial Regex ExistingId();
-
-    [GeneratedRegex("\\\\?\"error\\\\?\"\\s*:\\s*\\\\?\"([A-Z_]+)")]
-    private static partial Regex DetailCode();
-}
-
 /// <summary>
-/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient (a daily limit waits an
-/// hour); a refused token (<c>401</c>), missing scopes (<c>403</c>) and validation errors (<c>400</c>) are permanent,
-/// with the category, the detail and the message without any value we sent, plus what to do.
+/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient, the rest permanent; the
+/// reason is the message without any value we sent, plus what to do (docs/destinations.md, "Rate limits and failures").
 /// </summary>
 public static class HubSpotFailures
 {
-    public const string Destination = "HubSpot";
-
     /// <summary>How long to wait after the account's daily request limit is used up (it resets at midnight in the account's time zone).</summary>
     public static readonly TimeSpan DailyLimitWait = TimeSpan.FromHours(1);
 
@@ -65,7 +20,7 @@ public static class HubSpotFailures
         var code = error.Detail ?? error.Category;
         var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var text = string.IsNullOrEmpty(message) ? $"HubSpot answered {status} without an error message." : message;
-        var failure = new DeliveryFailure(Destination, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
+        var failure = new DeliveryFailure(HubSpotProtocol.Name, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
         return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
     }
 

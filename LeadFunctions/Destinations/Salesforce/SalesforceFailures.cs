@@ -1,51 +1,15 @@
-using System.Text.Json;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>One entry of the error array the Salesforce REST API answers with: <c>[{"message","errorCode","fields"}]</c>.</summary>
-public sealed record SalesforceError(string? Code, string? Message, IReadOnlyList<string> Fields)
-{
-    public static SalesforceError None { get; } = new(null, null, []);
-
-    public static async Task<SalesforceError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
-
-    /// <summary>The first error of the array (Salesforce lists the most relevant first); <see cref="None"/> for anything else.</summary>
-    public static SalesforceError Parse(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return None;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var first = root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root;
-            if (first.ValueKind != JsonValueKind.Object) return None;
-            var fields = first.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList()
-                : [];
-            return new SalesforceError(CrmAnswer.Text(first, "errorCode"), CrmAnswer.Text(first, "message"), fields);
-        }
-        catch (JsonException)
-        {
-            return None;
-        }
-    }
-}
-
 /// <summary>
-/// What a Salesforce answer means for the lead, by status and error code together: <c>408</c>, <c>429</c>, <c>5xx</c>,
-/// <c>REQUEST_LIMIT_EXCEEDED</c> (<c>403</c>, the org's API request limit) and <c>UNABLE_TO_LOCK_ROW</c> are transient;
-/// field errors (<c>REQUIRED_FIELD_MISSING</c>, <c>STRING_TOO_LONG</c>, <c>INVALID_FIELD</c> …), a refused token,
-/// missing access, a missing lead-id field and ambiguous matches (<c>300</c>) are permanent. Reasons carry status,
-/// code, the fields and the server's message with any value we sent cut out, plus what to do — never lead data.
+/// What a Salesforce answer means for the lead, by status and error code (docs/destinations.md, "What failures look like"):
+/// the reason carries status, code, fields and the server's message with any value we sent cut out, plus what to do.
 /// </summary>
 public static class SalesforceFailures
 {
-    public const string Destination = "Salesforce";
-
     public const string RequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED";
 
     public const string DuplicateValue = "DUPLICATE_VALUE";
@@ -61,7 +25,7 @@ public static class SalesforceFailures
     /// <summary>The outcome of an error answer (any status that is not a success the destination handles itself).</summary>
     public static DeliveryOutcome Classify(int status, SalesforceError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
-        var failure = new DeliveryFailure(Destination, status, error.Code, Describe(status, error, sentValues));
+        var failure = new DeliveryFailure(SalesforceProtocol.Name, status, error.Code, Describe(status, error, sentValues));
         return IsTransient(status, error.Code)
             ? new DeliveryOutcome.RetryLater(failure, retryAfter)
             : new DeliveryOutcome.CannotDeliver(failure);

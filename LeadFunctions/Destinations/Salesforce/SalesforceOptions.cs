@@ -6,13 +6,10 @@ using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// Settings of the Salesforce destination (<c>Destinations__Salesforce__…</c>); see docs/destinations.md. The shared ones
-/// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="SalesforceMapping"/>.
-/// </summary>
+/// <summary>Settings of the Salesforce destination (<c>Destinations__Salesforce__…</c>, docs/destinations.md), besides the shared ones.</summary>
 public sealed partial class SalesforceOptions : CrmHttpOptions
 {
-    public const string Section = "Destinations:Salesforce";
+    public const string Section = "Destinations:" + SalesforceProtocol.Name;
 
     /// <summary>Salesforce's limit of 25 concurrent long-running requests per org, for all instances together.</summary>
     public SalesforceOptions() => FleetMaxConcurrency = 25;
@@ -32,16 +29,10 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
     /// <summary>The REST API version, e.g. <c>62.0</c>.</summary>
     public string ApiVersion { get; set; } = "62.0";
 
-    /// <summary>
-    /// The Lead field that holds the lead id, created by the admin as Text(64), External ID, Unique: each lead is
-    /// found and upserted by it. Empty to use <see cref="LeadIdField"/> instead.
-    /// </summary>
+    /// <summary>The Lead field that holds the lead id (Text(64), External ID, Unique); empty to use <see cref="LeadIdField"/> instead.</summary>
     public string? ExternalIdField { get; set; } = "Marketplace_Lead_Id__c";
 
-    /// <summary>
-    /// Only without an <see cref="ExternalIdField"/>: a Lead text field that holds the lead id (filterable, ideally
-    /// Unique), looked up with SOQL before the lead is created.
-    /// </summary>
+    /// <summary>Only without an <see cref="ExternalIdField"/>: a Lead text field that holds the lead id, looked up with SOQL.</summary>
     public string? LeadIdField { get; set; }
 
     /// <summary>How long a token is used before a new one is asked for (Salesforce does not say; a 401 renews it at once).</summary>
@@ -52,7 +43,7 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
     [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, ErrorMessage = "Destinations__Salesforce__RequestLimitWait must not be negative.")]
     public TimeSpan RequestLimitWait { get; set; } = TimeSpan.FromMinutes(15);
 
-    public override string Destination => SalesforceFailures.Destination;
+    public override string Name => SalesforceProtocol.Name;
 
     protected override (int Most, string Limit) ConcurrencyLimit => (25, "Salesforce's concurrent-request limit per org");
 

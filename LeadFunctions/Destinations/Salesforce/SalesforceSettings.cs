@@ -3,10 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the REST API root
-/// (<c>{Url}/services/data/v62.0/</c>), the token endpoint and the field that holds the lead id.
-/// </summary>
+/// <summary>The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>): API root, token endpoint, lead-id field.</summary>
 public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
 {
     public SalesforceSettings(IOptions<SalesforceOptions> options)
