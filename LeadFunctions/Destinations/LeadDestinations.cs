@@ -2,7 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Destinations;
 
-/// <summary>The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for (<see cref="Leads.LeadEnvelope.Targets"/>).</summary>
+/// <summary>
+/// The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for
+/// (<see cref="Leads.LeadEnvelope.Targets"/>).
+/// </summary>
 public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
 {
     public IReadOnlyList<ILeadDestination> Configured => configured;
@@ -18,8 +21,8 @@ public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(name => configured.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
                             ?? new UnknownDestination(name, configured.Select(d => d.Name),
-                                $"'{name}' is not in Destinations__Default any more ({string.Join(";", configured.Select(d => d.Name))}); add it back and replay, " +
-                                "or remove \"targets\" from the message to deliver it to the configured destinations."))
+                                $"'{name}' is not in Destinations__Default any more ({string.Join(";", configured.Select(d => d.Name))}); " +
+                                "add it back and replay, or remove \"targets\" from the message to deliver it to the configured destinations."))
             .ToList();
     }
 

@@ -30,7 +30,8 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         var entity = ToEntity(delivery);
         try
         {
-            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
 
             return new DeliveryOutcome.Delivered(AlreadyThere: false);
         }
@@ -56,14 +57,16 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     {
         try
         {
-            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            var rows = _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken);
+            await foreach (var _ in rows.ConfigureAwait(false)) break;
             return HealthCheckResult.Healthy();
         }
         catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
         {
             return HealthCheckResult.Healthy("The table does not exist yet; the first delivery creates it.");
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException or AuthenticationFailedException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException
+                                      or AuthenticationFailedException)
         {
             return HealthCheckResult.Unhealthy($"Table storage: {e.GetType().Name} {(e as RequestFailedException)?.Status}");
         }

@@ -4,7 +4,7 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>Settings of the Dataverse (Dynamics 365) destination (<c>Destinations__Dataverse__…</c>, docs/dataverse.md), besides the shared ones.</summary>
+/// <summary>Settings of the Dataverse destination, <c>Destinations__Dataverse__…</c> (docs/dataverse.md), besides the shared ones.</summary>
 public sealed class DataverseOptions : CrmHttpOptions
 {
     public const string Section = "Destinations:" + DataverseProtocol.Name;
@@ -45,7 +45,8 @@ public sealed class DataverseOptions : CrmHttpOptions
         {
             foreach (var (name, value) in new[] { (nameof(TenantId), TenantId), (nameof(ClientId), ClientId), (nameof(ClientSecret), ClientSecret) })
             {
-                if (string.IsNullOrWhiteSpace(value)) yield return Problem($"{Setting(name)} is required with {Setting(nameof(Credential))}=ClientSecret.", name);
+                if (string.IsNullOrWhiteSpace(value)) yield return Problem($"{Setting(name)} is required with " +
+                    $"{Setting(nameof(Credential))}=ClientSecret.", name);
             }
         }
 

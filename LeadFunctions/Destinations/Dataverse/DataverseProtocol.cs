@@ -15,8 +15,8 @@ namespace LeadFunctions.Destinations.Dataverse;
 /// Each lead as one Dataverse <c>lead</c>: its id is the v5 UUID of the lead id and the write a create-only upsert, so a
 /// retry finds the record (<c>412</c>) instead of making a second one (docs/dataverse.md, docs/design.md "Exactly once").
 /// </summary>
-public sealed class DataverseProtocol(DataverseSettings settings, [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle, TimeProvider time)
-    : ICrmProtocol
+public sealed class DataverseProtocol(
+    DataverseSettings settings, [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
     public const string Name = "Dataverse";
     public const string DopHintHeader = "x-ms-dop-hint";
@@ -54,8 +54,9 @@ public sealed class DataverseProtocol(DataverseSettings settings, [FromKeyedServ
 
         // Entra refused the app itself (wrong secret, unknown client or tenant): retrying cannot help.
         AuthenticationFailedException { InnerException: MsalServiceException { StatusCode: 400 or 401 } msal } => new DeliveryOutcome.CannotDeliver(
-            new DeliveryFailure(Name, msal.StatusCode, msal.ErrorCode, $"Entra ID refused the token request for {settings.Scope}: {LogText.FirstLine(msal.Message)} " +
-                                                                       "Check Destinations__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue.")),
+            new DeliveryFailure(Name, msal.StatusCode, msal.ErrorCode,
+                $"Entra ID refused the token request for {settings.Scope}: {LogText.FirstLine(msal.Message)} " +
+                "Check Destinations__Dataverse__TenantId, ClientId and ClientSecret, then replay the poison queue.")),
         AuthenticationFailedException e => Retry("TokenUnavailable", $"No token for {settings.Scope}: {LogText.FirstLine(e.Message)}"),
         _ => null,
     };

@@ -25,7 +25,8 @@ public static class CrmAnswer
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (Exception e) when (e is HttpRequestException or IOException
+                                      or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
         {
             return null;
         }
@@ -44,7 +45,7 @@ public static class CrmAnswer
         return message;
     }
 
-    /// <summary>A CRM's JSON error body as <paramref name="read"/> sees it; <paramref name="none"/> when it is empty, not JSON or not an error.</summary>
+    /// <summary>A CRM's JSON error body as <paramref name="read"/> reads it; <paramref name="none"/> when empty, not JSON or no error.</summary>
     public static T ParseError<T>(string? body, Func<JsonElement, T?> read, T none)
         where T : class
     {

@@ -10,8 +10,8 @@ namespace LeadFunctions.Destinations.Http;
 /// of the shared <see cref="DestinationThrottle"/> while <typeparamref name="TProtocol"/> sends it, and turns exceptions
 /// into outcomes (docs/design.md, D8).
 /// </summary>
-public sealed class CrmDestination<TProtocol>(ICrmSettings settings, DestinationThrottle throttle, IHttpClientFactory httpClientFactory, TProtocol protocol)
-    : ILeadDestination
+public sealed class CrmDestination<TProtocol>(
+    ICrmSettings settings, DestinationThrottle throttle, IHttpClientFactory httpClientFactory, TProtocol protocol) : ILeadDestination
     where TProtocol : ICrmProtocol
 {
     /// <summary>How long a health probe waits for a request slot before it reports the destination busy instead.</summary>
@@ -79,7 +79,8 @@ public sealed class CrmDestination<TProtocol>(ICrmSettings settings, Destination
         {
             slot = await throttle.EnterAsync(slotWait.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DestinationThrottledException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is DestinationThrottledException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return HealthCheckResult.Degraded($"{Name}: every request slot is busy delivering; no probe sent.");
         }
@@ -93,7 +94,8 @@ public sealed class CrmDestination<TProtocol>(ICrmSettings settings, Destination
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"{Name} {request.Method} {request.RequestUri} answered {(int)response.StatusCode}.");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OperationCanceledException { CancellationToken.IsCancellationRequested: false }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
+                                          or OperationCanceledException { CancellationToken.IsCancellationRequested: false }
                                       || protocol.TokenFailure(e) is not null)
         {
             return HealthCheckResult.Unhealthy($"{Name} not reachable: {e.GetType().Name}.");

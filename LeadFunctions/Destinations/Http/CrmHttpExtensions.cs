@@ -28,11 +28,12 @@ public static class CrmHttpExtensions
         services.AddKeyedSingleton(name, (sp, _) => new DestinationThrottle(
             Options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), Options(sp).MaxThrottleWait,
             sp.GetRequiredService<ILogger<DestinationThrottle>>(), name));
-        services.AddCrmHttpClient(name, Options, sp => sp.GetRequiredService<TSettings>().ApiRoot, sp => sp.GetRequiredService<TProtocol>(), sp => sp.GetRequiredService<TToken>());
+        services.AddCrmHttpClient(name, Options, sp => sp.GetRequiredService<TSettings>().ApiRoot, sp => sp.GetRequiredService<TProtocol>(),
+            sp => sp.GetRequiredService<TToken>());
         services.AddSingleton(sp => new CrmDestination<TProtocol>(
             sp.GetRequiredService<TSettings>(), sp.GetRequiredKeyedService<DestinationThrottle>(name), sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TProtocol>()));
-        services.AddSingleton<IHostedService>(sp => FleetCoordinator.Create<TSettings>(sp, name)); // shares the throttle's limits with the other instances
+        services.AddSingleton<IHostedService>(sp => FleetCoordinator.Create<TSettings>(sp, name)); // shares the limits with other instances
         return services;
 
         static CrmHttpOptions Options(IServiceProvider sp) => sp.GetRequiredService<TSettings>().Options;
@@ -81,7 +82,8 @@ public static class CrmHttpExtensions
     }
 
     private static void ConfigureResilience(
-        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time, ICrmProtocol protocol)
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time,
+        ICrmProtocol protocol)
     {
         pipeline.AddTimeout(options.TotalTimeout > TimeSpan.Zero ? options.TotalTimeout : TimeSpan.FromMinutes(5));
         if (options.Retries > 0)

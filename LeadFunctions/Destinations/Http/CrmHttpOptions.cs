@@ -13,7 +13,7 @@ public abstract class CrmHttpOptions : IValidatableObject
     /// <summary>At most this many requests in flight at once; lowered while the CRM throttles.</summary>
     public int MaxConcurrency { get; set; } = 8;
 
-    /// <summary>At most this many requests in flight for all instances that share one CRM user (<c>Destinations__Fleet__…</c>); 0: no such limit.</summary>
+    /// <summary>At most this many requests in flight for all instances that share one CRM user (<c>Destinations__Fleet__…</c>); 0: none.</summary>
     public int FleetMaxConcurrency { get; set; }
 
     /// <summary>How long one HTTP attempt may take.</summary>
@@ -28,13 +28,13 @@ public abstract class CrmHttpOptions : IValidatableObject
     /// <summary>The first in-process retry delay; it grows exponentially, with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The longest a delivery waits in process when the CRM says "retry after"; a longer wait re-schedules the lead through the queue.</summary>
+    /// <summary>The longest a delivery waits in process when the CRM says "retry after"; longer re-schedules the lead through the queue.</summary>
     public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Field mapping overrides, <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> (<see cref="FieldMapping"/>).</summary>
     public Dictionary<string, string?> Mapping { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Maximum lengths of text fields, <c>Destinations__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields are known.</summary>
+    /// <summary>Maximum text lengths, <c>Destinations__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c>; standard fields' are known.</summary>
     public Dictionary<string, int> MaxLength { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The name of the destination these settings are for (<c>Destinations__&lt;Name&gt;__…</c>).</summary>
@@ -52,19 +52,30 @@ public abstract class CrmHttpOptions : IValidatableObject
         var (most, limit) = ConcurrencyLimit;
         if (MaxConcurrency < 1 || MaxConcurrency > most)
         {
-            yield return Problem($"{Setting(nameof(MaxConcurrency))} must be between 1 and {most} ({limit}); it is {MaxConcurrency}.", nameof(MaxConcurrency));
+            yield return Shared(nameof(MaxConcurrency), $"must be between 1 and {most} ({limit}); it is {MaxConcurrency}.");
         }
 
-        if (FleetMaxConcurrency < 0) yield return Problem($"{Setting(nameof(FleetMaxConcurrency))} must not be negative (0: no limit for all instances together).", nameof(FleetMaxConcurrency));
-        if (Timeout <= TimeSpan.Zero) yield return Problem($"{Setting(nameof(Timeout))} must be positive.", nameof(Timeout));
-        if (TotalTimeout < Timeout) yield return Problem($"{Setting(nameof(TotalTimeout))} must be at least {Setting(nameof(Timeout))}.", nameof(TotalTimeout));
-        if (Retries is < 0 or > 10) yield return Problem($"{Setting(nameof(Retries))} must be between 0 and 10.", nameof(Retries));
-        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(10)) yield return Problem($"{Setting(nameof(RetryDelay))} must be between 0 and 10 minutes.", nameof(RetryDelay));
-        if (MaxThrottleWait < TimeSpan.Zero) yield return Problem($"{Setting(nameof(MaxThrottleWait))} must not be negative.", nameof(MaxThrottleWait));
+        if (FleetMaxConcurrency < 0)
+        {
+            yield return Shared(nameof(FleetMaxConcurrency), "must not be negative (0: no limit for all instances together).");
+        }
+
+        if (Timeout <= TimeSpan.Zero) yield return Shared(nameof(Timeout), "must be positive.");
+        if (TotalTimeout < Timeout) yield return Shared(nameof(TotalTimeout), $"must be at least {Setting(nameof(Timeout))}.");
+        if (Retries is < 0 or > 10) yield return Shared(nameof(Retries), "must be between 0 and 10.");
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(10))
+        {
+            yield return Shared(nameof(RetryDelay), "must be between 0 and 10 minutes.");
+        }
+
+        if (MaxThrottleWait < TimeSpan.Zero) yield return Shared(nameof(MaxThrottleWait), "must not be negative.");
     }
 
     /// <summary>The name of one of these settings as the app settings spell it, e.g. <c>Destinations__Dataverse__Timeout</c>.</summary>
     protected string Setting(string property) => $"Destinations__{Name}__{property}";
 
     protected static ValidationResult Problem(string sentence, string property) => new(sentence, [property]);
+
+    /// <summary>The problem of one shared setting: its name, then <paramref name="what"/>.</summary>
+    private ValidationResult Shared(string property, string what) => new($"{Setting(property)} {what}", [property]);
 }

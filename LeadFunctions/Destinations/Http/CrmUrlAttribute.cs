@@ -38,7 +38,8 @@ public sealed class CrmUrlAttribute(string setting, string what, string example)
             return $"{Setting} '{value}' must use https (plain http is only for local emulators on this machine).";
         }
 
-        return url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, AllowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+        var path = url.AbsolutePath.TrimEnd('/');
+        return path.Length > 0 && !string.Equals(path, AllowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
             ? $"{Setting} '{value}' has a path; give only {What}, e.g. {Example}."
             : null;
     }

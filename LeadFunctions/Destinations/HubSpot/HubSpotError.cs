@@ -16,8 +16,8 @@ public sealed partial record HubSpotError(string? Category, string? Message, str
         Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
 
     public static HubSpotError Parse(string? body) => CrmAnswer.ParseError(body, root => root.ValueKind == JsonValueKind.Object
-        ? new HubSpotError(
-            CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"), CrmAnswer.Text(root, "policyName"))
+        ? new HubSpotError(CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"),
+            CrmAnswer.Text(root, "policyName"))
         : null, None);
 
     /// <summary>The contact that has the e-mail address already, from <c>409</c> "Contact already exists. Existing ID: 123".</summary>

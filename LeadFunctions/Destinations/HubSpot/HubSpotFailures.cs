@@ -27,15 +27,24 @@ public static class HubSpotFailures
     private static string? Advice(int status, HubSpotError error) => (status, error.Detail) switch
     {
         (403, _) when error.OptOut => "The private app cannot opt the do-not-contact lead's e-mail address out of e-mail: give it the scope " +
-                                      "communication_preferences.write (or set Destinations__HubSpot__DoNotContactOptOut=false), then replay the poison queue.",
-        (400, "READ_ONLY_VALUE") => "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Destinations__HubSpot__Mapping__<property>, then replay the poison queue.",
-        (400, "PROPERTY_DOESNT_EXIST") => "A mapped property does not exist on contacts: create it in HubSpot or fix Destinations__HubSpot__Mapping__<property>, then replay the poison queue.",
+                                      "communication_preferences.write (or set Destinations__HubSpot__DoNotContactOptOut=false), then replay the " +
+                                      "poison queue.",
+        (400, "READ_ONLY_VALUE") =>
+            "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Destinations__HubSpot__Mapping__<property>, " +
+                "then replay the poison queue.",
+        (400, "PROPERTY_DOESNT_EXIST") =>
+            "A mapped property does not exist on contacts: create it in HubSpot or fix Destinations__HubSpot__Mapping__<property>, then replay " +
+                "the poison queue.",
         (400, _) when error.Message?.Contains("unique", StringComparison.OrdinalIgnoreCase) == true =>
-            "The lead-id property must have \"Require unique values\" on: recreate it so (Destinations__HubSpot__LeadIdProperty), then replay the poison queue.",
-        (400, _) => "HubSpot rejected the contact: check Destinations__HubSpot__Mapping (property names, option values), then replay the poison queue.",
-        (401, _) => "The private app's token was refused: set Destinations__HubSpot__AccessToken to the app's current token, then replay the poison queue.",
+            "The lead-id property must have \"Require unique values\" on: recreate it so (Destinations__HubSpot__LeadIdProperty), then replay the " +
+                "poison queue.",
+        (400, _) => "HubSpot rejected the contact: check Destinations__HubSpot__Mapping (property names, option values), then replay the poison " +
+            "queue.",
+        (401, _) => "The private app's token was refused: set Destinations__HubSpot__AccessToken to the app's current token, then replay the " +
+            "poison queue.",
         (403, _) => "The private app lacks a scope: give it crm.objects.contacts.read and crm.objects.contacts.write, then replay the poison queue.",
-        (404, _) => "Not found: check that the lead-id property exists on contacts (Destinations__HubSpot__LeadIdProperty), then replay the poison queue.",
+        (404, _) => "Not found: check that the lead-id property exists on contacts (Destinations__HubSpot__LeadIdProperty), then replay the " +
+            "poison queue.",
         (429, _) => $"Rate limit ({error.PolicyName ?? "unknown policy"}): waiting.",
         _ => null,
     };

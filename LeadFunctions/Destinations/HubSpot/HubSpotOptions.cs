@@ -15,8 +15,12 @@ public sealed class HubSpotOptions : CrmHttpOptions
     [CrmUrl("Destinations__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
     public string Url { get; set; } = "https://api.hubapi.com";
 
-    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
-    [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes crm.objects.contacts.read and crm.objects.contacts.write.")]
+    /// <summary>
+    /// The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for
+    /// <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.
+    /// </summary>
+    [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes " +
+        "crm.objects.contacts.read and crm.objects.contacts.write.")]
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
@@ -41,7 +45,8 @@ public sealed class HubSpotOptions : CrmHttpOptions
     {
         if (!HubSpotMapping.PropertyName().IsMatch(LeadIdProperty.Trim().ToLowerInvariant()))
         {
-            yield return Problem($"{Setting(nameof(LeadIdProperty))} '{LeadIdProperty}' is not a property internal name such as marketplace_lead_id.", nameof(LeadIdProperty));
+            yield return Problem($"{Setting(nameof(LeadIdProperty))} '{LeadIdProperty}' is not a property internal name such as " +
+                "marketplace_lead_id.", nameof(LeadIdProperty));
         }
 
         foreach (var shared in base.Validate(validationContext)) yield return shared;

@@ -11,8 +11,8 @@ namespace LeadFunctions.Destinations.HubSpot;
 /// Each lead as one HubSpot contact, keyed by a unique lead-id property: a read by it, then a batch upsert by it; the
 /// <c>409</c> of an e-mail address taken, and the opt-out of a do-not-contact address (docs/destinations.md, "HubSpot").
 /// </summary>
-public sealed class HubSpotProtocol(HubSpotSettings settings, [FromKeyedServices(HubSpotProtocol.Name)] DestinationThrottle throttle, TimeProvider time)
-    : ICrmProtocol
+public sealed class HubSpotProtocol(
+    HubSpotSettings settings, [FromKeyedServices(HubSpotProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
     public const string Name = "HubSpot";
     public const string RemainingHeader = "X-HubSpot-RateLimit-Remaining";
@@ -47,9 +47,11 @@ public sealed class HubSpotProtocol(HubSpotSettings settings, [FromKeyedServices
     public TimeSpan ThrottledWithoutRetryAfter(HttpResponseMessage response) => Interval(response);
 
     /// <summary>The contact for this lead: found by its lead id, else created (or the contact that has its e-mail address).</summary>
-    private async Task<DeliveryOutcome> CreateOnceAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> CreateOnceAsync(
+        HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)
     {
-        using (var find = new HttpRequestMessage(HttpMethod.Get, $"{Contacts}/{Uri.EscapeDataString(delivery.LeadId)}?idProperty={_idProperty}&properties={_idProperty}"))
+        var path = $"{Contacts}/{Uri.EscapeDataString(delivery.LeadId)}?idProperty={_idProperty}&properties={_idProperty}";
+        using (var find = new HttpRequestMessage(HttpMethod.Get, path))
         using (var found = await http.SendAsync(find, cancellationToken).ConfigureAwait(false))
         {
             if (found.IsSuccessStatusCode) return new DeliveryOutcome.Delivered(AlreadyThere: true);
@@ -62,10 +64,10 @@ public sealed class HubSpotProtocol(HubSpotSettings settings, [FromKeyedServices
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
-            using var result = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            var isNew = result.RootElement.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array && results.GetArrayLength() == 1 &&
-                        results[0].TryGetProperty("new", out var created) && created.ValueKind == JsonValueKind.True;
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var result = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var isNew = result.RootElement.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array &&
+                        results.GetArrayLength() == 1 && results[0].TryGetProperty("new", out var created) && created.ValueKind == JsonValueKind.True;
             return new DeliveryOutcome.Delivered(AlreadyThere: !isNew);
         }
 
@@ -82,14 +84,16 @@ public sealed class HubSpotProtocol(HubSpotSettings settings, [FromKeyedServices
 
     /// <summary>The e-mail address to opt out: a do-not-contact lead's, as sent to HubSpot, when <c>DoNotContactOptOut</c> is on.</summary>
     private string? OptOutAddress(LeadDelivery delivery, JsonObject record) =>
-        delivery.Lead.DoNotContact && settings.Options.DoNotContactOptOut && record["email"] is JsonValue email && email.TryGetValue(out string? address) && address.Length > 0
+        delivery.Lead.DoNotContact && settings.Options.DoNotContactOptOut &&
+        record["email"] is JsonValue email && email.TryGetValue(out string? address) && address.Length > 0
             ? address
             : null;
 
     /// <summary>Opts the address out of all e-mail (HubSpot's "Opted out of all email"); null when done, else the failure.</summary>
     private async Task<DeliveryOutcome?> OptOutAsync(HttpClient http, string email, JsonObject record, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL");
+        var path = $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL";
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Options.Set(TracedPath.Key, "/communication-preferences/v4/statuses/{email}/unsubscribe-all");
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return null;
@@ -130,7 +134,8 @@ public sealed class HubSpotProtocol(HubSpotSettings settings, [FromKeyedServices
         Header(response, IntervalHeader) is { } milliseconds and > 0 ? TimeSpan.FromMilliseconds(milliseconds) : DefaultInterval;
 
     private static int? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+        response.Headers.TryGetValues(name, out var values) &&
+        int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : null;
 }

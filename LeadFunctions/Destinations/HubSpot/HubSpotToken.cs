@@ -7,5 +7,6 @@ public sealed class HubSpotToken(HubSpotSettings settings) : IBearerToken
 {
     public ValueTask<string?> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(settings.Options.AccessToken);
 
-    public ValueTask<string?> RenewAsync(string? rejected, HttpResponseMessage refusal, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+    public ValueTask<string?> RenewAsync(string? rejected, HttpResponseMessage refusal, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<string?>(null);
 }

@@ -8,7 +8,7 @@ namespace LeadFunctions.Destinations.Mapping;
 /// <summary>
 /// Turns a lead into the body of a record: a destination's default mapping (<see cref="MappingRules"/>) changed by
 /// <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings — a field path, a <c>{path}</c> template, a
-/// <c>=</c> constant, or empty to leave the field out; text cut to length (docs/destinations.md, "Mapping").
+/// <c>=</c> constant, or empty to leave the field out; text cut to length (docs/dataverse.md, "The mapping").
 /// </summary>
 public sealed partial class FieldMapping
 {
@@ -28,7 +28,8 @@ public sealed partial class FieldMapping
 
     /// <summary>The mapping of <paramref name="rules"/> changed by the settings, or null and the problems, one sentence each.</summary>
     public static FieldMapping? TryCreate(
-        MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength, out IReadOnlyList<string> problems)
+        MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength,
+        out IReadOnlyList<string> problems)
     {
         var errors = new List<string>();
         var names = rules.Names;
@@ -90,7 +91,11 @@ public sealed partial class FieldMapping
             }
 
             // HubSpot takes every property value as text: a flag is "true", a number its digits.
-            if (_rules.TextValuesOnly && value is JsonValue scalar && scalar.GetValueKind() is not JsonValueKind.String) value = JsonValue.Create(scalar.ToJsonString());
+            if (_rules.TextValuesOnly && value is JsonValue scalar && scalar.GetValueKind() is not JsonValueKind.String)
+            {
+                value = JsonValue.Create(scalar.ToJsonString());
+            }
+
             record[column.Name] = value;
         }
 
@@ -139,7 +144,8 @@ public sealed partial class FieldMapping
 
         return FieldPath().IsMatch(value)
             ? new Field(value)
-            : Fail($"{setting}: '{value}' is neither a field path (e.g. UserDetails.Email), a template (e.g. {{OfferTitle}} ({{ActionCode}})) nor a constant (e.g. =8 or =Web).");
+            : Fail($"{setting}: '{value}' is neither a field path (e.g. UserDetails.Email), a template (e.g. {{OfferTitle}} ({{ActionCode}})) nor " +
+                "a constant (e.g. =8 or =Web).");
 
         Source? Fail(string problem)
         {
@@ -167,7 +173,9 @@ public sealed partial class FieldMapping
 
         /// <summary>A path that names an object or an array gives its JSON; cut, it stays valid JSON.</summary>
         public override string Cut(LeadDelivery delivery, string text, int maxLength) =>
-            delivery.Lead.Node(Path) is (JsonObject or JsonArray) and var node ? ColumnCut.Json(node, maxLength) : base.Cut(delivery, text, maxLength);
+            delivery.Lead.Node(Path) is (JsonObject or JsonArray) and var node
+                ? ColumnCut.Json(node, maxLength)
+                : base.Cut(delivery, text, maxLength);
     }
 
     private sealed record Constant(JsonNode? Value) : Source

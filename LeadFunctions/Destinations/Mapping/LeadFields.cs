@@ -43,7 +43,7 @@ public static class LeadFields
     /// <summary>The offer's name: the title Partner Center sent, else the offer named in the composite lead source.</summary>
     public static string? Offer(Lead lead) => NonBlank(lead.OfferTitle) ?? NonBlank(lead.Source.Offer);
 
-    /// <summary>"Azure Marketplace: Contoso Analytics — Contact me", without the parts the lead lacks; never empty (the lead form requires it).</summary>
+    /// <summary>"Azure Marketplace: Contoso Analytics — Contact me", without the parts the lead lacks; never empty (a required field).</summary>
     public static string Subject(Lead lead)
     {
         var marketplace = NonBlank(lead.Source.Marketplace);
@@ -51,11 +51,13 @@ public static class LeadFields
         return Join(": ", marketplace, what) ?? "Marketplace lead";
     }
 
-    /// <summary>The default description: source, action, do-not-contact and campaign first (a cut shortens only the customer's text), then the lead's own.</summary>
+    /// <summary>The default description: source, action, do-not-contact and campaign first (a cut shortens only the customer's text).</summary>
     public static string? Notes(Lead lead)
     {
         var action = NonBlank(lead.ActionCode) is { } code
-            ? (NonBlank(lead.ActionDescription) is { } words && !string.Equals(words, code, StringComparison.OrdinalIgnoreCase) ? $"{code} ({words})" : code)
+            ? NonBlank(lead.ActionDescription) is { } words && !string.Equals(words, code, StringComparison.OrdinalIgnoreCase)
+                ? $"{code} ({words})"
+                : code
             : null;
         var header = Join("\n",
             NonBlank(lead.Source.Raw) is { } source ? $"Lead source: {source}" : null,
@@ -65,7 +67,7 @@ public static class LeadFields
         return Join("\n\n", header, NonBlank(lead.Description));
     }
 
-    /// <summary>A last name for a lead without one (e.g. <c>.edu</c> leads): the company, else the e-mail before the @, else "(not provided)".</summary>
+    /// <summary>A last name for a lead without one (<c>.edu</c> leads): the company, else the e-mail before the @, else "(not provided)".</summary>
     public static string LastNameFallback(Lead lead)
     {
         if (NonBlank(lead.Customer.Company) is { } company) return company;

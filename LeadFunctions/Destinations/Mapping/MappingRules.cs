@@ -3,7 +3,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>What one destination's records look like to a <see cref="FieldMapping"/>: field names, defaults, lengths, reserved and required fields.</summary>
+/// <summary>One destination's records to a <see cref="FieldMapping"/>: field names, defaults, lengths, reserved and required fields.</summary>
 public sealed record MappingRules
 {
     /// <summary>The destination's name in settings: <c>Destinations__{Destination}__Mapping__…</c>.</summary>

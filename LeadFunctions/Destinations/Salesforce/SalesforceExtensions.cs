@@ -4,11 +4,12 @@ namespace LeadFunctions.Destinations.Salesforce;
 
 public static class SalesforceExtensions
 {
-    /// <summary>The Salesforce destination: the client-credentials token and its client, the settings, the <c>Salesforce</c> HTTP client with its shared throttle.</summary>
+    /// <summary>The Salesforce destination: the client-credentials token and its client, the settings, the HTTP client and its throttle.</summary>
     public static IServiceCollection AddSalesforce(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<SalesforceToken>();
-        services.AddHttpClient(SalesforceToken.HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<SalesforceSettings>().Options.Timeout);
+        services.AddHttpClient(
+            SalesforceToken.HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<SalesforceSettings>().Options.Timeout);
         services.AddOptions<SalesforceOptions>().Bind(configuration.GetSection(SalesforceOptions.Section));
         return services.AddCrmDestination<SalesforceSettings, SalesforceProtocol, SalesforceToken>(SalesforceProtocol.Name);
     }

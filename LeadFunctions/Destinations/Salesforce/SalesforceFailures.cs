@@ -42,16 +42,28 @@ public static class SalesforceFailures
     private static string? Advice(int status, string? code) => (status, code) switch
     {
         (300, _) => "Several leads have this lead id in the lead-id field: merge them in Salesforce, then replay the poison queue.",
-        (400, "STRING_TOO_LONG") => "A field is shorter than the default maximum length: set Destinations__Salesforce__MaxLength__<field> to its length, then replay the poison queue.",
-        (400, "INVALID_FIELD" or "INVALID_FIELD_FOR_INSERT_UPDATE") => "A mapped field does not exist on Lead or the integration user cannot edit it: fix Destinations__Salesforce__Mapping__<field> or the field-level security, then replay the poison queue.",
-        (400, "REQUIRED_FIELD_MISSING") => "A field the org requires is not mapped: add Destinations__Salesforce__Mapping__<field>, then replay the poison queue.",
-        (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") => "A picklist value is not allowed: map the field to one of its values (=Value), then replay the poison queue.",
+        (400, "STRING_TOO_LONG") =>
+            "A field is shorter than the default maximum length: set Destinations__Salesforce__MaxLength__<field> to its length, then replay the " +
+                "poison queue.",
+        (400, "INVALID_FIELD" or "INVALID_FIELD_FOR_INSERT_UPDATE") =>
+            "A mapped field does not exist on Lead or the integration user cannot edit it: fix Destinations__Salesforce__Mapping__<field> or the " +
+                "field-level security, then replay the poison queue.",
+        (400, "REQUIRED_FIELD_MISSING") =>
+            "A field the org requires is not mapped: add Destinations__Salesforce__Mapping__<field>, then replay the poison queue.",
+        (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") =>
+            "A picklist value is not allowed: map the field to one of its values (=Value), then replay the poison queue.",
         (400, "DUPLICATES_DETECTED") => "A Salesforce duplicate rule blocked this lead: review it, change the rule to allow, then replay if wanted.",
-        (400, _) => "Salesforce rejected the record: check Destinations__Salesforce__Mapping (field API names, picklist values), then replay the poison queue.",
-        (401, _) => "The token was refused even after a new one was fetched: check the connected app's client credentials flow and run-as user, then replay the poison queue.",
-        (403, RequestLimitExceeded) => "The org's API request limit is used up: deliveries pause for Destinations__Salesforce__RequestLimitWait and resume by themselves.",
-        (403, _) => "The run-as user lacks a permission: give it API Enabled and Create, Read and Edit on Lead (and the lead-id field), then replay the poison queue.",
-        (404, _) => "Not found: check that the lead-id field exists on Lead with this API name (and is an External ID for Destinations__Salesforce__ExternalIdField), that the run-as user can see it, and Destinations__Salesforce__Url and ApiVersion; then replay the poison queue.",
+        (400, _) => "Salesforce rejected the record: check Destinations__Salesforce__Mapping (field API names, picklist values), then replay the " +
+            "poison queue.",
+        (401, _) => "The token was refused even after a new one was fetched: check the connected app's client credentials flow and run-as user, " +
+            "then replay the poison queue.",
+        (403, RequestLimitExceeded) => "The org's API request limit is used up: deliveries pause for Destinations__Salesforce__RequestLimitWait " +
+            "and resume by themselves.",
+        (403, _) => "The run-as user lacks a permission: give it API Enabled and Create, Read and Edit on Lead (and the lead-id field), then " +
+            "replay the poison queue.",
+        (404, _) => "Not found: check that the lead-id field exists on Lead with this API name (and is an External ID for " +
+            "Destinations__Salesforce__ExternalIdField), that the run-as user can see it, and Destinations__Salesforce__Url and ApiVersion; then " +
+            "replay the poison queue.",
         _ => null,
     };
 }

@@ -35,8 +35,12 @@ public static partial class SalesforceMapping
 
     public static MappingRules Rules(SalesforceOptions options)
     {
-        var reserved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Id"] = "Id is the record id Salesforce assigns; it cannot be mapped." };
-        if (SalesforceSettings.LeadIdFieldOf(options) is { } field) reserved[field] = $"{field} holds the lead id, set by the app; it cannot be mapped.";
+        var reserved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Id"] = "Id is the record id Salesforce assigns; it cannot be mapped.",
+        };
+        if (SalesforceSettings.LeadIdFieldOf(options) is { } field) reserved[field] = $"{field} holds the lead id, set by the app; it cannot be " +
+            "mapped.";
         return new MappingRules
         {
             Destination = SalesforceProtocol.Name,

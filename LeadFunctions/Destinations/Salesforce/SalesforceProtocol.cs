@@ -11,8 +11,8 @@ namespace LeadFunctions.Destinations.Salesforce;
 /// Each lead as one Salesforce <c>Lead</c>, keyed by a lead-id field: looked up first (found: delivered, nothing written),
 /// then upserted by an External ID field or created (docs/destinations.md, "How a lead becomes one Lead").
 /// </summary>
-public sealed class SalesforceProtocol(SalesforceSettings settings, [FromKeyedServices(SalesforceProtocol.Name)] DestinationThrottle throttle, TimeProvider time)
-    : ICrmProtocol
+public sealed class SalesforceProtocol(
+    SalesforceSettings settings, [FromKeyedServices(SalesforceProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
     public const string Name = "Salesforce";
 
@@ -52,8 +52,10 @@ public sealed class SalesforceProtocol(SalesforceSettings settings, [FromKeyedSe
 
     public DeliveryOutcome? TokenFailure(Exception exception) => exception is SalesforceTokenException e
         ? new DeliveryOutcome.CannotDeliver(new DeliveryFailure(Name, e.Status, e.Error,
-            $"The Salesforce token endpoint refused the app: {LogText.FirstLine(e.Description)}. Check Destinations__Salesforce__ClientId and ClientSecret, " +
-            "that the connected app enables the client credentials flow with a run-as user, and that Destinations__Salesforce__Url is the My Domain URL; then replay the poison queue."))
+            $"The Salesforce token endpoint refused the app: {LogText.FirstLine(e.Description)}. Check Destinations__Salesforce__ClientId and " +
+                "ClientSecret, " +
+                "that the connected app enables the client credentials flow with a run-as user, and that Destinations__Salesforce__Url is the My " +
+                "Domain URL; then replay the poison queue."))
         : null;
 
     /// <summary>Delivered when a lead with this lead id exists; null when there is none yet (or the field is missing: the upsert says so).</summary>
@@ -77,8 +79,8 @@ public sealed class SalesforceProtocol(SalesforceSettings settings, [FromKeyedSe
         var status = (int)response.StatusCode;
         if (status != 200) return await FailureAsync(response, status, sent, cancellationToken).ConfigureAwait(false);
 
-        using var result = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var result = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         return result.RootElement.TryGetProperty("totalSize", out var total) ? total.GetInt32() switch
         {
             0 => null,
@@ -94,7 +96,8 @@ public sealed class SalesforceProtocol(SalesforceSettings settings, [FromKeyedSe
 
         // Another delivery of this lead created it in the meantime: a Unique lead-id field refused the second one.
         if (status == 400 && error.Code == SalesforceFailures.DuplicateValue &&
-            (error.Fields.Contains(_leadIdField, StringComparer.OrdinalIgnoreCase) || error.Message?.Contains(_leadIdField, StringComparison.OrdinalIgnoreCase) == true))
+            (error.Fields.Contains(_leadIdField, StringComparer.OrdinalIgnoreCase) ||
+             error.Message?.Contains(_leadIdField, StringComparison.OrdinalIgnoreCase) == true))
         {
             return new DeliveryOutcome.Delivered(AlreadyThere: true);
         }

@@ -19,7 +19,7 @@ public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
 
     public Uri TokenEndpoint { get; } = new("https://unconfigured.invalid/services/oauth2/token");
 
-    /// <summary>Salesforce counts its API limits per org (daily requests, concurrent long-running requests), whichever connected app sends them.</summary>
+    /// <summary>Salesforce counts its API limits per org (daily and concurrent requests), whichever connected app sends them.</summary>
     public override string LimitOwner => ApiRoot.Authority;
 
     /// <summary>The field that holds the lead id: the external-id field, else the plain lead-id field.</summary>

@@ -47,7 +47,8 @@ public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFact
         using var answer = response;
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (status is 408 or 429 or >= 500) throw new HttpRequestException($"The Salesforce token endpoint answered {status}.", null, response.StatusCode);
+        if (status is 408 or 429 or >= 500) throw new HttpRequestException($"The Salesforce token endpoint answered " +
+            $"{status}.", null, response.StatusCode);
 
         using var document = Parse(body);
         var root = document?.RootElement;
