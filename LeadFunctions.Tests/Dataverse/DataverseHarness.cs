@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace LeadFunctions.Tests.Dataverse;
 
 /// <summary>The Dataverse destination as the app wires it (<see cref="DataverseExtensions.AddDataverse"/>), pointed at a <see cref="FakeDataverse"/>.</summary>
-public sealed class DataverseHarness : DestinationHarness<DataverseDestination>
+public sealed class DataverseHarness : DestinationHarness<CrmDestination<DataverseProtocol>>
 {
     private DataverseHarness(Dictionary<string, string?> settings, Action<IServiceCollection>? services)
         : base(settings, (collection, configuration) => collection.AddDataverse(configuration), services)

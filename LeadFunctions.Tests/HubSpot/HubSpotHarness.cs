@@ -1,10 +1,11 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.HubSpot;
 
 /// <summary>The HubSpot destination as the app wires it (<see cref="HubSpotExtensions.AddHubSpot"/>), pointed at a <see cref="FakeHubSpot"/>.</summary>
-public sealed class HubSpotHarness : DestinationHarness<HubSpotDestination>
+public sealed class HubSpotHarness : DestinationHarness<CrmDestination<HubSpotProtocol>>
 {
     private HubSpotHarness(Dictionary<string, string?> settings)
         : base(settings, (collection, configuration) => collection.AddHubSpot(configuration), null)

@@ -1,10 +1,11 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Salesforce;
 using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Salesforce;
 
 /// <summary>The Salesforce destination as the app wires it (<see cref="SalesforceExtensions.AddSalesforce"/>), pointed at a <see cref="FakeSalesforce"/>.</summary>
-public sealed class SalesforceHarness : DestinationHarness<SalesforceDestination>
+public sealed class SalesforceHarness : DestinationHarness<CrmDestination<SalesforceProtocol>>
 {
     private SalesforceHarness(Dictionary<string, string?> settings)
         : base(settings, (collection, configuration) => collection.AddSalesforce(configuration), null)

@@ -1,5 +1,6 @@
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Dataverse;
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Http.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
@@ -16,17 +17,17 @@ public static class DestinationExtensions
             ["Dataverse"] = (services, configuration) =>
             {
                 services.AddDataverse(configuration);
-                return sp => sp.GetRequiredService<DataverseDestination>();
+                return sp => sp.GetRequiredService<CrmDestination<DataverseProtocol>>();
             },
             ["Salesforce"] = (services, configuration) =>
             {
                 services.AddSalesforce(configuration);
-                return sp => sp.GetRequiredService<SalesforceDestination>();
+                return sp => sp.GetRequiredService<CrmDestination<SalesforceProtocol>>();
             },
             ["HubSpot"] = (services, configuration) =>
             {
                 services.AddHubSpot(configuration);
-                return sp => sp.GetRequiredService<HubSpotDestination>();
+                return sp => sp.GetRequiredService<CrmDestination<HubSpotProtocol>>();
             },
         };
 

@@ -3,17 +3,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Destinations;
 
 /// <summary>
-/// The destinations <c>Destinations__Default</c> names (one, or several separated by <c>;</c> or <c>,</c>), in that order, and
-/// which of them one queue message is for (<see cref="Leads.LeadEnvelope.Destinations"/>).
+/// The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for
+/// (<see cref="Leads.LeadEnvelope.Destinations"/>).
 /// </summary>
 public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
 {
     public IReadOnlyList<ILeadDestination> Configured => configured;
 
     /// <summary>
-    /// The destinations of a message: every configured one when <paramref name="targets"/> is absent, else those it
-    /// names. A name that is no longer configured stands for a destination that poisons the lead with the reason, so
-    /// that a replay after a change of <c>Destinations__Default</c> never delivers where nobody asked for it.
+    /// The destinations of a message: every configured one when <paramref name="targets"/> is absent, else those it names;
+    /// a name no longer configured poisons the lead, so a replay never delivers where nobody asked for it.
     /// </summary>
     public IReadOnlyList<ILeadDestination> For(IReadOnlyList<string>? targets)
     {
@@ -21,8 +20,9 @@ public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
         return targets
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(name => configured.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
-                            ?? new UnknownDestination(name, configured.Select(d => d.Name), $"'{name}' is not in Destinations__Default any more ({string.Join(";", configured.Select(d => d.Name))}); " +
-                                                                                          "add it back and replay, or remove \"destinations\" from the message to deliver it to the configured destinations."))
+                            ?? new UnknownDestination(name, configured.Select(d => d.Name),
+                                $"'{name}' is not in Destinations__Default any more ({string.Join(";", configured.Select(d => d.Name))}); " +
+                                "add it back and replay, or remove \"destinations\" from the message to deliver it to the configured destinations."))
             .ToList();
     }
 

@@ -4,13 +4,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Destinations;
 
 /// <summary>
-/// Stands in when <c>Destinations__Default</c> names no known destination (or a message names one that is no longer
-/// configured): intake keeps accepting leads, and each one goes to the poison queue with the reason, ready to be
-/// replayed once the setting is fixed.
+/// Stands in for a destination that is not known (or no longer configured): intake goes on, and each lead is poisoned
+/// with the reason, ready to be replayed once the setting is fixed.
 /// </summary>
 public sealed class UnknownDestination(string target, IEnumerable<string> known, string? reason = null) : ILeadDestination
 {
-    private readonly string _reason = reason ?? $"Destinations__Default '{target}' is not a known destination; use one of: {string.Join(", ", known)}.";
+    private readonly string _reason =
+        reason ?? $"Destinations__Default '{target}' is not a known destination; use one of: {string.Join(", ", known)}.";
 
     public string Name => target;
 

@@ -13,11 +13,8 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.AzureTable;
 
 /// <summary>
-/// Writes each lead as a row of the <c>MarketplaceLeads</c> table, with the columns Partner Center's own Azure Table
-/// destination writes (so existing consumers keep working) plus <c>LeadId</c>, <c>IsTestLead</c>,
-/// <c>DoNotContact</c>, <c>Campaign</c>, <c>OfferId</c> and <c>PublisherId</c>. Create-only, keyed by the lead id:
-/// a second delivery of the same lead finds the row and counts as delivered. <c>CustomerInfo</c> is readable JSON
-/// (names in any script as characters), still valid JSON when it has to be cut.
+/// Each lead as a row of <c>MarketplaceLeads</c>, with Partner Center's own columns (existing consumers keep working) and
+/// a few more; create-only, keyed by the lead id, so a second delivery finds the row and counts as delivered.
 /// </summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {
@@ -33,7 +30,8 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
         var entity = ToEntity(delivery);
         try
         {
-            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
 
             return new DeliveryOutcome.Delivered(AlreadyThere: false);
         }
@@ -59,14 +57,16 @@ public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTab
     {
         try
         {
-            await foreach (var _ in _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) break;
+            var rows = _table.QueryAsync<TableEntity>(maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken);
+            await foreach (var _ in rows.ConfigureAwait(false)) break;
             return HealthCheckResult.Healthy();
         }
         catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.TableNotFound)
         {
             return HealthCheckResult.Healthy("The table does not exist yet; the first delivery creates it.");
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException or AuthenticationFailedException)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException
+                                      or AuthenticationFailedException)
         {
             return HealthCheckResult.Unhealthy($"Table storage: {e.GetType().Name} {(e as RequestFailedException)?.Status}");
         }

@@ -8,14 +8,13 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on: bad
-/// settings, no token, the token refused, no application user or no security role, wrong URL, unreachable. It
-/// also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
+/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on (docs/dataverse.md);
+/// it also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
 /// </summary>
 public sealed partial class DataverseConnectionCheck(
     DataverseSettings settings,
     DataverseToken token,
-    [FromKeyedServices(DataverseDestination.HttpClientName)] DestinationThrottle throttle,
+    [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle,
     IHttpClientFactory httpClientFactory,
     ILogger<DataverseConnectionCheck> logger) : BackgroundService
 {
@@ -36,8 +35,8 @@ public sealed partial class DataverseConnectionCheck(
             // A request like any other: it takes a slot, so that it never puts this instance (or the fleet) over the
             // CRM user's concurrency; a starting instance of a fleet has one only once it has joined.
             using var slot = await SlotAsync(stoppingToken).ConfigureAwait(false);
-            using var request = DataverseRequests.WhoAmI();
-            using var response = await httpClientFactory.CreateClient(DataverseDestination.HttpClientName)
+            using var request = DataverseProtocol.WhoAmI();
+            using var response = await httpClientFactory.CreateClient(DataverseProtocol.Name)
                 .SendAsync(request, stoppingToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
@@ -152,34 +151,46 @@ public sealed partial class DataverseConnectionCheck(
         }
     }
 
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse destination is not configured correctly; every lead goes to the poison queue until this is fixed (then replay it): {Problem}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse destination is not configured correctly; every lead goes to the poison queue " +
+        "until this is fixed (then replay it): {Problem}")]
     private static partial void LogMisconfigured(ILogger logger, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Destinations__Dataverse__Credential=None: requests to {Url} carry no token. Use this only with a local emulator.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Destinations__Dataverse__Credential=None: requests to {Url} carry no token. Use this only " +
+        "with a local emulator.")]
     private static partial void LogNoToken(ILogger logger, string url);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dataverse at {Url} is reachable: application user {UserId}, organization {OrganizationId}; sending at most {Concurrency} requests at once (Destinations__Dataverse__MaxConcurrency {MaxConcurrency}, lowered to the server's x-ms-dop-hint if smaller)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dataverse at {Url} is reachable: application user {UserId}, organization " +
+        "{OrganizationId}; sending at most {Concurrency} requests at once (Destinations__Dataverse__MaxConcurrency {MaxConcurrency}, lowered to " +
+        "the server's x-ms-dop-hint if smaller)")]
     private static partial void LogConnected(ILogger logger, string url, string? userId, string? organizationId, int concurrency, int maxConcurrency);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} refused the token (401) of {Identity}. Check that Destinations__Dataverse__Url is this environment's URL and Destinations__Dataverse__TenantId its tenant. Dataverse said: {Said}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} refused the token (401) of {Identity}. Check that " +
+        "Destinations__Dataverse__Url is this environment's URL and Destinations__Dataverse__TenantId its tenant. Dataverse said: {Said}")]
     private static partial void LogTokenRefused(ILogger logger, string url, string identity, string said);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} denied access (403) to {Identity}. In the Power Platform admin center, create an application user for that client id in this environment and give it a security role with Create and Read on Lead. Leads go to the poison queue until then (replay them afterwards). Dataverse said: {Said}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} denied access (403) to {Identity}. In the Power Platform admin center, " +
+        "create an application user for that client id in this environment and give it a security role with Create and Read on Lead. Leads go to " +
+        "the poison queue until then (replay them afterwards). Dataverse said: {Said}")]
     private static partial void LogNoApplicationUser(ILogger logger, string url, string identity, string said);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} answered 404 for WhoAmI: Destinations__Dataverse__Url is probably not a Dataverse environment URL (https://<org>.crm.dynamics.com). Dataverse said: {Said}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dataverse at {Url} answered 404 for WhoAmI: Destinations__Dataverse__Url is probably not a " +
+        "Dataverse environment URL (https://<org>.crm.dynamics.com). Dataverse said: {Said}")]
     private static partial void LogNotFound(ILogger logger, string url, string said);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} answered {Status} to WhoAmI; deliveries will retry transient failures. Dataverse said: {Said}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} answered {Status} to WhoAmI; deliveries will retry transient failures. " +
+        "Dataverse said: {Said}")]
     private static partial void LogUnexpectedAnswer(ILogger logger, string url, int status, string said);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "No token for {Scope} with Destinations__Dataverse__Credential={Credential}: {Error}. With Default, give the function app a managed identity (or sign in locally with az login); with ClientSecret, check TenantId, ClientId and ClientSecret.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "No token for {Scope} with Destinations__Dataverse__Credential={Credential}: {Error}. With " +
+        "Default, give the function app a managed identity (or sign in locally with az login); with ClientSecret, check TenantId, ClientId and " +
+        "ClientSecret.")]
     private static partial void LogTokenUnavailable(ILogger logger, string scope, string credential, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} is not reachable ({ErrorType}: {Error}); leads wait in the queue and are retried. Check Destinations__Dataverse__Url and the network if this persists.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dataverse at {Url} is not reachable ({ErrorType}: {Error}); leads wait in the queue and " +
+        "are retried. Check Destinations__Dataverse__Url and the network if this persists.")]
     private static partial void LogUnreachable(ILogger logger, string url, string errorType, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The Dataverse connection check at {Url} failed ({ErrorType}: {Error}); deliveries go on and report their own failures.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Dataverse connection check at {Url} failed ({ErrorType}: {Error}); deliveries go on " +
+        "and report their own failures.")]
     private static partial void LogCheckFailed(ILogger logger, string url, string errorType, string error);
 }

@@ -9,28 +9,11 @@ public sealed record DataverseError(string? Code, string? Message)
     public static DataverseError None { get; } = new(null, null);
 
     /// <summary>Reads the error of a failed response; the body is buffered, so it can be read again.</summary>
-    public static async Task<DataverseError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        return Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
-    }
+    public static async Task<DataverseError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
 
-    public static DataverseError Parse(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return None;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object ||
-                !document.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
-            {
-                return None;
-            }
-
-            return new DataverseError(CrmAnswer.Text(error, "code"), CrmAnswer.Text(error, "message"));
-        }
-        catch (JsonException)
-        {
-            return None;
-        }
-    }
+    public static DataverseError Parse(string? body) => CrmAnswer.ParseError(body, root =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+            ? new DataverseError(CrmAnswer.Text(error, "code"), CrmAnswer.Text(error, "message"))
+            : null, None);
 }

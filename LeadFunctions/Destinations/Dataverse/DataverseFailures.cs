@@ -5,16 +5,11 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// What a Dataverse answer means for the lead (docs/design.md, "Delivery outcomes"; docs/dataverse.md, "What failures look like"), by status and OData error code together:
-/// <c>204</c>/<c>201</c> created and <c>412</c> already there are delivered; <c>408</c>, <c>429</c> and <c>5xx</c>
-/// are transient, except the documented permanent ones (duplicate detection, <c>0x80040333</c>, answered as
-/// <c>500</c>; <c>501</c>; <c>505</c>); every other <c>4xx</c> is permanent. Reasons carry status, code and the
-/// server's message (with any value we sent cut out) plus what to do — never lead data.
+/// What a Dataverse answer means for the lead, by status and OData error code (docs/dataverse.md, "What failures look
+/// like"): the reason carries status, code and the server's message with any value we sent cut out, plus what to do.
 /// </summary>
 public static class DataverseFailures
 {
-    public const string Destination = "Dataverse";
-
     /// <summary>A duplicate-detection rule matched (only with <c>SuppressDuplicateDetection=false</c>); answered as 500.</summary>
     public const string DuplicateDetected = "0x80040333";
 
@@ -40,7 +35,8 @@ public static class DataverseFailures
         if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);
         if (status == 412) return new DeliveryOutcome.Delivered(AlreadyThere: true);
 
-        var failure = new DeliveryFailure(Destination, status, string.IsNullOrEmpty(error.Code) ? null : error.Code, Describe(status, error, sentValues));
+        var code = string.IsNullOrEmpty(error.Code) ? null : error.Code;
+        var failure = new DeliveryFailure(DataverseProtocol.Name, status, code, Describe(status, error, sentValues));
         return IsTransient(status, error.Code)
             ? new DeliveryOutcome.RetryLater(failure, retryAfter)
             : new DeliveryOutcome.CannotDeliver(failure);
@@ -57,13 +53,19 @@ public static class DataverseFailures
 
     private static string? Advice(int status, string? code) => (status, code?.ToLowerInvariant()) switch
     {
-        (400, StringTooLong) => "A text column is shorter than the default maximum length: set Destinations__Dataverse__MaxLength__<column> to its length, then replay the poison queue.",
-        (400, UnknownProperty) => "A mapped column does not exist on the lead table: fix Destinations__Dataverse__Mapping__<column> (or create the column), then replay the poison queue.",
-        (400, _) => "Dataverse rejected the record: check Destinations__Dataverse__Mapping (column names, option-set values as =number), then replay the poison queue.",
-        (401, _) => "The token was refused even after a refresh: check Destinations__Dataverse__Url, Destinations__Dataverse__TenantId and the credential, then replay the poison queue.",
+        (400, StringTooLong) => "A text column is shorter than the default maximum length: set Destinations__Dataverse__MaxLength__<column> to " +
+            "its length, then replay the poison queue.",
+        (400, UnknownProperty) => "A mapped column does not exist on the lead table: fix Destinations__Dataverse__Mapping__<column> (or create " +
+            "the column), then replay the poison queue.",
+        (400, _) => "Dataverse rejected the record: check Destinations__Dataverse__Mapping (column names, option-set values as =number), then " +
+            "replay the poison queue.",
+        (401, _) => "The token was refused even after a refresh: check Destinations__Dataverse__Url, Destinations__Dataverse__TenantId and the " +
+            "credential, then replay the poison queue.",
         (403, _) => "The application user lacks a privilege: give it a security role with Create and Read on Lead, then replay the poison queue.",
-        (404, _) => "Not found: check that Destinations__Dataverse__Url is the environment URL (https://<org>.crm.dynamics.com), then replay the poison queue.",
-        (500, DuplicateDetected) => "A duplicate-detection rule matched this lead (Destinations__Dataverse__SuppressDuplicateDetection=false); merge or replay it after review.",
+        (404, _) => "Not found: check that Destinations__Dataverse__Url is the environment URL (https://<org>.crm.dynamics.com), then replay the " +
+            "poison queue.",
+        (500, DuplicateDetected) => "A duplicate-detection rule matched this lead (Destinations__Dataverse__SuppressDuplicateDetection=false); " +
+            "merge or replay it after review.",
         (429, _) => "Service protection limit: waiting for Retry-After.",
         _ => null,
     };

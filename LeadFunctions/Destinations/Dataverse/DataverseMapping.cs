@@ -5,10 +5,8 @@ using LeadFunctions.Destinations.Mapping;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// The Dataverse <c>lead</c> record in the shared mapping format (<see cref="FieldMapping"/>): the default mapping of
-/// docs/dataverse.md ("The mapping": the lead's details, subject and description, <c>leadsourcecode</c>, and the
-/// <c>donot*</c> columns of a do-not-contact lead), the lengths of the standard lead columns, <c>leadid</c> as the key
-/// the app derives itself, and <c>lastname</c> and <c>subject</c> always filled (required on the Dynamics lead form).
+/// The Dataverse <c>lead</c> in the shared mapping format (<see cref="FieldMapping"/>, docs/dataverse.md "The mapping"):
+/// standard column lengths, <c>leadid</c> reserved, <c>lastname</c> and <c>subject</c> always filled (the lead form requires them).
 /// </summary>
 public static partial class DataverseMapping
 {
@@ -39,7 +37,7 @@ public static partial class DataverseMapping
     /// <summary>The rules of the lead table, with <paramref name="leadSourceCode"/> as the <c>leadsourcecode</c> option value.</summary>
     public static MappingRules Rules(int leadSourceCode) => new()
     {
-        Destination = DataverseFailures.Destination,
+        Destination = DataverseProtocol.Name,
         FieldName = ColumnName(),
         FieldNameRule = "a Dataverse column logical name (lower-case letters, digits and _)",
         LowerCaseNames = true,
@@ -70,7 +68,7 @@ public static partial class DataverseMapping
         Required = [new("lastname", LeadFields.LastNameFallback), new("subject", LeadFields.Subject)],
     };
 
-    /// <summary>The mapping the settings describe (<c>Destinations__Dataverse__Mapping__…</c>, <c>Destinations__Dataverse__MaxLength__…</c>).</summary>
+    /// <summary>The mapping the settings describe (<c>Destinations__Dataverse__Mapping__…</c> and <c>…MaxLength__…</c>).</summary>
     public static FieldMapping? TryCreate(DataverseOptions options, out IReadOnlyList<string> problems) =>
         FieldMapping.TryCreate(Rules(options.LeadSourceCode), options.Mapping, options.MaxLength, out problems);
 

@@ -4,14 +4,10 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// Settings of the Dataverse (Dynamics 365) destination (<c>Destinations__Dataverse__…</c>); see the README. The shared ones
-/// (<see cref="CrmHttpOptions"/>): at most 52 requests at once (Dataverse's limit per user), lowered to the server's
-/// <c>x-ms-dop-hint</c>; 2-minute attempts (Microsoft's samples); the mapping of <see cref="DataverseMapping"/>.
-/// </summary>
+/// <summary>Settings of the Dataverse destination, <c>Destinations__Dataverse__…</c> (docs/dataverse.md), besides the shared ones.</summary>
 public sealed class DataverseOptions : CrmHttpOptions
 {
-    public const string Section = "Destinations:Dataverse";
+    public const string Section = "Destinations:" + DataverseProtocol.Name;
 
     /// <summary>Dataverse's limit of 52 concurrent requests per user, for all instances together.</summary>
     public DataverseOptions() => FleetMaxConcurrency = 52;
@@ -25,10 +21,7 @@ public sealed class DataverseOptions : CrmHttpOptions
     /// <summary>The Entra tenant: required for <c>ClientSecret</c>; optional for <c>Default</c> (developer logins).</summary>
     public string? TenantId { get; set; }
 
-    /// <summary>
-    /// The app registration's client id for <c>ClientSecret</c>; for <c>Default</c>, the client id of a user-assigned
-    /// managed identity (leave empty for the system-assigned one).
-    /// </summary>
+    /// <summary>The app registration's client id for <c>ClientSecret</c>; for <c>Default</c>, a user-assigned identity's (or empty).</summary>
     public string? ClientId { get; set; }
 
     /// <summary>The client secret for <c>ClientSecret</c>; in Azure a Key Vault reference, never a value in the repo.</summary>
@@ -37,13 +30,10 @@ public sealed class DataverseOptions : CrmHttpOptions
     /// <summary>The <c>leadsourcecode</c> option value of the default mapping (8 = Web in a standard org).</summary>
     public int LeadSourceCode { get; set; } = 8;
 
-    /// <summary>
-    /// True (default): Dataverse's duplicate-detection rules are not applied (the Web API default; no header is sent).
-    /// False: sends <c>MSCRM.SuppressDuplicateDetection: false</c>, and a lead matching a rule goes to the poison queue.
-    /// </summary>
+    /// <summary>True: duplicate-detection rules are not applied (the Web API default). False: a lead matching a rule is poisoned.</summary>
     public bool SuppressDuplicateDetection { get; set; } = true;
 
-    public override string Destination => DataverseFailures.Destination;
+    public override string Name => DataverseProtocol.Name;
 
     protected override (int Most, string Limit) ConcurrencyLimit => (52, "Dataverse's concurrent-request limit per user");
 
@@ -55,23 +45,11 @@ public sealed class DataverseOptions : CrmHttpOptions
         {
             foreach (var (name, value) in new[] { (nameof(TenantId), TenantId), (nameof(ClientId), ClientId), (nameof(ClientSecret), ClientSecret) })
             {
-                if (string.IsNullOrWhiteSpace(value)) yield return Problem($"{Setting(name)} is required with {Setting(nameof(Credential))}=ClientSecret.", name);
+                if (string.IsNullOrWhiteSpace(value)) yield return Problem($"{Setting(name)} is required with " +
+                    $"{Setting(nameof(Credential))}=ClientSecret.", name);
             }
         }
 
         foreach (var shared in base.Validate(validationContext)) yield return shared;
     }
-}
-
-/// <summary>How the app gets its Entra ID token for Dataverse.</summary>
-public enum DataverseCredential
-{
-    /// <summary>DefaultAzureCredential: the function app's managed identity in Azure, a developer login locally.</summary>
-    Default,
-
-    /// <summary>An app registration's client id and secret (<c>TenantId</c>, <c>ClientId</c>, <c>ClientSecret</c>).</summary>
-    ClientSecret,
-
-    /// <summary>No token at all: only for local emulators and tests.</summary>
-    None,
 }

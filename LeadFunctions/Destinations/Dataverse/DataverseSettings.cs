@@ -3,10 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root
-/// (<c>{Environment}api/data/v9.2/</c>) and the token scope; the connection check logs any problem.
-/// </summary>
+/// <summary>The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root and the token scope.</summary>
 public sealed class DataverseSettings : CrmSettings<DataverseOptions>
 {
     public const string ApiPath = "api/data/v9.2/";

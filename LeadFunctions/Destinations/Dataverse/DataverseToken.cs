@@ -5,9 +5,8 @@ using LeadFunctions.Destinations.Http;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// The bearer token for Dataverse: one credential for the app's lifetime (Azure.Identity caches and refreshes
-/// tokens per instance), scope <c>{environment URL}/.default</c>, and a cache of our own so that developer
-/// credentials (which start a CLI per call) are not asked per request. Null token when <c>Credential=None</c>.
+/// The bearer token for Dataverse: one credential for the app's lifetime, and a cache of our own so that developer
+/// credentials (a CLI per call) are not asked per request. No token when <c>Credential=None</c>.
 /// </summary>
 public sealed class DataverseToken : IBearerToken, IDisposable
 {
@@ -37,9 +36,8 @@ public sealed class DataverseToken : IBearerToken, IDisposable
     };
 
     /// <summary>
-    /// The app's identity. Unless the settings name a client id or tenant, Azure.Identity's own defaults stand:
-    /// <c>AZURE_CLIENT_ID</c> (which infra/app/api.bicep sets to the app's user-assigned identity) and
-    /// <c>AZURE_TENANT_ID</c>. Setting them to null would ask for a system-assigned identity the app does not have.
+    /// The app's identity. Unless the settings name a client id or tenant, <c>AZURE_CLIENT_ID</c> and <c>AZURE_TENANT_ID</c>
+    /// stand: null would ask for a system-assigned identity the app does not have (docs/dataverse.md).
     /// </summary>
     private static DefaultAzureCredential DefaultCredential(DataverseOptions options)
     {
@@ -55,11 +53,7 @@ public sealed class DataverseToken : IBearerToken, IDisposable
     public ValueTask<string?> RenewAsync(string? rejected, HttpResponseMessage refusal, CancellationToken cancellationToken) =>
         _credential is null ? ValueTask.FromResult<string?>(null) : FetchAsync(rejected ?? "", ClaimsChallenge(refusal), cancellationToken);
 
-    /// <summary>
-    /// A token for the next request. With <paramref name="rejected"/> (the token a <c>401</c> refused), a new one is
-    /// fetched, bypassing our cache and passing the server's claims challenge if it sent one — unless another
-    /// request has already replaced that token.
-    /// </summary>
+    /// <summary>A token for the next request; with <paramref name="rejected"/>, a new one (unless another request already replaced it).</summary>
     private async ValueTask<string?> FetchAsync(string? rejected, string? claims, CancellationToken cancellationToken)
     {
         if (_credential is null) return null;

@@ -4,16 +4,12 @@ using System.Text;
 namespace LeadFunctions.Destinations.Dataverse;
 
 /// <summary>
-/// Name-based UUIDs, version 5 (RFC 4122 §4.3, SHA-1): the same namespace and name always give the same UUID.
-/// .NET has no built-in v5. Dataverse record ids are derived this way from lead ids, so a retried create
-/// addresses the same record (docs/design.md, "Exactly once").
+/// Name-based UUIDs, version 5 (RFC 4122 §4.3, SHA-1; .NET has none): Dataverse record ids are derived from lead ids, so a
+/// retried create addresses the same record (docs/design.md, "Exactly once").
 /// </summary>
 public static class NameBasedUuid
 {
-    /// <summary>
-    /// The namespace of LeadFunctions' lead ids: a random v4 UUID chosen once for this app and fixed forever.
-    /// Changing it would give every lead a new Dataverse id, so already-delivered leads could be created again.
-    /// </summary>
+    /// <summary>The namespace of lead ids, fixed forever: changing it would give every lead a new id, and delivered leads a second record.</summary>
     public static readonly Guid LeadNamespace = new("5d1c4b6e-93a7-4f0e-8a52-c6f0e2b7d913");
 
     /// <summary>RFC 4122 appendix C: the namespace for fully qualified domain names.</summary>

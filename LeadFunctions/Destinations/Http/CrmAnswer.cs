@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>What HTTP answers have in common (a CRM's, and the lead endpoint's to the CLI): the wait they ask for, and error text that is safe to keep.</summary>
+/// <summary>What HTTP answers have in common (a CRM's, and the lead endpoint's to the CLI): the wait they ask for, safe error text.</summary>
 public static class CrmAnswer
 {
     /// <summary>The wait a response asks for (<c>Retry-After</c> as seconds or as a date), if any.</summary>
@@ -25,16 +25,14 @@ public static class CrmAnswer
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (Exception e) when (e is HttpRequestException or IOException
+                                      or OperationCanceledException { CancellationToken.IsCancellationRequested: false })
         {
             return null;
         }
     }
 
-    /// <summary>
-    /// Removes every value we sent (of 3 characters or more) from a server message — as sent, and as JSON-escaped when
-    /// the server quotes it inside JSON — so lead data never reaches a log or the poison queue.
-    /// </summary>
+    /// <summary>Removes every value we sent (3 characters or more, as sent and JSON-escaped) from a server message: no lead data in logs.</summary>
     public static string Redact(string message, IEnumerable<string>? sentValues)
     {
         if (sentValues is null || message.Length == 0) return message;
@@ -47,7 +45,26 @@ public static class CrmAnswer
         return message;
     }
 
+    /// <summary>A CRM's JSON error body as <paramref name="read"/> reads it; <paramref name="none"/> when empty, not JSON or no error.</summary>
+    public static T ParseError<T>(string? body, Func<JsonElement, T?> read, T none)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(body)) return none;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return read(document.RootElement) ?? none;
+        }
+        catch (JsonException)
+        {
+            return none;
+        }
+    }
+
     /// <summary>A non-empty string property of a CRM's JSON answer (an error's code or message), or null.</summary>
     public static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String &&
+        value.GetString() is { Length: > 0 } text
+            ? text
+            : null;
 }

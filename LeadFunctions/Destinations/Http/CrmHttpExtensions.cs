@@ -8,60 +8,50 @@ using Polly.Timeout;
 
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>Whether an error answer of a CRM may succeed when the same request is sent again.</summary>
-public delegate ValueTask<bool> TransientAnswer(HttpResponseMessage response, CancellationToken cancellationToken);
-
 public static class CrmHttpExtensions
 {
     /// <summary>
-    /// One CRM destination: its settings, its HTTP client and throttle (<see cref="AddCrmHttpClient"/>, with the
-    /// per-attempt handler <paramref name="attemptHandler"/> makes from the throttle) and the destination itself. The
-    /// caller binds the destination's options: the configuration binder's source generator (trimming, Native AOT)
-    /// needs the concrete type at the call.
+    /// One CRM destination, <see cref="CrmDestination{TProtocol}"/>: its settings, protocol, throttle (a keyed singleton
+    /// under <paramref name="name"/>), HTTP client and fleet member. The caller binds the options and adds the token: the
+    /// configuration binder's source generator needs the concrete options type at the call.
     /// </summary>
     public static IServiceCollection AddCrmDestination<
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSettings,
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDestination>(
-        this IServiceCollection services,
-        string name,
-        TransientAnswer isTransient,
-        Func<IServiceProvider, DestinationThrottle, DelegatingHandler> attemptHandler)
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TProtocol,
+        TToken>(this IServiceCollection services, string name)
         where TSettings : class, ICrmSettings
-        where TDestination : class, ILeadDestination
+        where TProtocol : class, ICrmProtocol
+        where TToken : class, IBearerToken
     {
         services.AddSingleton<TSettings>();
-        services.AddCrmHttpClient(
-            name,
-            sp => sp.GetRequiredService<TSettings>().Options,
-            sp => sp.GetRequiredService<TSettings>().ApiRoot,
-            isTransient,
-            sp => attemptHandler(sp, sp.GetRequiredKeyedService<DestinationThrottle>(name)));
-        services.AddSingleton<TDestination>();
-        services.AddSingleton<IHostedService>(sp => FleetCoordinator.Create<TSettings>(sp, name)); // shares the throttle's limits with the other instances
+        services.AddSingleton<TProtocol>();
+        services.AddKeyedSingleton(name, (sp, _) => new DestinationThrottle(
+            Options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), Options(sp).MaxThrottleWait,
+            sp.GetRequiredService<ILogger<DestinationThrottle>>(), name));
+        services.AddCrmHttpClient(name, Options, sp => sp.GetRequiredService<TSettings>().ApiRoot, sp => sp.GetRequiredService<TProtocol>(),
+            sp => sp.GetRequiredService<TToken>());
+        services.AddSingleton(sp => new CrmDestination<TProtocol>(
+            sp.GetRequiredService<TSettings>(), sp.GetRequiredKeyedService<DestinationThrottle>(name), sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TProtocol>()));
+        services.AddSingleton<IHostedService>(sp => FleetCoordinator.Create<TSettings>(sp, name)); // shares the limits with other instances
         return services;
+
+        static CrmHttpOptions Options(IServiceProvider sp) => sp.GetRequiredService<TSettings>().Options;
     }
 
     /// <summary>
-    /// The HTTP client of one CRM destination, named <paramref name="name"/>, and its shared
-    /// <see cref="DestinationThrottle"/> (a keyed singleton under the same name): no cookies; total timeout → bounded
-    /// retries with jitter → the throttle's gate and pace (<see cref="PaceStrategy"/>) → attempt timeout → the
-    /// destination's per-attempt handler (token, throttle bookkeeping).
-    /// Retrying is safe because every write the destinations send is create-once: a retry after a lost answer finds
-    /// the record. A wait the server asks for (or the shared gate imposes) longer than <c>MaxThrottleWait</c> ends the
-    /// in-process retries, so the lead is re-scheduled through the queue instead.
+    /// The HTTP client named <paramref name="name"/>: no cookies; total timeout → bounded retries with jitter → the throttle's
+    /// gate and pace (<see cref="PaceStrategy"/>) → attempt timeout → <see cref="CrmRequestHandler"/>. Retrying is safe: every
+    /// write is create-once. A wait longer than <c>MaxThrottleWait</c> ends the retries; the lead goes back through the queue.
     /// </summary>
-    public static IHttpClientBuilder AddCrmHttpClient(
+    private static void AddCrmHttpClient(
         this IServiceCollection services,
         string name,
         Func<IServiceProvider, CrmHttpOptions> options,
         Func<IServiceProvider, Uri> baseAddress,
-        TransientAnswer isTransient,
-        Func<IServiceProvider, DelegatingHandler> attemptHandler)
+        Func<IServiceProvider, ICrmProtocol> protocol,
+        Func<IServiceProvider, IBearerToken> token)
     {
-        services.AddKeyedSingleton(name, (sp, _) => new DestinationThrottle(
-            options(sp).MaxConcurrency is var max and >= 1 ? max : 1, sp.GetRequiredService<TimeProvider>(), options(sp).MaxThrottleWait,
-            sp.GetRequiredService<ILogger<DestinationThrottle>>(), name));
-
         var http = services.AddHttpClient(name, (sp, client) =>
             {
                 client.BaseAddress = baseAddress(sp);
@@ -77,11 +67,11 @@ public static class CrmHttpExtensions
         // Outermost first: the resilience handler wraps the per-attempt handler, so each attempt gets its token and bookkeeping.
         http.AddResilienceHandler(name.ToLowerInvariant(), (pipeline, context) => ConfigureResilience(
             pipeline, options(context.ServiceProvider), context.ServiceProvider.GetRequiredKeyedService<DestinationThrottle>(name),
-            context.ServiceProvider.GetRequiredService<TimeProvider>(), isTransient));
-        http.AddHttpMessageHandler(attemptHandler);
+            context.ServiceProvider.GetRequiredService<TimeProvider>(), protocol(context.ServiceProvider)));
+        http.AddHttpMessageHandler(sp => new CrmRequestHandler(
+            token(sp), sp.GetRequiredKeyedService<DestinationThrottle>(name), sp.GetRequiredService<TimeProvider>(), protocol(sp)));
 
-        // Each handled attempt would be a Polly warning (and the last one an error) although ProcessLead logs the
-        // outcome once: retried, re-scheduled or poisoned. Keep this pipeline's per-attempt events at Debug/Information.
+        // ProcessLead logs each outcome once: keep this pipeline's per-attempt events at Debug/Information, not warnings.
         services.ConfigureAll<TelemetryOptions>(telemetry =>
         {
             var previous = telemetry.SeverityProvider;
@@ -89,11 +79,11 @@ public static class CrmHttpExtensions
                 ? args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : ResilienceEventSeverity.Information
                 : previous?.Invoke(args) ?? args.Event.Severity;
         });
-        return http;
     }
 
     private static void ConfigureResilience(
-        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time, TransientAnswer isTransient)
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time,
+        ICrmProtocol protocol)
     {
         pipeline.AddTimeout(options.TotalTimeout > TimeSpan.Zero ? options.TotalTimeout : TimeSpan.FromMinutes(5));
         if (options.Retries > 0)
@@ -105,7 +95,7 @@ public static class CrmHttpExtensions
                 UseJitter = true,
                 Delay = options.RetryDelay,
                 ShouldRetryAfterHeader = false, // the delay generator below honours Retry-After and the shared gate
-                ShouldHandle = args => ShouldRetryAsync(args.Outcome, options, throttle, time, isTransient, args.Context.CancellationToken),
+                ShouldHandle = args => ShouldRetryAsync(args.Outcome, options, throttle, time, protocol, args.Context.CancellationToken),
                 DelayGenerator = args => ValueTask.FromResult(WaitBeforeRetry(args.Outcome, throttle, time)),
             });
         }
@@ -115,12 +105,12 @@ public static class CrmHttpExtensions
     }
 
     private static async ValueTask<bool> ShouldRetryAsync(
-        Outcome<HttpResponseMessage> outcome, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time, TransientAnswer isTransient,
+        Outcome<HttpResponseMessage> outcome, CrmHttpOptions options, DestinationThrottle throttle, TimeProvider time, ICrmProtocol protocol,
         CancellationToken cancellationToken)
     {
         if (outcome.Exception is HttpRequestException or TimeoutRejectedException) return true;
         if (outcome.Result is not { } response || (int)response.StatusCode < 400) return false;
-        if (!await isTransient(response, cancellationToken).ConfigureAwait(false)) return false;
+        if (!await protocol.IsTransientAsync(response, cancellationToken).ConfigureAwait(false)) return false;
 
         var wait = Max(CrmAnswer.RetryAfter(response, time), throttle.Remaining);
         return wait <= options.MaxThrottleWait;

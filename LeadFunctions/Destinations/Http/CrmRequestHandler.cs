@@ -4,18 +4,11 @@ using System.Net.Http.Headers;
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
-/// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once when the
-/// CRM answers <c>401</c> (a second <c>401</c> is permanent: docs/dataverse.md, "What failures look like"), and tells the destination's shared
-/// <see cref="DestinationThrottle"/> what the server said (its gate and pace are waited for before each attempt, by
-/// <see cref="PaceStrategy"/>). Destinations add what their servers say beyond <c>429</c> +
-/// <c>Retry-After</c> and success by overriding <see cref="Observe"/> and <see cref="Succeeded"/>.
+/// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once on a
+/// <c>401</c> (a second <c>401</c> is permanent), and tells the shared <see cref="DestinationThrottle"/> what the server said.
 /// </summary>
-public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle, TimeProvider time) : DelegatingHandler
+public sealed class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle, TimeProvider time, ICrmProtocol protocol) : DelegatingHandler
 {
-    protected DestinationThrottle Throttle => throttle;
-
-    protected TimeProvider Time => time;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var bearer = await token.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -38,27 +31,21 @@ public class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle,
     }
 
     /// <summary>
-    /// Tells the throttle about one answer: a <c>429</c> closes the gate for its <c>Retry-After</c> (and teaches the
-    /// pace); any other answer counts against the server's limit from when it was sent (<paramref name="sentAt"/>: the
-    /// server admitted it then, however late the answer is read), and a success towards ramping up.
+    /// A <c>429</c> closes the gate for its <c>Retry-After</c> (and teaches the pace); any other answer counts against the
+    /// server's limit from when it was sent (the server admitted it then, however late the answer is read).
     /// </summary>
-    protected virtual void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
+    private void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
     {
+        protocol.Observe(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            throttle.Throttled(CrmAnswer.RetryAfter(response, time) ?? ThrottledWithoutRetryAfter(response));
+            throttle.Throttled(CrmAnswer.RetryAfter(response, time) ?? protocol.ThrottledWithoutRetryAfter(response));
         }
         else
         {
-            throttle.Answered(Succeeded(response), sentAt);
+            throttle.Answered(protocol.Succeeded(response), sentAt);
         }
     }
-
-    /// <summary>Whether the server handled the request without trouble (counts towards sending more at once).</summary>
-    protected virtual bool Succeeded(HttpResponseMessage response) => response.IsSuccessStatusCode;
-
-    /// <summary>How long to hold everyone after a <c>429</c> that names no wait.</summary>
-    protected virtual TimeSpan ThrottledWithoutRetryAfter(HttpResponseMessage response) => TimeSpan.FromSeconds(1);
 
     private static void Authorize(HttpRequestMessage request, string? bearer) =>
         request.Headers.Authorization = bearer is null ? null : new AuthenticationHeaderValue("Bearer", bearer);

@@ -7,7 +7,7 @@ namespace LeadFunctions.Destinations.Http;
 
 public static class CrmRequests
 {
-    /// <summary>A request with a JSON body, <c>Content-Type: application/json; charset=utf-8</c>; text in any script as characters (<see cref="ReadableJson"/>).</summary>
+    /// <summary>A request with a UTF-8 JSON body, text in any script as characters (<see cref="ReadableJson"/>).</summary>
     public static HttpRequestMessage Json(HttpMethod method, string path, JsonNode body)
     {
         var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(ReadableJson.Write(body))) };

@@ -4,35 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>What every CRM destination's settings give the shared plumbing: its name, options, mapping, API root, or the problem.</summary>
-public interface ICrmSettings
-{
-    /// <summary>The destination's name (<c>Destinations__Default</c>, setting names, its HTTP client and throttle).</summary>
-    string Destination { get; }
-
-    CrmHttpOptions Options { get; }
-
-    /// <summary>Why the settings cannot be used, in sentences naming each setting; null when they are fine.</summary>
-    string? Problem { get; }
-
-    FieldMapping? Mapping { get; }
-
-    /// <summary>The base address of the destination's HTTP client.</summary>
-    Uri ApiRoot { get; }
-
-    /// <summary>
-    /// Whom the CRM counts its limits against (the application user, integration user or account): instances with the
-    /// same owner share one budget (<see cref="Fleet.FleetCoordinator"/>). Only a hash of it is stored.
-    /// </summary>
-    string LimitOwner { get; }
-}
-
 /// <summary>
-/// A destination's settings as read once at start: the options, the mapping built from them, or — when they are
-/// unusable — the <see cref="Problem"/>: every problem the options' data annotations find
-/// (<see cref="ValidatedOptions.ProblemsOf"/>) and the mapping's, one sentence each naming the setting. Bad settings
-/// never stop the app (intake keeps accepting leads): each lead goes to the poison queue with the problem, ready to be
-/// replayed once the settings are fixed.
+/// A CRM's settings as read once at start: the options and their mapping, or every <see cref="Problem"/> with them. Bad
+/// settings never stop the app: each lead is poisoned with the problem, ready for a replay once they are fixed.
 /// </summary>
 public abstract class CrmSettings<TOptions> : ICrmSettings
     where TOptions : CrmHttpOptions, new()
@@ -49,7 +23,7 @@ public abstract class CrmSettings<TOptions> : ICrmSettings
         {
             // A value the binder cannot convert (e.g. Credential=Secret, MaxConcurrency=many).
             Options = new TOptions();
-            Problem = $"The {Destination} settings cannot be read: {e.Message} {e.InnerException?.Message} ({unreadable})";
+            Problem = $"The {Name} settings cannot be read: {e.Message} {e.InnerException?.Message} ({unreadable})";
             return;
         }
 
@@ -57,7 +31,7 @@ public abstract class CrmSettings<TOptions> : ICrmSettings
         if (ValidatedOptions.ProblemsOf(Options).Concat(mappingProblems).ToList() is { Count: > 0 } problems) Problem = string.Join(" ", problems);
     }
 
-    public string Destination => Options.Destination;
+    public string Name => Options.Name;
 
     public TOptions Options { get; }
 

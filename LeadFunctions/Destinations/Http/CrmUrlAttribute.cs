@@ -3,9 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
-/// A CRM's base URL setting: an absolute https URL without a path (plain http only on loopback, for local emulators);
-/// <see cref="AllowedPath"/> is a path tolerated anyway. The message names <see cref="Setting"/> and says what to give,
-/// <see cref="What"/>, e.g. <see cref="Example"/>.
+/// A CRM's base URL setting: absolute https without a path but <see cref="AllowedPath"/> (plain http only on loopback);
+/// a problem names <see cref="Setting"/> and says what to give, <see cref="What"/>, e.g. <see cref="Example"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class CrmUrlAttribute(string setting, string what, string example) : ValidationAttribute
@@ -34,8 +33,13 @@ public sealed class CrmUrlAttribute(string setting, string what, string example)
             return $"{Setting} '{value}' is not an absolute https URL such as {Example}.";
         }
 
-        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback) return $"{Setting} '{value}' must use https (plain http is only for local emulators on this machine).";
-        return url.AbsolutePath.TrimEnd('/') is { Length: > 0 } path && !string.Equals(path, AllowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            return $"{Setting} '{value}' must use https (plain http is only for local emulators on this machine).";
+        }
+
+        var path = url.AbsolutePath.TrimEnd('/');
+        return path.Length > 0 && !string.Equals(path, AllowedPath?.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
             ? $"{Setting} '{value}' has a path; give only {What}, e.g. {Example}."
             : null;
     }

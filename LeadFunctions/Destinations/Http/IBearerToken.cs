@@ -6,9 +6,6 @@ public interface IBearerToken
     /// <summary>The token for the next request; null sends none.</summary>
     ValueTask<string?> GetAsync(CancellationToken cancellationToken);
 
-    /// <summary>
-    /// A fresh token after <paramref name="rejected"/> was refused with <paramref name="refusal"/> (a <c>401</c>); null
-    /// when there is nothing to renew (no token, or one that cannot change), and the refusal stands.
-    /// </summary>
+    /// <summary>A fresh token after <paramref name="rejected"/> was refused (a <c>401</c>); null when there is nothing to renew.</summary>
     ValueTask<string?> RenewAsync(string? rejected, HttpResponseMessage refusal, CancellationToken cancellationToken);
 }

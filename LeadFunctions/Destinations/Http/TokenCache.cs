@@ -1,8 +1,8 @@
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>
-/// One cached bearer token, renewed by one caller at a time: fresh until a margin before it expires (or its refresh
-/// time), and replaced at once when the CRM refused it — unless another request has already replaced it.
+/// One cached bearer token, renewed by one caller at a time: fresh until a margin before it expires (or its refresh time),
+/// replaced at once when the CRM refused it — unless another request already replaced it.
 /// </summary>
 public sealed class TokenCache(TimeProvider time, TimeSpan margin) : IDisposable
 {
@@ -42,6 +42,3 @@ public sealed class TokenCache(TimeProvider time, TimeSpan margin) : IDisposable
     /// <summary>A token as one reference, so readers outside the lock never see half of an update.</summary>
     private sealed record Cached(string Token, DateTimeOffset ExpiresOn, DateTimeOffset? RefreshOn);
 }
-
-/// <summary>A token as the issuer handed it out.</summary>
-public sealed record FetchedToken(string Token, DateTimeOffset ExpiresOn, DateTimeOffset? RefreshOn = null);

@@ -9,9 +9,6 @@ public static class HubSpotExtensions
     {
         services.AddSingleton<HubSpotToken>();
         services.AddOptions<HubSpotOptions>().Bind(configuration.GetSection(HubSpotOptions.Section));
-        return services.AddCrmDestination<HubSpotSettings, HubSpotDestination>(
-            HubSpotFailures.Destination,
-            (response, _) => ValueTask.FromResult(HubSpotFailures.IsTransient((int)response.StatusCode)),
-            (sp, throttle) => new HubSpotRequestHandler(sp.GetRequiredService<HubSpotToken>(), throttle, sp.GetRequiredService<TimeProvider>()));
+        return services.AddCrmDestination<HubSpotSettings, HubSpotProtocol, HubSpotToken>(HubSpotProtocol.Name);
     }
 }

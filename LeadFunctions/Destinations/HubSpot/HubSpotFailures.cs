@@ -1,60 +1,15 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>HubSpot's error body: <c>{"status":"error","message","category","policyName"?}</c>.</summary>
-public sealed partial record HubSpotError(string? Category, string? Message, string? PolicyName)
-{
-    public static HubSpotError None { get; } = new(null, null, null);
-
-    /// <summary>The answer to opting a do-not-contact lead's address out of e-mail, which needs its own scope.</summary>
-    public bool OptOut { get; init; }
-
-    public static async Task<HubSpotError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
-
-    public static HubSpotError Parse(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return None;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return None;
-            return new HubSpotError(CrmAnswer.Text(root, "category") ?? CrmAnswer.Text(root, "errorType"), CrmAnswer.Text(root, "message"), CrmAnswer.Text(root, "policyName"));
-        }
-        catch (JsonException)
-        {
-            return None;
-        }
-    }
-
-    /// <summary>The contact that has the e-mail address already, from <c>409</c> "Contact already exists. Existing ID: 123".</summary>
-    public string? ExistingContactId => Message is { } text && ExistingId().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    /// <summary>The detailed error of a validation failure, e.g. <c>PROPERTY_DOESNT_EXIST</c> or <c>INVALID_EMAIL</c>.</summary>
-    public string? Detail => Message is { } text && DetailCode().Match(text) is { Success: true } match ? match.Groups[1].Value : null;
-
-    [GeneratedRegex(@"Existing ID:\s*(\d+)")]
-    private static partial Regex ExistingId();
-
-    [GeneratedRegex("\\\\?\"error\\\\?\"\\s*:\\s*\\\\?\"([A-Z_]+)")]
-    private static partial Regex DetailCode();
-}
-
 /// <summary>
-/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient (a daily limit waits an
-/// hour); a refused token (<c>401</c>), missing scopes (<c>403</c>) and validation errors (<c>400</c>) are permanent,
-/// with the category, the detail and the message without any value we sent, plus what to do.
+/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient, the rest permanent; the
+/// reason is the message without any value we sent, plus what to do (docs/destinations.md, "Rate limits and failures").
 /// </summary>
 public static class HubSpotFailures
 {
-    public const string Destination = "HubSpot";
-
     /// <summary>How long to wait after the account's daily request limit is used up (it resets at midnight in the account's time zone).</summary>
     public static readonly TimeSpan DailyLimitWait = TimeSpan.FromHours(1);
 
@@ -65,22 +20,31 @@ public static class HubSpotFailures
         var code = error.Detail ?? error.Category;
         var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);
         var text = string.IsNullOrEmpty(message) ? $"HubSpot answered {status} without an error message." : message;
-        var failure = new DeliveryFailure(Destination, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
+        var failure = new DeliveryFailure(HubSpotProtocol.Name, status, code, Advice(status, error) is { } advice ? $"{text} {advice}" : text);
         return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
     }
 
     private static string? Advice(int status, HubSpotError error) => (status, error.Detail) switch
     {
         (403, _) when error.OptOut => "The private app cannot opt the do-not-contact lead's e-mail address out of e-mail: give it the scope " +
-                                      "communication_preferences.write (or set Destinations__HubSpot__DoNotContactOptOut=false), then replay the poison queue.",
-        (400, "READ_ONLY_VALUE") => "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Destinations__HubSpot__Mapping__<property>, then replay the poison queue.",
-        (400, "PROPERTY_DOESNT_EXIST") => "A mapped property does not exist on contacts: create it in HubSpot or fix Destinations__HubSpot__Mapping__<property>, then replay the poison queue.",
+                                      "communication_preferences.write (or set Destinations__HubSpot__DoNotContactOptOut=false), then replay the " +
+                                      "poison queue.",
+        (400, "READ_ONLY_VALUE") =>
+            "A mapped property is read-only (e.g. hs_email_optout, which HubSpot sets itself): remove Destinations__HubSpot__Mapping__<property>, " +
+                "then replay the poison queue.",
+        (400, "PROPERTY_DOESNT_EXIST") =>
+            "A mapped property does not exist on contacts: create it in HubSpot or fix Destinations__HubSpot__Mapping__<property>, then replay " +
+                "the poison queue.",
         (400, _) when error.Message?.Contains("unique", StringComparison.OrdinalIgnoreCase) == true =>
-            "The lead-id property must have \"Require unique values\" on: recreate it so (Destinations__HubSpot__LeadIdProperty), then replay the poison queue.",
-        (400, _) => "HubSpot rejected the contact: check Destinations__HubSpot__Mapping (property names, option values), then replay the poison queue.",
-        (401, _) => "The private app's token was refused: set Destinations__HubSpot__AccessToken to the app's current token, then replay the poison queue.",
+            "The lead-id property must have \"Require unique values\" on: recreate it so (Destinations__HubSpot__LeadIdProperty), then replay the " +
+                "poison queue.",
+        (400, _) => "HubSpot rejected the contact: check Destinations__HubSpot__Mapping (property names, option values), then replay the poison " +
+            "queue.",
+        (401, _) => "The private app's token was refused: set Destinations__HubSpot__AccessToken to the app's current token, then replay the " +
+            "poison queue.",
         (403, _) => "The private app lacks a scope: give it crm.objects.contacts.read and crm.objects.contacts.write, then replay the poison queue.",
-        (404, _) => "Not found: check that the lead-id property exists on contacts (Destinations__HubSpot__LeadIdProperty), then replay the poison queue.",
+        (404, _) => "Not found: check that the lead-id property exists on contacts (Destinations__HubSpot__LeadIdProperty), then replay the " +
+            "poison queue.",
         (429, _) => $"Rate limit ({error.PolicyName ?? "unknown policy"}): waiting.",
         _ => null,
     };

@@ -4,9 +4,8 @@ using LeadFunctions.Destinations.Mapping;
 namespace LeadFunctions.Destinations.HubSpot;
 
 /// <summary>
-/// A HubSpot contact in the shared mapping format (<see cref="FieldMapping"/>): property internal names (lower case),
-/// HubSpot's 65,536-character limit for every text property, the lead-id property reserved for the app, a last name
-/// always filled (so a contact without e-mail still has a name), and an e-mail address that is too long left out.
+/// A HubSpot contact in the shared mapping format (<see cref="FieldMapping"/>): lower-case property names, 65,536 characters
+/// per property, the lead-id property reserved, a last name always filled, an e-mail address too long left out.
 /// </summary>
 public static partial class HubSpotMapping
 {
@@ -18,7 +17,7 @@ public static partial class HubSpotMapping
 
     public static MappingRules Rules(HubSpotOptions options) => new()
     {
-        Destination = HubSpotFailures.Destination,
+        Destination = HubSpotProtocol.Name,
         FieldName = PropertyName(),
         FieldNameRule = "a HubSpot property internal name (lower-case letters, digits and _)",
         LowerCaseNames = true,
@@ -34,7 +33,7 @@ public static partial class HubSpotMapping
             new("message", "{Subject}\n\n{Notes}"),
 
             // A do-not-contact lead: the custom checkbox property the setup creates; absent for any other lead. HubSpot's
-            // own opt-out (hs_email_optout) is read-only here: HubSpotDestination unsubscribes the address instead.
+            // own opt-out (hs_email_optout) is read-only here: HubSpotProtocol unsubscribes the address instead.
             new(DoNotContactProperty, LeadFields.DoNotContact),
         ],
         TextValuesOnly = true,

@@ -4,13 +4,10 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// Settings of the HubSpot destination (<c>Destinations__HubSpot__…</c>); see docs/destinations.md. The shared ones
-/// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="HubSpotMapping"/>.
-/// </summary>
+/// <summary>Settings of the HubSpot destination (<c>Destinations__HubSpot__…</c>, docs/destinations.md), besides the shared ones.</summary>
 public sealed class HubSpotOptions : CrmHttpOptions
 {
-    public const string Section = "Destinations:HubSpot";
+    public const string Section = "Destinations:" + HubSpotProtocol.Name;
 
     public HubSpotOptions() => MaxConcurrency = 4;
 
@@ -18,25 +15,27 @@ public sealed class HubSpotOptions : CrmHttpOptions
     [CrmUrl("Destinations__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
     public string Url { get; set; } = "https://api.hubapi.com";
 
-    /// <summary>The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.</summary>
-    [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes crm.objects.contacts.read and crm.objects.contacts.write.")]
+    /// <summary>
+    /// The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for
+    /// <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.
+    /// </summary>
+    [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes " +
+        "crm.objects.contacts.read and crm.objects.contacts.write.")]
     public string? AccessToken { get; set; }
 
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
     public string LeadIdProperty { get; set; } = "marketplace_lead_id";
 
     /// <summary>
-    /// True (default): the e-mail address of a do-not-contact lead is unsubscribed from all e-mail through HubSpot's
-    /// communication preferences API (its "Opted out of all email", <c>hs_email_optout</c>, which the contacts API cannot
-    /// write); the private app then needs the scope <c>communication_preferences.write</c>. False: only the mapped
-    /// do-not-contact property is set.
+    /// True: a do-not-contact lead's address is unsubscribed from all e-mail (needs the scope
+    /// <c>communication_preferences.write</c>). False: only the mapped do-not-contact property is set.
     /// </summary>
     public bool DoNotContactOptOut { get; set; } = true;
 
     /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>
     public ExistingContact OnExistingContact { get; set; } = ExistingContact.Delivered;
 
-    public override string Destination => HubSpotFailures.Destination;
+    public override string Name => HubSpotProtocol.Name;
 
     protected override (int Most, string Limit) ConcurrencyLimit => (10, "HubSpot counts requests per second per account");
 
@@ -46,19 +45,10 @@ public sealed class HubSpotOptions : CrmHttpOptions
     {
         if (!HubSpotMapping.PropertyName().IsMatch(LeadIdProperty.Trim().ToLowerInvariant()))
         {
-            yield return Problem($"{Setting(nameof(LeadIdProperty))} '{LeadIdProperty}' is not a property internal name such as marketplace_lead_id.", nameof(LeadIdProperty));
+            yield return Problem($"{Setting(nameof(LeadIdProperty))} '{LeadIdProperty}' is not a property internal name such as " +
+                "marketplace_lead_id.", nameof(LeadIdProperty));
         }
 
         foreach (var shared in base.Validate(validationContext)) yield return shared;
     }
-}
-
-/// <summary>What a lead does to a contact that has its e-mail address already.</summary>
-public enum ExistingContact
-{
-    /// <summary>Nothing: the contact exists, so the lead counts as delivered (the default).</summary>
-    Delivered,
-
-    /// <summary>The contact's properties are updated with the lead's mapped properties (its lead id stays the first lead's).</summary>
-    Update,
 }

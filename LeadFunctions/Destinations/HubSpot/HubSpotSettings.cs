@@ -3,9 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// The HubSpot settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the API root.
-/// </summary>
+/// <summary>The HubSpot settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the API root.</summary>
 public sealed class HubSpotSettings : CrmSettings<HubSpotOptions>
 {
     public HubSpotSettings(IOptions<HubSpotOptions> options)

@@ -5,16 +5,15 @@ using LeadFunctions.Leads;
 namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
-/// Cuts what is too long for a column (lengths in UTF-16 characters, as the CRMs and Table storage count them) so that
-/// what remains is still what it was: text is cut between characters as a person sees them — never inside a surrogate
-/// pair (an emoji), never between a letter and its combining marks — and JSON stays valid JSON.
+/// Cuts what is too long for a column (in UTF-16 characters) so that what remains is still what it was: text between
+/// characters as a person sees them (never inside an emoji or before a combining mark), and JSON stays valid JSON.
 /// </summary>
 public static class ColumnCut
 {
     /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>
     public const string CutMark = "…";
 
-    /// <summary>The longest start of <paramref name="text"/> of at most <paramref name="maxLength"/> characters that ends on a character boundary.</summary>
+    /// <summary>The longest start of <paramref name="text"/>, at most <paramref name="maxLength"/> long, that ends on a character boundary.</summary>
     public static string Text(string text, int maxLength)
     {
         if (text.Length <= maxLength) return text;
@@ -39,9 +38,8 @@ public static class ColumnCut
     }
 
     /// <summary>
-    /// The JSON of <paramref name="node"/> (<see cref="ReadableJson"/>) in at most <paramref name="maxLength"/> characters,
-    /// still valid JSON: the longest strings are shortened first, each to a start that ends with <see cref="CutMark"/>;
-    /// only when even that cannot fit are the last members left out (at worst <c>{}</c>), so the first ones keep their values.
+    /// The JSON of <paramref name="node"/> in at most <paramref name="maxLength"/> characters, still valid: the longest strings
+    /// are shortened first (ending with <see cref="CutMark"/>); only if that cannot fit are the last members left out.
     /// </summary>
     public static string Json(JsonNode node, int maxLength)
     {
@@ -66,7 +64,7 @@ public static class ColumnCut
         }
     }
 
-    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits in <paramref name="maxLength"/>; null when nothing does.</summary>
+    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits; null when nothing does.</summary>
     private static string? Shortened(JsonNode node, int maxLength)
     {
         // The largest string length that fits, by bisection: a lead's JSON is small, each try is one write.

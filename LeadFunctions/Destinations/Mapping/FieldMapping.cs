@@ -6,20 +6,9 @@ using System.Text.RegularExpressions;
 namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
-/// Turns a lead into the body of a CRM record: a destination's default mapping (<see cref="MappingRules"/>), changed by
-/// <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings. The one configuration format of every destination.
-/// A setting's value is one of:
-/// <list type="bullet">
-/// <item>a field path — <c>UserDetails.Email</c>, <c>OfferTitle</c>, <c>LeadSource.Offer</c>, or a derived field of <see cref="LeadFields"/>;</item>
-/// <item>a template — text with <c>{path}</c> placeholders, e.g. <c>{OfferTitle} ({ActionCode})</c>; <c>{{</c> and <c>}}</c> are literal braces;</item>
-/// <item>a constant — <c>=</c> then a JSON number, <c>true</c>/<c>false</c>, <c>null</c> or <c>"text"</c>, else the text as written
-/// (<c>=8</c> is the number 8, e.g. an option-set value; <c>=Web</c> and <c>="8"</c> are text);</item>
-/// <item>empty — the default field is not sent.</item>
-/// </list>
-/// A field whose value the lead does not have is left out. Text is cut to the field's maximum length (known for
-/// standard fields, <c>Destinations__&lt;Destination&gt;__MaxLength__&lt;field&gt;</c> for others) on a character boundary
-/// (<see cref="ColumnCut"/>); the JSON of a path naming an object stays valid JSON when cut, a template's result is text.
-/// The destination's required fields are always filled, with their fallbacks.
+/// Turns a lead into the body of a record: a destination's default mapping (<see cref="MappingRules"/>) changed by
+/// <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings — a field path, a <c>{path}</c> template, a
+/// <c>=</c> constant, or empty to leave the field out; text cut to length (docs/dataverse.md, "The mapping").
 /// </summary>
 public sealed partial class FieldMapping
 {
@@ -37,12 +26,10 @@ public sealed partial class FieldMapping
     /// <summary>The fields this mapping may send, in order.</summary>
     public IReadOnlyList<string> Fields => _columns.Select(c => c.Name).ToList();
 
-    /// <summary>
-    /// Builds the mapping of <paramref name="rules"/> changed by the <paramref name="mapping"/> and
-    /// <paramref name="maxLength"/> settings; <paramref name="problems"/> says what is wrong with them, one sentence each.
-    /// </summary>
+    /// <summary>The mapping of <paramref name="rules"/> changed by the settings, or null and the problems, one sentence each.</summary>
     public static FieldMapping? TryCreate(
-        MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength, out IReadOnlyList<string> problems)
+        MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength,
+        out IReadOnlyList<string> problems)
     {
         var errors = new List<string>();
         var names = rules.Names;
@@ -104,7 +91,11 @@ public sealed partial class FieldMapping
             }
 
             // HubSpot takes every property value as text: a flag is "true", a number its digits.
-            if (_rules.TextValuesOnly && value is JsonValue scalar && scalar.GetValueKind() is not JsonValueKind.String) value = JsonValue.Create(scalar.ToJsonString());
+            if (_rules.TextValuesOnly && value is JsonValue scalar && scalar.GetValueKind() is not JsonValueKind.String)
+            {
+                value = JsonValue.Create(scalar.ToJsonString());
+            }
+
             record[column.Name] = value;
         }
 
@@ -153,7 +144,8 @@ public sealed partial class FieldMapping
 
         return FieldPath().IsMatch(value)
             ? new Field(value)
-            : Fail($"{setting}: '{value}' is neither a field path (e.g. UserDetails.Email), a template (e.g. {{OfferTitle}} ({{ActionCode}})) nor a constant (e.g. =8 or =Web).");
+            : Fail($"{setting}: '{value}' is neither a field path (e.g. UserDetails.Email), a template (e.g. {{OfferTitle}} ({{ActionCode}})) nor " +
+                "a constant (e.g. =8 or =Web).");
 
         Source? Fail(string problem)
         {
@@ -181,7 +173,9 @@ public sealed partial class FieldMapping
 
         /// <summary>A path that names an object or an array gives its JSON; cut, it stays valid JSON.</summary>
         public override string Cut(LeadDelivery delivery, string text, int maxLength) =>
-            delivery.Lead.Node(Path) is (JsonObject or JsonArray) and var node ? ColumnCut.Json(node, maxLength) : base.Cut(delivery, text, maxLength);
+            delivery.Lead.Node(Path) is (JsonObject or JsonArray) and var node
+                ? ColumnCut.Json(node, maxLength)
+                : base.Cut(delivery, text, maxLength);
     }
 
     private sealed record Constant(JsonNode? Value) : Source
@@ -211,39 +205,28 @@ public sealed partial class FieldMapping
                 var c = value[i];
                 if ((c == '{' || c == '}') && i + 1 < value.Length && value[i + 1] == c)
                 {
-                    literal.Append(c);
+                    literal.Append(c); // {{ and }} are literal braces
                     i++;
+                    continue;
                 }
-                else if (c == '{')
-                {
-                    var end = value.IndexOf('}', i + 1);
-                    if (end < 0)
-                    {
-                        problem = "has a '{' without its '}'.";
-                        return false;
-                    }
 
-                    var path = value[(i + 1)..end].Trim();
-                    if (!FieldPath().IsMatch(path))
-                    {
-                        problem = $"has '{{{path}}}', which is not a field path (e.g. {{UserDetails.Email}}).";
-                        return false;
-                    }
-
-                    if (literal.Length > 0) parts.Add((literal.ToString(), false));
-                    literal.Clear();
-                    parts.Add((path, true));
-                    i = end;
-                }
-                else if (c == '}')
-                {
-                    problem = "has a '}' without its '{' (write }} for a literal brace).";
-                    return false;
-                }
-                else
+                if (c != '{' && c != '}')
                 {
                     literal.Append(c);
+                    continue;
                 }
+
+                var end = c == '{' ? value.IndexOf('}', i + 1) : -1;
+                var path = end < 0 ? "" : value[(i + 1)..end].Trim();
+                problem = c == '}' ? "has a '}' without its '{' (write }} for a literal brace)."
+                    : end < 0 ? "has a '{' without its '}'."
+                    : !FieldPath().IsMatch(path) ? $"has '{{{path}}}', which is not a field path (e.g. {{UserDetails.Email}})."
+                    : "";
+                if (problem.Length > 0) return false;
+                if (literal.Length > 0) parts.Add((literal.ToString(), false));
+                literal.Clear();
+                parts.Add((path, true));
+                i = end;
             }
 
             if (literal.Length > 0) parts.Add((literal.ToString(), false));

@@ -5,12 +5,8 @@ using LeadFunctions.Leads;
 namespace LeadFunctions.Destinations.Mapping;
 
 /// <summary>
-/// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>, e.g.
-/// <c>UserDetails.Email</c>, <c>LeadSource.OfferId</c>, <c>Campaign.mktcmpid</c>, <c>ActionDescription</c>), plus the
-/// derived fields <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c> and <c>Notes</c>,
-/// which are what the default subject and description are made of, and <c>DoNotContact</c>: <c>true</c> for a lead
-/// whose customer asked not to be contacted, absent otherwise (so the default do-not-contact fields are only sent for
-/// such a lead).
+/// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>), plus the derived fields
+/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c>, <c>Notes</c> and <c>DoNotContact</c>.
 /// </summary>
 public static class LeadFields
 {
@@ -35,10 +31,7 @@ public static class LeadFields
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    /// <summary>
-    /// The value of <paramref name="path"/> as a field takes it: <c>DoNotContact</c> is the flag <c>true</c> (or absent),
-    /// everything else text (<see cref="Resolve"/>).
-    /// </summary>
+    /// <summary>The value of <paramref name="path"/> as a field takes it: <c>DoNotContact</c> is <c>true</c> or absent, the rest text.</summary>
     public static JsonNode? Value(LeadDelivery delivery, string path) =>
         string.Equals(path, DoNotContact, StringComparison.OrdinalIgnoreCase)
             ? delivery.Lead.DoNotContact ? JsonValue.Create(true) : null
@@ -50,10 +43,7 @@ public static class LeadFields
     /// <summary>The offer's name: the title Partner Center sent, else the offer named in the composite lead source.</summary>
     public static string? Offer(Lead lead) => NonBlank(lead.OfferTitle) ?? NonBlank(lead.Source.Offer);
 
-    /// <summary>
-    /// "Azure Marketplace: Contoso Analytics — Contact me"; parts the lead lacks are left out, and a lead with none of
-    /// them is "Marketplace lead". Never empty: the subject is required on the Dynamics lead form.
-    /// </summary>
+    /// <summary>"Azure Marketplace: Contoso Analytics — Contact me", without the parts the lead lacks; never empty (a required field).</summary>
     public static string Subject(Lead lead)
     {
         var marketplace = NonBlank(lead.Source.Marketplace);
@@ -61,14 +51,13 @@ public static class LeadFields
         return Join(": ", marketplace, what) ?? "Marketplace lead";
     }
 
-    /// <summary>
-    /// The default description: the lead source, action, do-not-contact and campaign first (so truncation only ever
-    /// shortens the customer's text), then the lead's own description, as it came.
-    /// </summary>
+    /// <summary>The default description: source, action, do-not-contact and campaign first (a cut shortens only the customer's text).</summary>
     public static string? Notes(Lead lead)
     {
         var action = NonBlank(lead.ActionCode) is { } code
-            ? (NonBlank(lead.ActionDescription) is { } words && !string.Equals(words, code, StringComparison.OrdinalIgnoreCase) ? $"{code} ({words})" : code)
+            ? NonBlank(lead.ActionDescription) is { } words && !string.Equals(words, code, StringComparison.OrdinalIgnoreCase)
+                ? $"{code} ({words})"
+                : code
             : null;
         var header = Join("\n",
             NonBlank(lead.Source.Raw) is { } source ? $"Lead source: {source}" : null,
@@ -78,10 +67,7 @@ public static class LeadFields
         return Join("\n\n", header, NonBlank(lead.Description));
     }
 
-    /// <summary>
-    /// What fills <c>lastname</c> when the lead has no last name (e.g. <c>.edu</c> leads): the company, else the
-    /// part of the email before the @, else "(not provided)". Dynamics requires a last name on its lead form.
-    /// </summary>
+    /// <summary>A last name for a lead without one (<c>.edu</c> leads): the company, else the e-mail before the @, else "(not provided)".</summary>
     public static string LastNameFallback(Lead lead)
     {
         if (NonBlank(lead.Customer.Company) is { } company) return company;

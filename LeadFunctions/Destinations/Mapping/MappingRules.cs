@@ -3,10 +3,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// What one destination's records look like to a <see cref="FieldMapping"/>: how its fields are named, the default
-/// mapping, the maximum lengths it is known to have, the fields it fills itself and those it requires.
-/// </summary>
+/// <summary>One destination's records to a <see cref="FieldMapping"/>: field names, defaults, lengths, reserved and required fields.</summary>
 public sealed record MappingRules
 {
     /// <summary>The destination's name in settings: <c>Destinations__{Destination}__Mapping__…</c>.</summary>

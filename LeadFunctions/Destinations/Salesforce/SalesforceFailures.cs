@@ -1,51 +1,15 @@
-using System.Text.Json;
-using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>One entry of the error array the Salesforce REST API answers with: <c>[{"message","errorCode","fields"}]</c>.</summary>
-public sealed record SalesforceError(string? Code, string? Message, IReadOnlyList<string> Fields)
-{
-    public static SalesforceError None { get; } = new(null, null, []);
-
-    public static async Task<SalesforceError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
-
-    /// <summary>The first error of the array (Salesforce lists the most relevant first); <see cref="None"/> for anything else.</summary>
-    public static SalesforceError Parse(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body)) return None;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var first = root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root;
-            if (first.ValueKind != JsonValueKind.Object) return None;
-            var fields = first.TryGetProperty("fields", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList()
-                : [];
-            return new SalesforceError(CrmAnswer.Text(first, "errorCode"), CrmAnswer.Text(first, "message"), fields);
-        }
-        catch (JsonException)
-        {
-            return None;
-        }
-    }
-}
-
 /// <summary>
-/// What a Salesforce answer means for the lead, by status and error code together: <c>408</c>, <c>429</c>, <c>5xx</c>,
-/// <c>REQUEST_LIMIT_EXCEEDED</c> (<c>403</c>, the org's API request limit) and <c>UNABLE_TO_LOCK_ROW</c> are transient;
-/// field errors (<c>REQUIRED_FIELD_MISSING</c>, <c>STRING_TOO_LONG</c>, <c>INVALID_FIELD</c> …), a refused token,
-/// missing access, a missing lead-id field and ambiguous matches (<c>300</c>) are permanent. Reasons carry status,
-/// code, the fields and the server's message with any value we sent cut out, plus what to do — never lead data.
+/// What a Salesforce answer means for the lead, by status and error code (docs/destinations.md, "What failures look like"):
+/// the reason carries status, code, fields and the server's message with any value we sent cut out, plus what to do.
 /// </summary>
 public static class SalesforceFailures
 {
-    public const string Destination = "Salesforce";
-
     public const string RequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED";
 
     public const string DuplicateValue = "DUPLICATE_VALUE";
@@ -61,7 +25,7 @@ public static class SalesforceFailures
     /// <summary>The outcome of an error answer (any status that is not a success the destination handles itself).</summary>
     public static DeliveryOutcome Classify(int status, SalesforceError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
-        var failure = new DeliveryFailure(Destination, status, error.Code, Describe(status, error, sentValues));
+        var failure = new DeliveryFailure(SalesforceProtocol.Name, status, error.Code, Describe(status, error, sentValues));
         return IsTransient(status, error.Code)
             ? new DeliveryOutcome.RetryLater(failure, retryAfter)
             : new DeliveryOutcome.CannotDeliver(failure);
@@ -78,16 +42,28 @@ public static class SalesforceFailures
     private static string? Advice(int status, string? code) => (status, code) switch
     {
         (300, _) => "Several leads have this lead id in the lead-id field: merge them in Salesforce, then replay the poison queue.",
-        (400, "STRING_TOO_LONG") => "A field is shorter than the default maximum length: set Destinations__Salesforce__MaxLength__<field> to its length, then replay the poison queue.",
-        (400, "INVALID_FIELD" or "INVALID_FIELD_FOR_INSERT_UPDATE") => "A mapped field does not exist on Lead or the integration user cannot edit it: fix Destinations__Salesforce__Mapping__<field> or the field-level security, then replay the poison queue.",
-        (400, "REQUIRED_FIELD_MISSING") => "A field the org requires is not mapped: add Destinations__Salesforce__Mapping__<field>, then replay the poison queue.",
-        (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") => "A picklist value is not allowed: map the field to one of its values (=Value), then replay the poison queue.",
+        (400, "STRING_TOO_LONG") =>
+            "A field is shorter than the default maximum length: set Destinations__Salesforce__MaxLength__<field> to its length, then replay the " +
+                "poison queue.",
+        (400, "INVALID_FIELD" or "INVALID_FIELD_FOR_INSERT_UPDATE") =>
+            "A mapped field does not exist on Lead or the integration user cannot edit it: fix Destinations__Salesforce__Mapping__<field> or the " +
+                "field-level security, then replay the poison queue.",
+        (400, "REQUIRED_FIELD_MISSING") =>
+            "A field the org requires is not mapped: add Destinations__Salesforce__Mapping__<field>, then replay the poison queue.",
+        (400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST") =>
+            "A picklist value is not allowed: map the field to one of its values (=Value), then replay the poison queue.",
         (400, "DUPLICATES_DETECTED") => "A Salesforce duplicate rule blocked this lead: review it, change the rule to allow, then replay if wanted.",
-        (400, _) => "Salesforce rejected the record: check Destinations__Salesforce__Mapping (field API names, picklist values), then replay the poison queue.",
-        (401, _) => "The token was refused even after a new one was fetched: check the connected app's client credentials flow and run-as user, then replay the poison queue.",
-        (403, RequestLimitExceeded) => "The org's API request limit is used up: deliveries pause for Destinations__Salesforce__RequestLimitWait and resume by themselves.",
-        (403, _) => "The run-as user lacks a permission: give it API Enabled and Create, Read and Edit on Lead (and the lead-id field), then replay the poison queue.",
-        (404, _) => "Not found: check that the lead-id field exists on Lead with this API name (and is an External ID for Destinations__Salesforce__ExternalIdField), that the run-as user can see it, and Destinations__Salesforce__Url and ApiVersion; then replay the poison queue.",
+        (400, _) => "Salesforce rejected the record: check Destinations__Salesforce__Mapping (field API names, picklist values), then replay the " +
+            "poison queue.",
+        (401, _) => "The token was refused even after a new one was fetched: check the connected app's client credentials flow and run-as user, " +
+            "then replay the poison queue.",
+        (403, RequestLimitExceeded) => "The org's API request limit is used up: deliveries pause for Destinations__Salesforce__RequestLimitWait " +
+            "and resume by themselves.",
+        (403, _) => "The run-as user lacks a permission: give it API Enabled and Create, Read and Edit on Lead (and the lead-id field), then " +
+            "replay the poison queue.",
+        (404, _) => "Not found: check that the lead-id field exists on Lead with this API name (and is an External ID for " +
+            "Destinations__Salesforce__ExternalIdField), that the run-as user can see it, and Destinations__Salesforce__Url and ApiVersion; then " +
+            "replay the poison queue.",
         _ => null,
     };
 }

@@ -4,9 +4,8 @@ using LeadFunctions.Destinations.Mapping;
 namespace LeadFunctions.Destinations.Salesforce;
 
 /// <summary>
-/// The Salesforce <c>Lead</c> in the shared mapping format (<see cref="FieldMapping"/>): field API names, the lengths of
-/// the standard Lead fields, <c>LastName</c> and <c>Company</c> always filled (Salesforce requires them), the lead-id
-/// field reserved for the app, and an e-mail address that is too long left out rather than cut.
+/// The Salesforce <c>Lead</c> in the shared mapping format (<see cref="FieldMapping"/>): field API names, standard lengths,
+/// <c>LastName</c> and <c>Company</c> always filled, the lead-id field reserved, an e-mail address too long left out.
 /// </summary>
 public static partial class SalesforceMapping
 {
@@ -36,11 +35,15 @@ public static partial class SalesforceMapping
 
     public static MappingRules Rules(SalesforceOptions options)
     {
-        var reserved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Id"] = "Id is the record id Salesforce assigns; it cannot be mapped." };
-        if (SalesforceSettings.LeadIdFieldOf(options) is { } field) reserved[field] = $"{field} holds the lead id, set by the app; it cannot be mapped.";
+        var reserved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Id"] = "Id is the record id Salesforce assigns; it cannot be mapped.",
+        };
+        if (SalesforceSettings.LeadIdFieldOf(options) is { } field) reserved[field] = $"{field} holds the lead id, set by the app; it cannot be " +
+            "mapped.";
         return new MappingRules
         {
-            Destination = SalesforceFailures.Destination,
+            Destination = SalesforceProtocol.Name,
             FieldName = FieldApiName(),
             FieldNameRule = "a Salesforce field API name (letters, digits and _, custom fields ending in __c)",
             Defaults =

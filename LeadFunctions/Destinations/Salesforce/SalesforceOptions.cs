@@ -6,13 +6,10 @@ using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// Settings of the Salesforce destination (<c>Destinations__Salesforce__…</c>); see docs/destinations.md. The shared ones
-/// (<see cref="CrmHttpOptions"/>) apply too, with the mapping of <see cref="SalesforceMapping"/>.
-/// </summary>
+/// <summary>Settings of the Salesforce destination (<c>Destinations__Salesforce__…</c>, docs/destinations.md), besides the shared ones.</summary>
 public sealed partial class SalesforceOptions : CrmHttpOptions
 {
-    public const string Section = "Destinations:Salesforce";
+    public const string Section = "Destinations:" + SalesforceProtocol.Name;
 
     /// <summary>Salesforce's limit of 25 concurrent long-running requests per org, for all instances together.</summary>
     public SalesforceOptions() => FleetMaxConcurrency = 25;
@@ -22,37 +19,35 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
     public string? Url { get; set; }
 
     /// <summary>The consumer key of the connected app (or external client app) with the client credentials flow.</summary>
-    [Required(ErrorMessage = "Destinations__Salesforce__ClientId is missing: the consumer key of the connected app with the client credentials flow.")]
+    [Required(ErrorMessage = "Destinations__Salesforce__ClientId is missing: the consumer key of the connected app with the client credentials " +
+        "flow.")]
     public string? ClientId { get; set; }
 
     /// <summary>Its consumer secret; in Azure a Key Vault reference, never a value in the repo.</summary>
-    [Required(ErrorMessage = "Destinations__Salesforce__ClientSecret is missing: the consumer secret of the connected app (a Key Vault reference in Azure).")]
+    [Required(ErrorMessage = "Destinations__Salesforce__ClientSecret is missing: the consumer secret of the connected app (a Key Vault reference " +
+        "in Azure).")]
     public string? ClientSecret { get; set; }
 
     /// <summary>The REST API version, e.g. <c>62.0</c>.</summary>
     public string ApiVersion { get; set; } = "62.0";
 
-    /// <summary>
-    /// The Lead field that holds the lead id, created by the admin as Text(64), External ID, Unique: each lead is
-    /// found and upserted by it. Empty to use <see cref="LeadIdField"/> instead.
-    /// </summary>
+    /// <summary>The Lead field that holds the lead id (Text(64), External ID, Unique); empty to use <see cref="LeadIdField"/> instead.</summary>
     public string? ExternalIdField { get; set; } = "Marketplace_Lead_Id__c";
 
-    /// <summary>
-    /// Only without an <see cref="ExternalIdField"/>: a Lead text field that holds the lead id (filterable, ideally
-    /// Unique), looked up with SOQL before the lead is created.
-    /// </summary>
+    /// <summary>Only without an <see cref="ExternalIdField"/>: a Lead text field that holds the lead id, looked up with SOQL.</summary>
     public string? LeadIdField { get; set; }
 
     /// <summary>How long a token is used before a new one is asked for (Salesforce does not say; a 401 renews it at once).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true, ErrorMessage = "Destinations__Salesforce__TokenLifetime must be positive.")]
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, MinimumIsExclusive = true,
+        ErrorMessage = "Destinations__Salesforce__TokenLifetime must be positive.")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How long every worker stops sending after <c>REQUEST_LIMIT_EXCEEDED</c> (the org's API request limit).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan, ErrorMessage = "Destinations__Salesforce__RequestLimitWait must not be negative.")]
+    [Range(typeof(TimeSpan), "00:00:00", ValidatedOptions.LongestTimeSpan,
+        ErrorMessage = "Destinations__Salesforce__RequestLimitWait must not be negative.")]
     public TimeSpan RequestLimitWait { get; set; } = TimeSpan.FromMinutes(15);
 
-    public override string Destination => SalesforceFailures.Destination;
+    public override string Name => SalesforceProtocol.Name;
 
     protected override (int Most, string Limit) ConcurrencyLimit => (25, "Salesforce's concurrent-request limit per org");
 
@@ -70,13 +65,15 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
         if (!external && !plain)
         {
             yield return Problem(
-                $"{Setting(nameof(ExternalIdField))} is empty and no {Setting(nameof(LeadIdField))} is set: without a Lead field that holds the lead id, a lead could be created twice.",
+                $"{Setting(nameof(ExternalIdField))} is empty and no {Setting(nameof(LeadIdField))} is set: without a Lead field that holds the " +
+                    "lead id, a lead could be created twice.",
                 nameof(ExternalIdField));
         }
         else if (external && plain)
         {
             yield return Problem(
-                $"Set either {Setting(nameof(ExternalIdField))} (upsert by an External ID field) or {Setting(nameof(LeadIdField))} (look up, then create), not both.",
+                $"Set either {Setting(nameof(ExternalIdField))} (upsert by an External ID field) or {Setting(nameof(LeadIdField))} (look up, then " +
+                    "create), not both.",
                 nameof(LeadIdField));
         }
         else if (SalesforceSettings.LeadIdFieldOf(this) is { } field && !SalesforceMapping.FieldApiName().IsMatch(field))

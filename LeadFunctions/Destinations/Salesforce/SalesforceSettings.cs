@@ -3,10 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the REST API root
-/// (<c>{Url}/services/data/v62.0/</c>), the token endpoint and the field that holds the lead id.
-/// </summary>
+/// <summary>The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>): API root, token endpoint, lead-id field.</summary>
 public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
 {
     public SalesforceSettings(IOptions<SalesforceOptions> options)
@@ -22,7 +19,7 @@ public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
 
     public Uri TokenEndpoint { get; } = new("https://unconfigured.invalid/services/oauth2/token");
 
-    /// <summary>Salesforce counts its API limits per org (daily requests, concurrent long-running requests), whichever connected app sends them.</summary>
+    /// <summary>Salesforce counts its API limits per org (daily and concurrent requests), whichever connected app sends them.</summary>
     public override string LimitOwner => ApiRoot.Authority;
 
     /// <summary>The field that holds the lead id: the external-id field, else the plain lead-id field.</summary>

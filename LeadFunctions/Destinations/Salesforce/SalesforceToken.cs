@@ -5,9 +5,8 @@ using LeadFunctions.Destinations.Http;
 namespace LeadFunctions.Destinations.Salesforce;
 
 /// <summary>
-/// The OAuth 2.0 client credentials flow of the connected app: <c>POST {Url}/services/oauth2/token</c> with
-/// <c>grant_type=client_credentials</c>. Salesforce's answer says nothing about expiry, so a token is used for
-/// <c>TokenLifetime</c>; a <c>401</c> (<c>INVALID_SESSION_ID</c>) renews it once at once.
+/// The connected app's client credentials flow (<c>POST {Url}/services/oauth2/token</c>). The answer says nothing about
+/// expiry, so a token is used for <c>TokenLifetime</c>; a <c>401</c> renews it at once.
 /// </summary>
 public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFactory httpClientFactory, TimeProvider time) : IBearerToken, IDisposable
 {
@@ -48,7 +47,8 @@ public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFact
         using var answer = response;
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (status is 408 or 429 or >= 500) throw new HttpRequestException($"The Salesforce token endpoint answered {status}.", null, response.StatusCode);
+        if (status is 408 or 429 or >= 500) throw new HttpRequestException($"The Salesforce token endpoint answered " +
+            $"{status}.", null, response.StatusCode);
 
         using var document = Parse(body);
         var root = document?.RootElement;
@@ -77,15 +77,4 @@ public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFact
             return null;
         }
     }
-}
-
-/// <summary>The token endpoint refused the app (<c>invalid_client</c>, <c>invalid_grant</c> …): retrying cannot help.</summary>
-public sealed class SalesforceTokenException(int status, string? error, string? description)
-    : Exception($"The Salesforce token endpoint answered {status} {error}: {description}")
-{
-    public int Status { get; } = status;
-
-    public string? Error { get; } = error;
-
-    public string? Description { get; } = description;
 }
