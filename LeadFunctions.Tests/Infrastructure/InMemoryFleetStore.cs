@@ -1,4 +1,4 @@
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits.Fleet;
 
 namespace LeadFunctions.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Destinations.Mapping;
 using Microsoft.Identity.Client;
 using LeadFunctions.Telemetry;

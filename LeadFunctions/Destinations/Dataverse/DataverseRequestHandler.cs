@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 
 namespace LeadFunctions.Destinations.Dataverse;
 

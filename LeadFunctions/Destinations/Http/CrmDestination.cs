@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Leads;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.Timeout;

@@ -22,7 +22,7 @@ public interface ICrmSettings
 
     /// <summary>
     /// Whom the CRM counts its limits against (the application user, integration user or account): instances with the
-    /// same owner share one budget (<see cref="Fleet.FleetCoordinator"/>). Only a hash of it is stored.
+    /// same owner share one budget (<see cref="Limits.Fleet.FleetCoordinator"/>). Only a hash of it is stored.
     /// </summary>
     string LimitOwner { get; }
 }

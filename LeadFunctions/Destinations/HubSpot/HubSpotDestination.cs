@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Leads;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.HubSpot;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 
 namespace LeadFunctions.Destinations.HubSpot;
 

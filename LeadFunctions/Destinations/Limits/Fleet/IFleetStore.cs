@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>Where the fleet's rows live: read together, each member's row written by itself, the shared row only with its ETag.</summary>
 internal interface IFleetStore

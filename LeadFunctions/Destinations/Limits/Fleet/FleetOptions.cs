@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Settings;
 
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
 /// How app instances share one CRM user's limits (<c>Destinations__Fleet__…</c>): through a table in the app's storage account

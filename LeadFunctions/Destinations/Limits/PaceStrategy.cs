@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Polly;
 
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// The step of a CRM's resilience pipeline that waits for the <see cref="DestinationThrottle"/> (its gate after a

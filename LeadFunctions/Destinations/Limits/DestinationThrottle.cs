@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// How much this app sends to one CRM, shared by every worker (the guidance of Dataverse, Salesforce and HubSpot alike):

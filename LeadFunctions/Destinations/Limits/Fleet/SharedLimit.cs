@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
 /// What all instances sharing one CRM user hold in common (one row, changed only with its ETag):

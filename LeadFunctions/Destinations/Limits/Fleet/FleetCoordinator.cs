@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Settings;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
 /// Makes every app instance that delivers to one CRM user behave as one client (docs/design.md, "Decisions"): each

@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
 /// What one instance decides at each renewal, from the fleet as it read it and what it saw itself — a pure function,

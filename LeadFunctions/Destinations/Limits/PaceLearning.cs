@@ -1,6 +1,6 @@
-using static LeadFunctions.Destinations.Http.DestinationThrottle;
+using static LeadFunctions.Destinations.Limits.DestinationThrottle;
 
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// How a pace is learned from a <c>429</c> and how it grows afterwards: the rules one

@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// A request was not sent: the CRM asked this app to wait (the <see cref="DestinationThrottle"/>'s gate) for longer

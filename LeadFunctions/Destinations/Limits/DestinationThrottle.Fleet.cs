@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// What the <see cref="Fleet.FleetCoordinator"/> reads from and sets on the throttle, so that every app instance sharing

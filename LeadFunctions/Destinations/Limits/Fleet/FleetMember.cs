@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
 /// One app instance sharing a CRM user's limits (its own row, written only by itself): a member until
