@@ -1,18 +1,32 @@
-using static LeadFunctions.Destinations.Limits.DestinationThrottle;
-
 namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
-/// How a pace is learned from a <c>429</c> and how it grows afterwards: the rules one
-/// <see cref="DestinationThrottle"/> applies to its own answers, and the fleet (<see cref="Fleet.FleetRules"/>) to the
-/// answers of every instance. Times are UTC ticks; a pace is requests per second.
+/// How a pace is learned from a <c>429</c> and grows afterwards: the rules one <see cref="Pacer"/> applies to its own
+/// answers and the fleet to every instance's (docs/design.md, "D6. Many instances, one CRM limit"). Times are UTC ticks;
+/// a pace is requests per second.
 /// </summary>
 internal static class PaceLearning
 {
+    /// <summary>The share of the learned rate requests are paced at: the margin absorbs timing jitter on the way to the server.</summary>
+    public const double PaceMargin = 0.95;
+
+    /// <summary>The pace grows by 1 % after this many windows without a <c>429</c>.</summary>
+    public const int WindowsPerStep = 4;
+
+    /// <summary>Fewer answers than this are too few to learn from: a first <c>429</c> sets no pace, a later one lowers it by the margin.</summary>
+    public const int MinAnswersToLearn = 10;
+
+    /// <summary>A pace nobody took a turn of for this many windows is forgotten: the next backlog learns afresh.</summary>
+    public const int IdleWindowsToForget = 4;
+
+    /// <summary>The shortest and longest window a <c>Retry-After</c> is taken for when learning a rate.</summary>
+    public static readonly TimeSpan ShortestWindow = TimeSpan.FromSeconds(1), LongestWindow = TimeSpan.FromMinutes(5);
+
+    private const double Growth = 1.01;
+
     /// <summary>
-    /// How far back answers are counted: the <c>Retry-After</c> (taken as the server's window) on the first <c>429</c>;
-    /// while paced, everything since the pace began (a short <c>Retry-After</c> — the time until the oldest request
-    /// leaves the server's window — would undercount); within <see cref="ShortestWindow"/> and <see cref="LongestWindow"/>.
+    /// How far back answers are counted: the <c>Retry-After</c> on the first <c>429</c>; while paced, everything since the
+    /// pace began (a short <c>Retry-After</c> would undercount); within the shortest and longest window.
     /// </summary>
     public static long LookBack(double? current, TimeSpan retryAfter, long now, long paceSince)
     {
@@ -21,9 +35,8 @@ internal static class PaceLearning
     }
 
     /// <summary>
-    /// The pace after a <c>429</c>: <see cref="PaceMargin"/> of the rate answered within the look-back, never faster
-    /// than <paramref name="current"/> (the pace that drew it); with fewer than <see cref="MinAnswersToLearn"/> answers,
-    /// <paramref name="current"/> lowered by the margin (and none without a current pace).
+    /// The pace after a <c>429</c>: the margin of the rate answered within the look-back, never faster than
+    /// <paramref name="current"/>; with too few answers, <paramref name="current"/> lowered by the margin (none without one).
     /// </summary>
     public static double? Learn(double? current, int answered, long lookBack)
     {
@@ -35,10 +48,7 @@ internal static class PaceLearning
     /// <summary>The server's window as learned so far: the longest <c>Retry-After</c> seen, within the bounds.</summary>
     public static long Window(long window, TimeSpan retryAfter) => Math.Max(window, Math.Clamp(retryAfter.Ticks, ShortestWindow.Ticks, LongestWindow.Ticks));
 
-    /// <summary>
-    /// <paramref name="pace"/> grown by 1 % per <see cref="WindowsPerStep"/> windows since <paramref name="since"/>, so a
-    /// raised limit is found again; null when there is none or it has grown past any use.
-    /// </summary>
+    /// <summary><paramref name="pace"/> grown by 1 % per <see cref="WindowsPerStep"/> windows since <paramref name="since"/>; null when none or past any use.</summary>
     public static double? Grown(double? pace, long now, long since, long window)
     {
         if (pace is not { } learned || window <= 0) return null;
@@ -47,22 +57,32 @@ internal static class PaceLearning
         return grown < 1e6 ? grown : null;
     }
 
-    /// <summary>How many turns a <paramref name="pace"/> growing as <see cref="Grown"/> gives in the first <paramref name="ticks"/> after it began.</summary>
-    public static double TurnsWithin(double pace, long window, double ticks)
+    /// <summary>
+    /// An instance's first turn at or after <paramref name="earliest"/>, and the one after it, when it takes every
+    /// <paramref name="of"/>-th turn of the fleet's pace from <paramref name="rank"/>: turns numbered from the pace's start
+    /// interleave evenly, as one client's would.
+    /// </summary>
+    public static (long Turn, long Next) FleetTurn(double pace, int rank, int of, long window, long since, long earliest)
+    {
+        var fleetPace = pace * of;
+        var turns = TurnsWithin(fleetPace, window, earliest - since);
+        var mine = rank + (of * Math.Ceiling(((turns - rank) / of) - 0.001)); // less a hair: rounding
+        return (since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine)), since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine + of)));
+    }
+
+    /// <summary>How many turns a pace growing as <see cref="Grown"/> gives in the first <paramref name="ticks"/> after it began.</summary>
+    private static double TurnsWithin(double pace, long window, double ticks)
     {
         var perTick = pace / TimeSpan.TicksPerSecond;
         var step = (double)window * WindowsPerStep;
         return ticks <= 0 ? ticks * perTick : perTick * step / Math.Log(Growth) * (Math.Pow(Growth, ticks / step) - 1);
     }
 
-    /// <summary>The inverse of <see cref="TurnsWithin"/>: how many ticks after the pace began its turn number <paramref name="turns"/> comes.</summary>
-    public static double TicksUntil(double pace, long window, double turns)
+    /// <summary>The inverse of <see cref="TurnsWithin"/>: how many ticks after the pace began turn number <paramref name="turns"/> comes.</summary>
+    private static double TicksUntil(double pace, long window, double turns)
     {
         var perTick = pace / TimeSpan.TicksPerSecond;
         var step = (double)window * WindowsPerStep;
         return turns <= 0 ? turns / perTick : step * Math.Log(1 + (turns * Math.Log(Growth) / (perTick * step)), Growth);
     }
-
-    /// <summary>A pace grows by 1 % per <see cref="WindowsPerStep"/> windows.</summary>
-    private const double Growth = 1.01;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Polly;
 
 namespace LeadFunctions.Destinations.Limits;
@@ -29,12 +28,4 @@ internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStr
     {
         public Options() => Name = "Pace";
     }
-}
-
-internal static class PaceStrategyExtensions
-{
-    /// <summary>Adds the <see cref="PaceStrategy"/> of <paramref name="throttle"/> at this point of the pipeline.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates the options by their data annotations; PaceStrategy's options have none.")]
-    public static ResiliencePipelineBuilder<HttpResponseMessage> AddPace(this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DestinationThrottle throttle) =>
-        pipeline.AddStrategy(_ => new PaceStrategy(throttle), new PaceStrategy.Options());
 }

@@ -28,7 +28,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private const int Attempts = 5;
 
     private readonly ICrmSettings _settings;
-    private readonly DestinationThrottle _throttle;
+    private readonly FleetSharing _fleet;
     private readonly IFleetStore? _store;
     private readonly FleetOptions _options;
     private readonly TimeProvider _time;
@@ -44,12 +44,12 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
     public FleetCoordinator(ICrmSettings settings, DestinationThrottle throttle, IFleetStore? store, FleetOptions options, TimeProvider time, ILogger<FleetCoordinator> logger, string? id = null)
     {
-        (_settings, _throttle, _store, _options, _time, _logger) = (settings, throttle, store, options, time, logger);
+        (_settings, _fleet, _store, _options, _time, _logger) = (settings, throttle.Fleet, store, options, time, logger);
         _problems = ValidatedOptions.ProblemsOf(options);
         _memberUntil = time.GetUtcNow() + options.MemberTimeout; // a table that cannot be reached from the start is reported after this
         Id = id ?? NewId();
         Fleet = FleetKey(settings.Destination, settings.LimitOwner);
-        if (Active && Claims) throttle.AwaitClaim(); // before any hosted service (the connection check) or delivery sends
+        if (Active && Claims) throttle.Fleet.AwaitClaim(); // before any hosted service (the connection check) or delivery sends
     }
 
     /// <summary>This instance's id in the fleet.</summary>
@@ -112,7 +112,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     }
 
     /// <summary>From now on, every <c>429</c> and pause of the throttle is shared at once.</summary>
-    internal void Attach() => _throttle.Episodes = Seen;
+    internal void Attach() => _fleet.Episodes = Seen;
 
     /// <summary>One renewal: read the fleet, decide, write this instance's row (and the shared row if it changed), apply the share.</summary>
     internal async Task RenewAsync(CancellationToken cancellationToken)
@@ -125,7 +125,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        var busy = _throttle.TakeBusy();
+        var busy = _fleet.TakeBusy();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(MemberTimeout / 2);
         try
@@ -133,7 +133,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);
-                var local = new FleetLocal(Id, _throttle.OwnCeiling, _throttle.InFlight, busy, _throttle.LastPacedTurn, seen, _throttle.CountAnswered);
+                var local = new FleetLocal(Id, _fleet.OwnCeiling, _fleet.InFlight, busy, _fleet.LastPacedTurn, seen, _fleet.CountAnswered);
                 var decision = HeldTo(FleetRules.Decide(
                     read, local, _settings.Options.FleetMaxConcurrency, MemberTimeout, Interval, _time.GetUtcNow(), ClaimGrace));
                 await _store.WriteMemberAsync(Fleet, decision.Member, timeout.Token).ConfigureAwait(false);
@@ -141,7 +141,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
                 if (decision.LimitChanged && !await _store.WriteLimitAsync(Fleet, decision.Limit, read.ETag, timeout.Token).ConfigureAwait(false)) continue;
 
                 lock (_lock) _seen.RemoveRange(0, seen.Count);
-                _throttle.Share(decision.Share, decision.Member.ExpiresAt);
+                _fleet.Apply(decision.Share, decision.Member.ExpiresAt);
                 Report(decision);
                 return;
             }
@@ -151,7 +151,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
 #pragma warning restore CA1031
         {
             if (_time.GetUtcNow() < _memberUntil - Interval) return; // the share in force still holds
-            _throttle.Unshare();
+            _fleet.Unshare();
             if (!_alone) LogAlone(_logger, _settings.Destination, _options.TableName, e.GetType().Name, LogText.FirstLine(e.Message), Claims);
             _alone = true;
         }
@@ -169,7 +169,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     /// </summary>
     private FleetDecision HeldTo(FleetDecision decision)
     {
-        var inFlight = _throttle.HoldTo(decision.Share.Concurrency);
+        var inFlight = _fleet.HoldTo(decision.Share.Concurrency);
         if (_settings.Options.FleetMaxConcurrency <= 0 || decision.Limit.Claims.GetValueOrDefault(Id) >= inFlight) return decision;
         var claims = new Dictionary<string, int>(decision.Limit.Claims, StringComparer.Ordinal) { [Id] = inFlight };
         return decision with { Limit = decision.Limit with { Claims = claims }, LimitChanged = true };
@@ -186,7 +186,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            while (_throttle.Relinquish() > 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, timeout.Token).ConfigureAwait(false);
+            while (_fleet.Relinquish() > 0) await Task.Delay(TimeSpan.FromMilliseconds(20), _time, timeout.Token).ConfigureAwait(false);
             for (var attempt = 0; attempt < Attempts; attempt++)
             {
                 var read = await _store!.ReadAsync(Fleet, timeout.Token).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace LeadFunctions.Destinations.Limits.Fleet;
 /// <item>for an episode not yet learned, it counts its own answers within the episode's look-back (its row);</item>
 /// <item>once every member's count is in, the fleet's pace is learned from the total, by the rules one instance uses
 /// alone (<see cref="PaceLearning"/>): the fleet is paced like one client;</item>
-/// <item>a pace no member has used for <see cref="DestinationThrottle.IdleWindowsToForget"/> windows is forgotten;</item>
+/// <item>a pace no member has used for <see cref="PaceLearning.IdleWindowsToForget"/> windows is forgotten;</item>
 /// <item>concurrency: each live member's fair part of the fleet-wide limit, taken only from slots nobody else claims
 /// (a member giving slots back keeps claiming those still in flight; a member whose membership lapsed keeps its claim
 /// for the longest an attempt it started may still run), so the claims never add up to more than the limit.</item>
@@ -46,7 +46,7 @@ internal static class FleetRules
             (limit, learned) = Learn(limit, live.Where(m => m.Episode == open).Sum(m => m.Answered));
         }
 
-        if (limit.Pace is not null && now - live.Select(m => m.PacedAt ?? default).Append(limit.PaceSince).Max() > limit.Window * DestinationThrottle.IdleWindowsToForget)
+        if (limit.Pace is not null && now - live.Select(m => m.PacedAt ?? default).Append(limit.PaceSince).Max() > limit.Window * PaceLearning.IdleWindowsToForget)
         {
             limit = limit with { Pace = null };
         }
