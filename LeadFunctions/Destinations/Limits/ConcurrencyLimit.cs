@@ -2,8 +2,8 @@ namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
 /// How many requests may be in flight: at first the ceiling (<c>MaxConcurrency</c>, or the server's hint or the fleet's
-/// share when lower); halved when a throttling episode starts, then one more after each <see cref="Value"/> successes
-/// in a row — sending less while throttled, ramping up gradually. Not thread-safe: <see cref="Slots"/> holds its lock.
+/// share when lower); halved when a throttling episode starts, then one more after each <see cref="Value"/> successes in
+/// a row. Not thread-safe: <see cref="Slots"/> holds its lock.
 /// </summary>
 internal sealed class ConcurrencyLimit(int maxConcurrency)
 {
@@ -24,14 +24,15 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
     /// <summary>Whether it is at its ceiling; safe without the lock, so that a success at full speed takes none.</summary>
     public bool AtCeiling => Volatile.Read(ref _value) >= Volatile.Read(ref _ceiling);
 
-    /// <summary>A <c>429</c>: the first of an episode halves the limit; any ends the run of successes.</summary>
-    public void Throttled(bool episode)
+    /// <summary>A <c>429</c>: the first of an episode halves the limit; any ends the run of successes. Returns the limit.</summary>
+    public int Throttled(bool episode)
     {
         if (episode) _value = Math.Max(Math.Min(1, _ceiling), _value / 2);
         _successes = 0;
+        return _value;
     }
 
-    /// <summary>A success; true when the limit grew.</summary>
+    /// <summary>True when the limit grew.</summary>
     public bool Succeeded()
     {
         if (_value >= _ceiling || ++_successes < _value) return false;
@@ -39,21 +40,18 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
         return true;
     }
 
-    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>); nonsense is ignored.</summary>
-    public void Hint(int hint)
-    {
-        if (hint >= 1 && _hint != hint) Set(hint, _share);
-    }
+    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>); true when it changed.</summary>
+    public bool Hint(int hint) => hint >= 1 && _hint != hint && Set(hint, _share);
 
-    /// <summary>The fleet's share: no more than <paramref name="share"/> (null: no share).</summary>
-    public void Share(int? share) => Set(_hint, share is { } value ? Math.Max(0, value) : null);
+    public void Share(int share) => Set(_hint, Math.Max(0, share));
 
-    /// <summary>A lower ceiling lowers the limit at once; a higher one raises it only from the ceiling (else it ramps up) or from zero.</summary>
-    private void Set(int? hint, int? share)
+    /// <summary>A lower ceiling lowers the limit at once; a higher one raises it only from the ceiling (else it ramps) or from zero.</summary>
+    private bool Set(int? hint, int? share)
     {
         var wasAtCeiling = _value >= _ceiling;
         (_hint, _share) = (hint, share);
         _ceiling = _share is { } external ? Math.Min(OwnCeiling, external) : OwnCeiling;
         if (_value > _ceiling || wasAtCeiling || _value == 0) _value = _ceiling;
+        return true;
     }
 }

@@ -12,9 +12,8 @@ public sealed class DestinationThrottle
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _destination;
-    private readonly Answers _answers = new();
+    private readonly Pacer _pacer = new();
     private readonly Gate _gate;
-    private readonly Pacer _pacer;
     private readonly Slots _slots;
 
     /// <param name="maxGateWait">The longest a request waits for the gate, or for any slot at all (<c>MaxThrottleWait</c>).</param>
@@ -22,30 +21,21 @@ public sealed class DestinationThrottle
         int maxConcurrency, TimeProvider time, TimeSpan? maxGateWait = null, ILogger<DestinationThrottle>? logger = null, string destination = "CRM")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
-        (_time, _logger, _destination, _pacer) = (time, logger ?? (ILogger)NullLogger.Instance, destination, new Pacer(_answers));
+        (_time, _logger, _destination) = (time, logger ?? (ILogger)NullLogger.Instance, destination);
         (_gate, _slots) = (new Gate(time, maxGateWait ?? TimeSpan.MaxValue), new Slots(maxConcurrency, time, maxGateWait ?? TimeSpan.MaxValue));
-        Fleet = new FleetSharing(_gate, _pacer, _slots, _answers, time);
+        Fleet = new FleetSharing(_gate, _pacer, _slots, time);
     }
 
+    // What the parts say: the concurrency limit and its ceiling, the slots in flight, how long the gate stays closed, the
+    // requests per second paced at (null: not paced), whether the fleet's share is applied, and the fleet's handle.
     public int Limit => _slots.Limit;
-
     public int Ceiling => _slots.Ceiling;
-
     public int InFlight => _slots.InFlight;
-
-    /// <summary>Whether the fleet's share is applied (false: alone, or fallen back).</summary>
+    public TimeSpan Remaining => _gate.Remaining;
+    public double? Pace => _pacer.At(_time.GetUtcNow().UtcTicks);
     public bool Shared => Fleet.Shared;
-
-    /// <summary>What the fleet coordinator reads of this instance and applies to it.</summary>
     internal FleetSharing Fleet { get; }
 
-    /// <summary>How long nobody may send yet (zero when the gate is open).</summary>
-    public TimeSpan Remaining => _gate.Remaining;
-
-    /// <summary>The requests per second sent now (a learned rate, creeping up), or null while nothing has been throttled.</summary>
-    public double? Pace => _pacer.At(_time.GetUtcNow().UtcTicks);
-
-    /// <inheritdoc cref="Slots.EnterAsync"/>
     public ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken) => _slots.EnterAsync(cancellationToken);
 
     /// <summary>Waits until one request may go: the gate open, its turn in the pace come. Each HTTP attempt calls it before it is sent.</summary>
@@ -91,7 +81,7 @@ public sealed class DestinationThrottle
     public void Answered(bool succeeded, DateTimeOffset? sentAt = null)
     {
         var now = _time.GetUtcNow().UtcTicks;
-        _answers.Add(Math.Min(now, sentAt?.UtcTicks ?? now), now);
+        _pacer.Answered(Math.Min(now, sentAt?.UtcTicks ?? now), now);
         if (succeeded) _slots.Succeeded();
     }
 

@@ -4,7 +4,7 @@ namespace LeadFunctions.Destinations.Limits;
 /// The throttle's side of the fleet (docs/design.md, "D6. Many instances, one CRM limit"): what the coordinator reads of
 /// this instance, and the fleet's share it applies to the gate, the pace and the slots (which keep the claim).
 /// </summary>
-internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, Answers answers, TimeProvider time)
+internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, TimeProvider time)
 {
     private bool _shared;
 
@@ -14,17 +14,12 @@ internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, Answers 
     /// <summary>Told of every <c>429</c> and pause, for the coordinator to share with the other instances at once.</summary>
     public Action<ThrottleEpisode>? Episodes { get; set; }
 
-    /// <summary>The most this instance claims: <c>MaxConcurrency</c>, or the server's lower hint.</summary>
+    // What a renewal reads of this instance: the most it claims, its slots in flight, its last paced turn, and its answers.
     public int OwnCeiling => slots.OwnCeiling;
-
     public int InFlight => slots.InFlight;
-
     public DateTimeOffset? LastPacedTurn => pacer.LastTurn;
-
+    public int CountAnswered(DateTimeOffset from, DateTimeOffset to) => pacer.CountAnswered(from.UtcTicks, to.UtcTicks);
     public bool TakeBusy() => slots.TakeBusy();
-
-    /// <summary>The answers other than <c>429</c> to requests sent after <paramref name="from"/> and up to <paramref name="to"/>.</summary>
-    public int CountAnswered(DateTimeOffset from, DateTimeOffset to) => answers.Count(from.UtcTicks, to.UtcTicks);
 
     /// <summary>From now on, before anything is sent: no slot and no attempt without a claim held (none before the first renewal).</summary>
     public void AwaitClaim() => slots.AwaitClaim();

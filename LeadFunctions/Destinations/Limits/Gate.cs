@@ -1,17 +1,13 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// The "not before" gate: after a <c>429</c> (or a server saying its window is used up) nobody sends until it opens.
-/// It only ever moves later. Lock-free: every attempt reads it.
-/// </summary>
+/// <summary>The "not before" gate a <c>429</c> or a used-up window closes; it only moves later, and every attempt reads it without a lock.</summary>
 internal sealed class Gate(TimeProvider time, TimeSpan maxWait)
 {
     private long _notBeforeUtcTicks;
 
-    /// <summary>How long nobody may send yet (zero when open).</summary>
     public TimeSpan Remaining => RemainingAt(time.GetUtcNow().UtcTicks);
 
-    /// <summary>Closes the gate until <paramref name="untilUtcTicks"/>, unless it already is; true when it was open at <paramref name="nowUtcTicks"/>.</summary>
+    /// <summary>Closes the gate until <paramref name="untilUtcTicks"/> at least; true when it was open at <paramref name="nowUtcTicks"/>.</summary>
     public bool Close(long untilUtcTicks, long nowUtcTicks)
     {
         while (true)
@@ -24,9 +20,9 @@ internal sealed class Gate(TimeProvider time, TimeSpan maxWait)
         }
     }
 
-    /// <summary>How long a request must wait at <paramref name="nowUtcTicks"/> (zero: the gate is open).</summary>
-    /// <exception cref="DestinationThrottledException">Longer than the longest wait allowed.</exception>
-    public TimeSpan Wait(long nowUtcTicks) => RemainingAt(nowUtcTicks) is var wait && wait <= maxWait ? wait : throw new DestinationThrottledException(wait);
+    /// <summary>How long a request must wait (zero: open); <see cref="DestinationThrottledException"/> when longer than allowed.</summary>
+    public TimeSpan Wait(long nowUtcTicks) =>
+        RemainingAt(nowUtcTicks) is var wait && wait <= maxWait ? wait : throw new DestinationThrottledException(wait);
 
     private TimeSpan RemainingAt(long nowUtcTicks) => TimeSpan.FromTicks(Math.Max(0, Volatile.Read(ref _notBeforeUtcTicks) - nowUtcTicks));
 }

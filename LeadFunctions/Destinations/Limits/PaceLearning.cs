@@ -7,37 +7,23 @@ namespace LeadFunctions.Destinations.Limits;
 /// </summary>
 internal static class PaceLearning
 {
-    /// <summary>The share of the learned rate requests are paced at: the margin absorbs timing jitter on the way to the server.</summary>
+    // Paced at 95 % of the rate answered (the margin absorbs jitter on the way); growing 1 % per four windows without a
+    // 429; learned from no fewer than 10 answers; forgotten after four idle windows; a Retry-After taken as 1 s to 5 min.
     public const double PaceMargin = 0.95;
-
-    /// <summary>The pace grows by 1 % after this many windows without a <c>429</c>.</summary>
     public const int WindowsPerStep = 4;
-
-    /// <summary>Fewer answers than this are too few to learn from: a first <c>429</c> sets no pace, a later one lowers it by the margin.</summary>
     public const int MinAnswersToLearn = 10;
-
-    /// <summary>A pace nobody took a turn of for this many windows is forgotten: the next backlog learns afresh.</summary>
     public const int IdleWindowsToForget = 4;
-
-    /// <summary>The shortest and longest window a <c>Retry-After</c> is taken for when learning a rate.</summary>
     public static readonly TimeSpan ShortestWindow = TimeSpan.FromSeconds(1), LongestWindow = TimeSpan.FromMinutes(5);
-
     private const double Growth = 1.01;
 
-    /// <summary>
-    /// How far back answers are counted: the <c>Retry-After</c> on the first <c>429</c>; while paced, everything since the
-    /// pace began (a short <c>Retry-After</c> would undercount); within the shortest and longest window.
-    /// </summary>
+    /// <summary>How far back answers count: the <c>Retry-After</c>; while paced, all since the pace began (a short one undercounts).</summary>
     public static long LookBack(double? current, TimeSpan retryAfter, long now, long paceSince)
     {
         var lookBack = current is null ? retryAfter.Ticks : Math.Max(retryAfter.Ticks, now - paceSince);
         return Math.Clamp(lookBack, ShortestWindow.Ticks, LongestWindow.Ticks);
     }
 
-    /// <summary>
-    /// The pace after a <c>429</c>: the margin of the rate answered within the look-back, never faster than
-    /// <paramref name="current"/>; with too few answers, <paramref name="current"/> lowered by the margin (none without one).
-    /// </summary>
+    /// <summary>The pace after a <c>429</c>: never faster than <paramref name="current"/>; too few answers lower it by the margin.</summary>
     public static double? Learn(double? current, int answered, long lookBack)
     {
         double? learned = answered >= MinAnswersToLearn ? PaceMargin * answered * TimeSpan.TicksPerSecond / lookBack : PaceMargin * current;
@@ -58,9 +44,8 @@ internal static class PaceLearning
     }
 
     /// <summary>
-    /// An instance's first turn at or after <paramref name="earliest"/>, and the one after it, when it takes every
-    /// <paramref name="of"/>-th turn of the fleet's pace from <paramref name="rank"/>: turns numbered from the pace's start
-    /// interleave evenly, as one client's would.
+    /// An instance's turn at or after <paramref name="earliest"/> and the next, taking every <paramref name="of"/>-th turn of the
+    /// fleet's pace from <paramref name="rank"/>: numbered from the pace's start, the instances' turns interleave as one client's.
     /// </summary>
     public static (long Turn, long Next) FleetTurn(double pace, int rank, int of, long window, long since, long earliest)
     {

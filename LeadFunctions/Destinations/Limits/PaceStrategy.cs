@@ -3,8 +3,7 @@ using Polly;
 namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
-/// The step of a CRM's resilience pipeline that waits for the <see cref="DestinationThrottle"/> (its gate after a
-/// <c>429</c>, its learned pace) before each attempt — between the retries and the attempt timeout, so that every
+/// Waits for the throttle's gate and pace before each attempt: between the retries and the attempt timeout, so that every
 /// retry is paced too and a request waiting for its turn is not mistaken for a server that does not answer.
 /// </summary>
 internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>

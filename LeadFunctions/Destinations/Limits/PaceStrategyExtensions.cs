@@ -6,7 +6,8 @@ namespace LeadFunctions.Destinations.Limits;
 internal static class PaceStrategyExtensions
 {
     /// <summary>Adds the <see cref="PaceStrategy"/> of <paramref name="throttle"/> at this point of the pipeline.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates the options by their data annotations; PaceStrategy's options have none.")]
-    public static ResiliencePipelineBuilder<HttpResponseMessage> AddPace(this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DestinationThrottle throttle) =>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates the options by their data annotations; PaceStrategy's have none.")]
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddPace(
+        this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DestinationThrottle throttle) =>
         pipeline.AddStrategy(_ => new PaceStrategy(throttle), new PaceStrategy.Options());
 }

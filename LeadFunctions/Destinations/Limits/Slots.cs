@@ -1,9 +1,9 @@
 namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
-/// Request slots under the <see cref="ConcurrencyLimit"/>, given in order of asking. Once a fleet claim is awaited, slots
-/// are given only while it is held: the claim is kept here, so that taking a slot and giving the claim back exclude each
-/// other (docs/design.md, "D6. Many instances, one CRM limit").
+/// Request slots under the <see cref="ConcurrencyLimit"/>, given in the order asked for. Once a fleet claim is awaited,
+/// slots are given only while it is held; the claim is kept here, so that taking a slot and giving the claim back
+/// exclude each other (docs/design.md, "D6. Many instances, one CRM limit").
 /// </summary>
 internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxWait)
 {
@@ -44,16 +44,16 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
             _waiting.AddLast(waiter);
         }
 
-        await using (cancellationToken.Register(() => Cancel(waiter, cancellationToken)).ConfigureAwait(false))
+        await using (cancellationToken.Register(() => GiveUp(waiter, cancellationToken)).ConfigureAwait(false))
         {
-            // Busy slots free up as deliveries end; no slots at all may last: then the lead comes back through the queue.
+            // Busy slots free up as deliveries end; no slots at all may last: the lead then comes back through the queue.
             while (maxWait != TimeSpan.MaxValue && !waiter.Task.IsCompleted)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var delay = Task.Delay(maxWait, time, timeout.Token);
                 var first = await Task.WhenAny(waiter.Task, delay).ConfigureAwait(false);
                 await timeout.CancelAsync().ConfigureAwait(false);
-                if (first == delay && delay.IsCompletedSuccessfully && HasNoSlots && GiveUp(waiter))
+                if (first == delay && delay.IsCompletedSuccessfully && HasNoSlots && GiveUp(waiter, default))
                 {
                     throw new DestinationThrottledException(maxWait, noSlot: true);
                 }
@@ -65,14 +65,9 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
         return new Slot(this);
     }
 
-    /// <summary>A <c>429</c> (<paramref name="episode"/>: the first of its episode); returns the limit.</summary>
     public int Throttled(bool episode)
     {
-        lock (_lock)
-        {
-            _limit.Throttled(episode);
-            return _limit.Value;
-        }
+        lock (_lock) return _limit.Throttled(episode);
     }
 
     public void Succeeded()
@@ -88,32 +83,23 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
     {
         lock (_lock)
         {
-            _limit.Hint(hint);
-            ReleaseWaitingLocked();
+            if (_limit.Hint(hint)) ReleaseWaitingLocked();
         }
     }
 
-    /// <summary>From now on, slots are given only within a claim held: none until the first <see cref="Hold"/>.</summary>
-    public void AwaitClaim()
+    /// <summary>From now on, slots are given only within a claim held: none before the first <see cref="Hold"/>.</summary>
+    public void AwaitClaim() => Change(() =>
     {
-        lock (_lock)
-        {
-            Volatile.Write(ref _claimed, true);
-            _limit.Share(0);
-            ReleaseWaitingLocked();
-        }
-    }
+        Volatile.Write(ref _claimed, true);
+        _limit.Share(0);
+    });
 
     /// <summary>The fleet's share: at most <paramref name="share"/> in flight, under a claim held until <paramref name="heldUntil"/>.</summary>
-    public void Hold(int share, DateTimeOffset heldUntil)
+    public void Hold(int share, DateTimeOffset heldUntil) => Change(() =>
     {
-        lock (_lock)
-        {
-            Volatile.Write(ref _heldUntilUtcTicks, heldUntil.UtcTicks);
-            _limit.Share(share);
-            ReleaseWaitingLocked();
-        }
-    }
+        Volatile.Write(ref _heldUntilUtcTicks, heldUntil.UtcTicks);
+        _limit.Share(share);
+    });
 
     /// <summary>At most <paramref name="share"/> new requests from now on, if fewer; returns those in flight, which the claim must cover.</summary>
     public int HoldTo(int share)
@@ -130,7 +116,6 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
         }
     }
 
-    /// <summary>Gives no more slots (leaving the fleet); returns those in flight.</summary>
     public int Relinquish()
     {
         lock (_lock)
@@ -154,6 +139,16 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
         }
     }
 
+    /// <summary>Changes the limit or the claim (never on the hot path: the lambda allocates), then lets in whom it made room.</summary>
+    private void Change(Action change)
+    {
+        lock (_lock)
+        {
+            change();
+            ReleaseWaitingLocked();
+        }
+    }
+
     private bool MayEnterLocked(long now) => _inFlight < _limit.Value && HoldsClaim(now);
 
     private void ReleaseWaitingLocked()
@@ -166,30 +161,12 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
         }
     }
 
-    private void Release()
-    {
-        lock (_lock)
-        {
-            _inFlight--;
-            ReleaseWaitingLocked();
-        }
-    }
-
-    private void Cancel(TaskCompletionSource waiter, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            if (_waiting.Remove(waiter)) waiter.TrySetCanceled(cancellationToken);
-        }
-    }
-
-    /// <summary>Takes a waiter out of the line unless it was given its slot meanwhile; true when it was taken out.</summary>
-    private bool GiveUp(TaskCompletionSource waiter)
+    private bool GiveUp(TaskCompletionSource waiter, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (!_waiting.Remove(waiter)) return false;
-            waiter.TrySetCanceled();
+            waiter.TrySetCanceled(cancellationToken);
             return true;
         }
     }
@@ -200,7 +177,12 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Release();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            lock (owner._lock)
+            {
+                owner._inFlight--;
+                owner.ReleaseWaitingLocked();
+            }
         }
     }
 }

@@ -1,33 +1,18 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
-/// What one instance decides at each renewal, from the fleet as it read it and what it saw itself — a pure function,
-/// so that instances need no lock beyond the shared row's ETag:
-/// <list type="number">
-/// <item>its <c>429</c>s and pauses close the fleet's gate; a <c>429</c> while the gate is open begins an episode;</item>
-/// <item>for an episode not yet learned, it counts its own answers within the episode's look-back (its row);</item>
-/// <item>once every member's count is in, the fleet's pace is learned from the total, by the rules one instance uses
-/// alone (<see cref="PaceLearning"/>): the fleet is paced like one client;</item>
-/// <item>a pace no member has used for <see cref="PaceLearning.IdleWindowsToForget"/> windows is forgotten;</item>
-/// <item>concurrency: each live member's fair part of the fleet-wide limit, taken only from slots nobody else claims
-/// (a member giving slots back keeps claiming those still in flight; a member whose membership lapsed keeps its claim
-/// for the longest an attempt it started may still run), so the claims never add up to more than the limit.</item>
-/// </list>
-/// The pace is split evenly among busy members. A member that joins a paced fleet, or has deliveries to make again,
-/// waits before its first paced turn until the others have renewed and made room for it, and have used the turns they
-/// had taken before (at most their slots' worth).
+/// What one instance decides at a renewal, from the fleet as read and what it saw: the gate, the episode's counts, the
+/// fleet's pace and its part of it, and its claim (docs/design.md, "D6. Many instances, one CRM limit"). A pure
+/// function: instances need no lock beyond the shared row's ETag.
 /// </summary>
 internal static class FleetRules
 {
-    /// <param name="read">The shared row and the members as read.</param>
-    /// <param name="local">What this instance saw and holds.</param>
-    /// <param name="fleetMaxConcurrency">The CRM user's limit on requests in flight for all instances (0: none, each instance's own ceiling).</param>
-    /// <param name="memberTimeout">How long a renewal keeps a member live.</param>
+    /// <param name="fleetMaxConcurrency">The CRM user's limit on requests in flight for all instances (0: none).</param>
     /// <param name="renewal">The longest any member goes between renewals.</param>
-    /// <param name="now">Now.</param>
-    /// <param name="claimGrace">How long after its membership lapsed a member's claim still stands: the longest one attempt may take.</param>
+    /// <param name="claimGrace">How long after its membership lapsed a member's claim still stands: one attempt's time.</param>
     public static FleetDecision Decide(
-        FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, TimeSpan renewal, DateTimeOffset now, TimeSpan claimGrace)
+        FleetSnapshot read, FleetLocal local, int fleetMaxConcurrency, TimeSpan memberTimeout, TimeSpan renewal, DateTimeOffset now,
+        TimeSpan claimGrace)
     {
         var before = read.Limit ?? SharedLimit.None;
         var limit = local.Episodes.OrderBy(e => e.At).Aggregate(before, (shared, episode) => Close(shared, episode));
@@ -39,24 +24,29 @@ internal static class FleetRules
             member = member with { Episode = episode, Answered = local.Answered(episode - limit.LookBack, episode) };
         }
 
-        var live = read.Members.Where(m => m.Id != local.Id && m.IsLive(now)).Append(member).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+        var live = read.Members.Where(m => m.Id != local.Id && m.IsLive(now)).Append(member)
+            .OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
         double? learned = null;
         if (limit is { Learned: false, Episode: { } open } && (live.All(m => m.Episode == open) || now - open > memberTimeout))
         {
             (limit, learned) = Learn(limit, live.Where(m => m.Episode == open).Sum(m => m.Answered));
         }
 
-        if (limit.Pace is not null && now - live.Select(m => m.PacedAt ?? default).Append(limit.PaceSince).Max() > limit.Window * PaceLearning.IdleWindowsToForget)
+        var lastTurn = live.Select(m => m.PacedAt ?? default).Append(limit.PaceSince).Max();
+        if (limit.Pace is not null && now - lastTurn > limit.Window * PaceLearning.IdleWindowsToForget)
         {
             limit = limit with { Pace = null };
         }
 
-        var standing = read.Members.Where(m => m.Id != local.Id && m.ExpiresAt + claimGrace > now).Select(m => m.Id).Append(local.Id).ToHashSet(StringComparer.Ordinal);
+        var standing = read.Members.Where(m => m.Id != local.Id && m.ExpiresAt + claimGrace > now).Select(m => m.Id).Append(local.Id)
+            .ToHashSet(StringComparer.Ordinal);
         var (concurrency, claims) = Claim(limit.Claims, live, standing, local, fleetMaxConcurrency);
         limit = limit with { Claims = claims };
 
         var sharing = live.Where(m => m.Busy || m.Id == local.Id).ToList();
         var notBefore = limit.NotBefore;
+
+        // A member that joins a paced fleet (or is busy again) waits for its first turn until the others have made room.
         if (limit.Pace is { } pace && previous is not { Busy: true } && sharing.Count > 1)
         {
             var taken = limit.Claims.Where(c => c.Key != local.Id).Select(c => c.Value).DefaultIfEmpty(local.Ceiling).Max() * (sharing.Count - 1) /
@@ -78,7 +68,10 @@ internal static class FleetRules
             var now = seen.At.UtcTicks;
             var current = PaceLearning.Grown(limit.Pace, now, limit.PaceSince.UtcTicks, limit.Window.Ticks);
             var lookBack = PaceLearning.LookBack(current, seen.Wait, now, limit.PaceSince.UtcTicks);
-            limit = limit with { Episode = seen.At, EpisodeWait = seen.Wait, EpisodePace = current, LookBack = TimeSpan.FromTicks(lookBack), Learned = false };
+            limit = limit with
+            {
+                Episode = seen.At, EpisodeWait = seen.Wait, EpisodePace = current, LookBack = TimeSpan.FromTicks(lookBack), Learned = false,
+            };
         }
 
         return until > limit.NotBefore ? limit with { NotBefore = until } : limit;
@@ -99,9 +92,8 @@ internal static class FleetRules
     }
 
     /// <summary>
-    /// This member's slots and the claims with it: its fair part among the live members, no more than what nobody
-    /// else claims. The claims that still stand are those of members whose requests may still be in flight
-    /// (<paramref name="standing"/>: live, or lapsed less than an attempt's time ago).
+    /// This member's slots and the claims: its fair part among the live members, no more than what nobody else claims.
+    /// <paramref name="standing"/>: members whose requests may still be in flight (live, or lapsed less than an attempt ago).
     /// </summary>
     private static (int Concurrency, IReadOnlyDictionary<string, int> Claims) Claim(
         IReadOnlyDictionary<string, int> claims, List<FleetMember> live, HashSet<string> standing, FleetLocal local, int fleetMaxConcurrency)
@@ -118,20 +110,3 @@ internal static class FleetRules
         return (concurrency, kept);
     }
 }
-
-/// <summary>The fleet as one instance read it: the shared row (null: none yet) and every member row, live or not.</summary>
-internal sealed record FleetSnapshot(SharedLimit? Limit, string? ETag, IReadOnlyList<FleetMember> Members);
-
-/// <summary>
-/// What one instance brings to a renewal: its id, its own ceiling and slots in flight, whether it is busy, its last
-/// paced turn, the <c>429</c>s and pauses it saw since the last renewal, and how to count its answers in a time range.
-/// </summary>
-internal sealed record FleetLocal(
-    string Id, int Ceiling, int InFlight, bool Busy, DateTimeOffset? PacedAt, IReadOnlyList<ThrottleEpisode> Episodes,
-    Func<DateTimeOffset, DateTimeOffset, int> Answered);
-
-/// <summary>
-/// The outcome of a renewal: this instance's row, the shared row (to be written when <paramref name="LimitChanged"/>),
-/// its share, how many instances are live, and the fleet's pace if this renewal learned one.
-/// </summary>
-internal sealed record FleetDecision(FleetMember Member, SharedLimit Limit, bool LimitChanged, FleetShare Share, int Instances, double? Learned);

@@ -1,39 +1,16 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
-/// What all instances sharing one CRM user hold in common (one row, changed only with its ETag):
-/// <list type="bullet">
-/// <item>the fleet's pace (<see cref="Pace"/> requests per second for all instances together, from
-/// <see cref="PaceSince"/>, creeping up per <see cref="Window"/> as one instance's does; null: not paced);</item>
-/// <item>the gate: nobody sends before <see cref="NotBefore"/>;</item>
-/// <item>the throttling episode being learned from: the <c>429</c> at <see cref="Episode"/> asked to wait
-/// <see cref="EpisodeWait"/>, the pace then was <see cref="EpisodePace"/>, answers are counted over
-/// <see cref="LookBack"/>; <see cref="Learned"/> once every member's count is in;</item>
-/// <item>the concurrency claims: how many requests each member may have in flight; they never add up to more than the
-/// CRM user's fleet-wide limit.</item>
-/// </list>
+/// What every instance sharing one CRM user holds in common, in one row changed only with its ETag: the fleet's pace
+/// (for all instances together, from <see cref="PaceSince"/>; null: not paced), the gate (<see cref="NotBefore"/>), the
+/// episode being learned from (the <c>429</c> at <see cref="Episode"/>; <see cref="Learned"/> once every count is in), and
+/// the claims on the fleet-wide concurrency, which never add up to more than it.
 /// </summary>
-public sealed record SharedLimit
+public sealed record SharedLimit(
+    double? Pace = null, DateTimeOffset PaceSince = default, TimeSpan Window = default, DateTimeOffset NotBefore = default, DateTimeOffset? Episode = null,
+    TimeSpan EpisodeWait = default, double? EpisodePace = null, TimeSpan LookBack = default, bool Learned = true)
 {
     public static SharedLimit None { get; } = new();
-
-    public double? Pace { get; init; }
-
-    public DateTimeOffset PaceSince { get; init; }
-
-    public TimeSpan Window { get; init; }
-
-    public DateTimeOffset NotBefore { get; init; }
-
-    public DateTimeOffset? Episode { get; init; }
-
-    public TimeSpan EpisodeWait { get; init; }
-
-    public double? EpisodePace { get; init; }
-
-    public TimeSpan LookBack { get; init; }
-
-    public bool Learned { get; init; } = true;
 
     public IReadOnlyDictionary<string, int> Claims { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
