@@ -32,9 +32,10 @@ internal static class PaceLearning
     }
 
     /// <summary>The server's window as learned so far: the longest <c>Retry-After</c> seen, within the bounds.</summary>
-    public static long Window(long window, TimeSpan retryAfter) => Math.Max(window, Math.Clamp(retryAfter.Ticks, ShortestWindow.Ticks, LongestWindow.Ticks));
+    public static long Window(long window, TimeSpan retryAfter) =>
+        Math.Max(window, Math.Clamp(retryAfter.Ticks, ShortestWindow.Ticks, LongestWindow.Ticks));
 
-    /// <summary><paramref name="pace"/> grown by 1 % per <see cref="WindowsPerStep"/> windows since <paramref name="since"/>; null when none or past any use.</summary>
+    /// <summary><paramref name="pace"/> grown by 1 % per four windows since <paramref name="since"/>; null when none or past any use.</summary>
     public static double? Grown(double? pace, long now, long since, long window)
     {
         if (pace is not { } learned || window <= 0) return null;
@@ -52,7 +53,8 @@ internal static class PaceLearning
         var fleetPace = pace * of;
         var turns = TurnsWithin(fleetPace, window, earliest - since);
         var mine = rank + (of * Math.Ceiling(((turns - rank) / of) - 0.001)); // less a hair: rounding
-        return (since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine)), since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine + of)));
+        return (since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine)),
+                since + (long)Math.Ceiling(TicksUntil(fleetPace, window, mine + of)));
     }
 
     /// <summary>How many turns a pace growing as <see cref="Grown"/> gives in the first <paramref name="ticks"/> after it began.</summary>

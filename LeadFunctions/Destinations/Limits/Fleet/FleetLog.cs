@@ -18,9 +18,11 @@ internal static partial class FleetLog
                   "if the CRM user has a fleet-wide concurrency limit ({HasLimit}: its leads wait in the queue), else it throttles itself alone")]
     public static partial void Alone(ILogger logger, string destination, string table, string errorType, string error, bool hasLimit);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Destination}: the fleet table can be reached again; this instance takes its share again")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Destination}: the fleet table can be reached again; this instance takes its share again")]
     public static partial void Rejoined(ILogger logger, string destination);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Destination}: the fleet settings are wrong, so this instance throttles itself alone: {Problem}")]
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "{Destination}: the fleet settings are wrong, so this instance throttles itself alone: {Problem}")]
     public static partial void Misconfigured(ILogger logger, string destination, string problem);
 }

@@ -55,7 +55,8 @@ internal static class FleetRules
             if (joins > notBefore) notBefore = joins;
         }
 
-        var share = new FleetShare(concurrency, limit.Pace / sharing.Count, limit.PaceSince, limit.Window, notBefore, sharing.IndexOf(member), sharing.Count);
+        var share = new FleetShare(
+            concurrency, limit.Pace / sharing.Count, limit.PaceSince, limit.Window, notBefore, sharing.IndexOf(member), sharing.Count);
         return new FleetDecision(member, limit, !limit.SameAs(before), share, live.Count, learned);
     }
 

@@ -7,8 +7,8 @@ namespace LeadFunctions.Destinations.Limits.Fleet;
 /// the claims on the fleet-wide concurrency, which never add up to more than it.
 /// </summary>
 public sealed record SharedLimit(
-    double? Pace = null, DateTimeOffset PaceSince = default, TimeSpan Window = default, DateTimeOffset NotBefore = default, DateTimeOffset? Episode = null,
-    TimeSpan EpisodeWait = default, double? EpisodePace = null, TimeSpan LookBack = default, bool Learned = true)
+    double? Pace = null, DateTimeOffset PaceSince = default, TimeSpan Window = default, DateTimeOffset NotBefore = default,
+    DateTimeOffset? Episode = null, TimeSpan EpisodeWait = default, double? EpisodePace = null, TimeSpan LookBack = default, bool Learned = true)
 {
     public static SharedLimit None { get; } = new();
 
