@@ -24,6 +24,23 @@ public sealed class LayerTests
         Assert.True(violations.Count == 0, "Dependencies that flow the wrong way:\n" + string.Join("\n", violations));
     }
 
+    /// <summary>Inside Destinations/: each destination's folder, then what CRMs share, then limits and mapping. The folder's own
+    /// namespace (the contract every destination implements, and the registration of them all) stands above them.</summary>
+    internal static readonly string[][] Destinations =
+    [
+        ["LeadFunctions.Destinations.AzureTable", "LeadFunctions.Destinations.Dataverse", "LeadFunctions.Destinations.HubSpot", "LeadFunctions.Destinations.Salesforce"],
+        ["LeadFunctions.Destinations.Http"],
+        ["LeadFunctions.Destinations.Limits", "LeadFunctions.Destinations.Mapping"],
+    ];
+
+    [Fact]
+    public void Every_folder_of_the_destinations_uses_only_the_folders_below_it()
+    {
+        var violations = new Layers(typeof(Program).Assembly, Destinations).Violations();
+
+        Assert.True(violations.Count == 0, "Dependencies that flow the wrong way:\n" + string.Join("\n", violations));
+    }
+
     [Fact]
     public void Every_folder_of_the_app_is_in_a_layer()
     {

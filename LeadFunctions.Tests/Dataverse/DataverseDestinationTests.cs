@@ -6,6 +6,7 @@ using Azure.Identity;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,6 +1,6 @@
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Destinations.Http;
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits;
+using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

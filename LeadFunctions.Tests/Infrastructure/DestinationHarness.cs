@@ -1,6 +1,7 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits;
+using LeadFunctions.Destinations.Limits.Fleet;
 
 namespace LeadFunctions.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Http;
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Identity;
 using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using Polly.Timeout;
 using LeadFunctions.Telemetry;
 

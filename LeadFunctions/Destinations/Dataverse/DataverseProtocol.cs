@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations.Limits;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

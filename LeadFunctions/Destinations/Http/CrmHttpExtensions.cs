@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits;
+using LeadFunctions.Destinations.Limits.Fleet;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Telemetry;

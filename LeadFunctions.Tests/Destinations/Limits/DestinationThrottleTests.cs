@@ -1,9 +1,9 @@
-using LeadFunctions.Destinations.Http;
+using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LeadFunctions.Tests.Destinations;
+namespace LeadFunctions.Tests.Destinations.Limits;
 
 public sealed class DestinationThrottleTests
 {

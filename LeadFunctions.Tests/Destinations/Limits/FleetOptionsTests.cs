@@ -1,8 +1,8 @@
 using System.Globalization;
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Settings;
 
-namespace LeadFunctions.Tests.Destinations;
+namespace LeadFunctions.Tests.Destinations.Limits;
 
 /// <summary>The fleet settings' checks: each problem a sentence naming the setting, all of them at once.</summary>
 public sealed class FleetOptionsTests

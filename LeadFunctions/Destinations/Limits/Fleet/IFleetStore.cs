@@ -1,4 +1,4 @@
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>Where the fleet's rows live: read together, each member's row written by itself, the shared row only with its ETag.</summary>
 internal interface IFleetStore
@@ -7,7 +7,7 @@ internal interface IFleetStore
 
     Task WriteMemberAsync(string fleet, FleetMember member, CancellationToken cancellationToken);
 
-    /// <summary>Writes the shared row if nobody changed it since it was read with <paramref name="etag"/> (null: if there is none); false otherwise.</summary>
+    /// <summary>Writes the shared row unless it changed since it was read with <paramref name="etag"/> (null: none); false if it did.</summary>
     Task<bool> WriteLimitAsync(string fleet, SharedLimit limit, string? etag, CancellationToken cancellationToken);
 
     Task RemoveMemberAsync(string fleet, string id, CancellationToken cancellationToken);

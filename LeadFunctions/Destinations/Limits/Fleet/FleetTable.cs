@@ -2,12 +2,11 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace LeadFunctions.Destinations.Http.Fleet;
+namespace LeadFunctions.Destinations.Limits.Fleet;
 
 /// <summary>
-/// The fleet in an Azure table (<c>Destinations__Fleet__TableName</c>) of the app's storage account: partition = the CRM user
-/// (a hash, no secret in it), row <c>limit</c> = the <see cref="SharedLimit"/>, rows <c>member-&lt;id&gt;</c> = the
-/// <see cref="FleetMember"/>s. Times are stored as UTC ticks.
+/// The fleet in a table of the app's storage account: partition = the CRM user (a hash, no secret), row <c>limit</c> =
+/// the <see cref="SharedLimit"/>, rows <c>member-&lt;id&gt;</c> = the <see cref="FleetMember"/>s; times in UTC ticks.
 /// </summary>
 internal sealed class FleetTable(TableClient table) : IFleetStore
 {
@@ -21,16 +20,11 @@ internal sealed class FleetTable(TableClient table) : IFleetStore
         var members = new List<FleetMember>();
         try
         {
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {fleet}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            var rows = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {fleet}"), cancellationToken: cancellationToken);
+            await foreach (var row in rows.ConfigureAwait(false))
             {
-                if (row.RowKey == LimitRow)
-                {
-                    (limit, etag) = (ToLimit(row), row.ETag.ToString());
-                }
-                else if (row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal))
-                {
-                    members.Add(ToMember(row));
-                }
+                if (row.RowKey == LimitRow) (limit, etag) = (ToLimit(row), row.ETag.ToString());
+                else if (row.RowKey.StartsWith(MemberPrefix, StringComparison.Ordinal)) members.Add(ToMember(row));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -86,16 +80,13 @@ internal sealed class FleetTable(TableClient table) : IFleetStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
+            // gone already
         }
     }
 
     private static FleetMember ToMember(TableEntity row) => new(
-        row.RowKey[MemberPrefix.Length..],
-        Time(row.GetInt64("ExpiresAt")) ?? default,
-        row.GetBoolean("Busy") ?? false,
-        Time(row.GetInt64("PacedAt")),
-        Time(row.GetInt64("Episode")),
-        row.GetInt32("Answered") ?? 0);
+        row.RowKey[MemberPrefix.Length..], Time(row.GetInt64("ExpiresAt")) ?? default, row.GetBoolean("Busy") ?? false,
+        Time(row.GetInt64("PacedAt")), Time(row.GetInt64("Episode")), row.GetInt32("Answered") ?? 0);
 
     private static SharedLimit ToLimit(TableEntity row) => new()
     {

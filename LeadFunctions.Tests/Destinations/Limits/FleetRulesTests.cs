@@ -1,12 +1,12 @@
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Destinations.Http;
-using LeadFunctions.Destinations.Http.Fleet;
+using LeadFunctions.Destinations.Limits;
+using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LeadFunctions.Tests.Destinations;
+namespace LeadFunctions.Tests.Destinations.Limits;
 
 /// <summary>How instances share one CRM user's limits through the fleet table (<see cref="FleetRules"/>, <see cref="FleetCoordinator"/>), on a fake clock.</summary>
 public sealed class FleetRulesTests

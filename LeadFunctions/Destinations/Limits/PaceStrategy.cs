@@ -1,11 +1,9 @@
-using System.Diagnostics.CodeAnalysis;
 using Polly;
 
-namespace LeadFunctions.Destinations.Http;
+namespace LeadFunctions.Destinations.Limits;
 
 /// <summary>
-/// The step of a CRM's resilience pipeline that waits for the <see cref="DestinationThrottle"/> (its gate after a
-/// <c>429</c>, its learned pace) before each attempt — between the retries and the attempt timeout, so that every
+/// Waits for the throttle's gate and pace before each attempt: between the retries and the attempt timeout, so that every
 /// retry is paced too and a request waiting for its turn is not mistaken for a server that does not answer.
 /// </summary>
 internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>
@@ -29,12 +27,4 @@ internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStr
     {
         public Options() => Name = "Pace";
     }
-}
-
-internal static class PaceStrategyExtensions
-{
-    /// <summary>Adds the <see cref="PaceStrategy"/> of <paramref name="throttle"/> at this point of the pipeline.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates the options by their data annotations; PaceStrategy's options have none.")]
-    public static ResiliencePipelineBuilder<HttpResponseMessage> AddPace(this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DestinationThrottle throttle) =>
-        pipeline.AddStrategy(_ => new PaceStrategy(throttle), new PaceStrategy.Options());
 }
