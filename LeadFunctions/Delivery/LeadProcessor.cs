@@ -7,13 +7,9 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Delivery;
 
 /// <summary>
-/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (docs/design.md, "Delivery outcomes").
-/// Returning means the message is handled and may be deleted: delivered, re-scheduled as a new message, skipped,
-/// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
-/// goes to all of the message's destinations at once; those that have it are done, those that failed transiently
-/// share one re-scheduled message, and each one that failed permanently gets its own poison message — each naming
-/// its destinations (<see cref="LeadEnvelope.Destinations"/>), so a retry or a replay goes only where the lead is missing. Throwing means "release it for another try"; at the last
-/// dequeue the processor poisons the message itself so that both hosting modes record the reason.
+/// ProcessLead: delivers one queued lead and decides what happens next (docs/design.md, "Delivery outcomes").
+/// Returning means the message may be deleted; throwing means "release it for another try". At the last dequeue it
+/// poisons the message itself, so both hosting modes record the reason.
 /// </summary>
 public sealed partial class LeadProcessor(
     LeadDestinations destinations,
@@ -112,10 +108,7 @@ public sealed partial class LeadProcessor(
         }
     }
 
-    /// <summary>
-    /// The targets of a message for <paramref name="some"/> of this message's destinations: unchanged when that is all
-    /// of them (a single-destination lead never gets a targets list), else their names.
-    /// </summary>
+    /// <summary>The destinations for a message to <paramref name="some"/>: unchanged (null) when that is all of them.</summary>
     private static IReadOnlyList<string>? Only(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> all, List<ILeadDestination> some) =>
         some.Count == all.Count ? envelope.Destinations : some.Select(d => d.Name).ToList();
 
@@ -157,8 +150,7 @@ public sealed partial class LeadProcessor(
             RetryAt = now + delay,
         };
 
-        // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
-        // destination's create-once key turns into one record.
+        // Durable before this one is deleted; a crash in between leaves two copies, made one by the create-once key.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
         foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, LogText.Of(retry.Failure.ToString(), LogText.ReasonLength)!);

@@ -10,8 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Intake;
 
 /// <summary>
-/// ReceiveLead: what <c>POST /api/leads</c> does with a request that passed the key check (docs/design.md,
-/// "Endpoint answers"). The ReceiveLead function and standalone mode's endpoint both call it.
+/// ReceiveLead: what <c>POST /api/leads</c> does after the key check (docs/design.md, "Endpoint answers"), in both modes.
 /// </summary>
 public sealed partial class LeadIntake(
     IOptions<IntakeOptions> options,
@@ -21,7 +20,6 @@ public sealed partial class LeadIntake(
     TimeProvider time,
     ILogger<LeadIntake> logger)
 {
-    /// <summary>The route below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
     public const string Route = "leads";
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
@@ -96,7 +94,7 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Every refusal: counted, logged as one line (paths from the lead bounded and cleaned), answered as problem details.</summary>
+    /// <summary>Every refusal: counted, logged as one line (paths bounded and cleaned), answered as problem details.</summary>
     private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
     {
         metrics.Refused(refusal.Reason);
