@@ -14,7 +14,8 @@ internal static class LeadCli
     /// <summary>The command's name, in help and messages, whatever the executable is called (dotnet run, a tool, a test host).</summary>
     public const string Name = "leadfunctions";
 
-    public static Command Build(CliEnvironment environment) => new(Name, "Operate LeadFunctions: send a test lead, see the queues, inspect and replay the poison queue, backfill leads.")
+    public static Command Build(CliEnvironment environment) => new(Name, "Operate LeadFunctions: send a test lead, see the queues, inspect and " +
+        "replay the poison queue, backfill leads.")
     {
         new HelpOption(),
         new VersionOption(),

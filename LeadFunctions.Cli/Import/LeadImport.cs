@@ -96,7 +96,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
                     // Nothing has got through yet: the endpoint is down or the URL is wrong, and every lead would wait just as long.
                     var unreachable = Volatile.Read(ref _accepted) == 0;
                     if (unreachable) Volatile.Write(ref _unreachable, true);
-                    return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: {problem}"), unreachable);
+                    return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: " +
+                        $"{problem}"), unreachable);
                 }
 
                 await WaitAsync(Backoff(attempt), cancellationToken);
@@ -134,6 +135,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
     private static string Tally(int[] counts) =>
-        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed" +
+        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, " +
+            $"{counts[(int)RowOutcome.Failed]} failed" +
         (counts[(int)RowOutcome.Refused] > 0 ? $", {counts[(int)RowOutcome.Refused]} refused" : "");
 }

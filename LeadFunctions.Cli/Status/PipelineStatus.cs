@@ -36,6 +36,7 @@ internal static class PipelineStatus
     }
 }
 
-/// <param name="DeliveriesLastHour">Deliveries recorded by the journal in the hour before <paramref name="At"/>; null when the journal is off.</param>
+/// <param name="DeliveriesLastHour">Deliveries recorded by the journal in the hour before <paramref name="At"/>; null
+/// when the journal is off.</param>
 /// <param name="Gauges">The pipeline gauges, under the names the app records them as metrics.</param>
 internal sealed record StatusReport(string Account, QueueState Queue, QueueState Poison, int? DeliveriesLastHour, string? JournalTable, DateTimeOffset At, GaugeValues Gauges);

@@ -69,6 +69,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of lead {LeadId} could not be recorded in the journal ({ErrorType}); the lead itself is delivered")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of lead {LeadId} could not be recorded in the journal ({ErrorType}); the lead " +
+        "itself is delivered")]
     private static partial void LogNotRecorded(ILogger logger, string leadId, string errorType);
 }

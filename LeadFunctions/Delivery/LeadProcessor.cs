@@ -134,7 +134,8 @@ public sealed partial class LeadProcessor(
         var age = now - envelope.DeliveryStartedAt;
         if (age >= _options.MaxAge)
         {
-            var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age {_options.MaxAge:g}); last error: {retry.Failure.Message}" };
+            var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age " +
+                $"{_options.MaxAge:g}); last error: {retry.Failure.Message}" };
             await PoisonAsync(message, envelope, gaveUp, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -170,7 +171,8 @@ public sealed partial class LeadProcessor(
     }
 
     // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt " +
+        "{Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
     private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, double latencySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
@@ -182,6 +184,7 @@ public sealed partial class LeadProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} is a Partner Center test lead; skipped (Delivery__TestLeads=Skip)")]
     private partial void LogTestLeadSkipped(string leadId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is, with the reason: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is, with " +
+        "the reason: {Reason}")]
     private partial void LogUnreadableMessage(string? messageId, string? reason);
 }

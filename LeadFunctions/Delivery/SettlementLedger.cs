@@ -75,9 +75,11 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
     private static (string Partition, string Row) Key(string text, string step) =>
         (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40], Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step)))[..32]);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} is a copy: the step '{Step}' was done by {By}, so this copy skips it (the queue delivers at least once)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} is a copy: the step '{Step}' was done by {By}, so " +
+        "this copy skips it (the queue delivers at least once)")]
     private partial void LogCopySkipped(string? receipt, string? leadId, string step, string? by);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} takes over the step '{Step}', which {By} took and left unfinished")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} takes over the step '{Step}', which {By} took and " +
+        "left unfinished")]
     private partial void LogTakenOver(string? receipt, string? leadId, string step, string? by);
 }

@@ -36,10 +36,12 @@ public sealed partial class PipelineGauges
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(LeadMetrics.MeterName);
-        _queueDepth = meter.CreateGauge<int>(QueueDepth, "{message}", "Messages in the lead queue: waiting, being processed, or re-scheduled for a later attempt.");
+        _queueDepth = meter.CreateGauge<int>(QueueDepth, "{message}", "Messages in the lead queue: waiting, being processed, or re-scheduled for a " +
+            "later attempt.");
         _oldestAge = meter.CreateGauge<double>(OldestAge, "s", "How long the oldest waiting lead has waited for delivery; 0 when none is waiting.");
         _poisonDepth = meter.CreateGauge<int>(PoisonDepth, "{message}", "Messages in the poison queue: leads that could not be delivered.");
-        _destinationHealth = meter.CreateGauge<int>(DestinationHealth, "1", "Each destination's health from the cached probe: 2 healthy, 1 degraded, 0 unhealthy.");
+        _destinationHealth = meter.CreateGauge<int>(DestinationHealth, "1", "Each destination's health from the cached probe: 2 healthy, 1 " +
+            "degraded, 0 unhealthy.");
         (_storage, _destinations, _checks, _time, _logger) = (storage, destinations, checks, time, logger);
     }
 
@@ -94,6 +96,7 @@ public sealed partial class PipelineGauges
         return statuses;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges: queue {Queue} could not be read ({ErrorType} {Status}); its gauges are left out this time")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges: queue {Queue} could not be read ({ErrorType} {Status}); its gauges are " +
+        "left out this time")]
     private static partial void LogQueueUnreadable(ILogger logger, string queue, string errorType, int? status);
 }

@@ -57,7 +57,8 @@ public sealed partial class LeadIntake(
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (body.Failure != BodyFailure.None) return (null, IntakeRefusal.Of(body.Failure, options.Value.MaxBodyBytes));
-        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadFinding("$", $"The body is not valid {charset} text.")]));
+        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadFinding("$", "The body is not " +
+            $"valid {charset} text.")]));
         if (utf8.Length == 0) return (null, IntakeRefusal.Invalid([new LeadFinding("$", "The body is empty.")]));
 
         try
@@ -66,7 +67,8 @@ public sealed partial class LeadIntake(
         }
         catch (JsonException e)
         {
-            return (null, IntakeRefusal.Invalid([new LeadFinding(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
+            return (null, IntakeRefusal.Invalid([new LeadFinding(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte " +
+                $"{e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
         }
     }
 
@@ -111,7 +113,8 @@ public sealed partial class LeadIntake(
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, test lead {IsTestLead}, duplicate {Duplicate})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, " +
+        "test lead {IsTestLead}, duplicate {Duplicate})")]
     private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead, bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]

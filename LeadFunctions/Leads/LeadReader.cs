@@ -15,7 +15,8 @@ public sealed partial class LeadReader(LeadSchema schema)
 
     private const string UserDetailsPath = "$.UserDetails";
 
-    private static readonly LeadFinding NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
+    private static readonly LeadFinding NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate " +
+        "such as \\ud800).");
 
     public LeadReadResult Read(JsonElement payload)
     {
