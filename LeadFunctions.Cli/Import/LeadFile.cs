@@ -10,7 +10,8 @@ namespace LeadFunctions.Cli.Import;
 internal sealed record LeadRow(long Line, string? Json, string? Problem, bool CastsDoubt = false);
 
 /// <summary>The leads of a file, and for a CSV which columns were taken for which field and which were ignored.</summary>
-internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns, IReadOnlyList<string> IgnoredColumns)
+internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns,
+    IReadOnlyList<string> IgnoredColumns)
 {
     /// <summary>Whether every row could be told from its neighbours; when not, nothing of the file is sent.</summary>
     public bool IsCertain => Rows.All(r => !r.CastsDoubt);
@@ -103,7 +104,8 @@ internal static class LeadFile
     }
 
     /// <summary>Which column is which lead field, or a usage error for a file whose first line is not a header.</summary>
-    private static (List<(int Index, string Field)> Fields, List<string> Columns, List<string> Ignored) Header(CsvReader csv, List<CsvMalformedRecord> malformed)
+    private static (List<(int Index, string Field)> Fields, List<string> Columns, List<string> Ignored) Header(CsvReader csv,
+        List<CsvMalformedRecord> malformed)
     {
         // The reader skips a malformed header and would take the next line, a lead, for it.
         if (malformed.Count > 0) throw NotAHeader($"line {malformed[0].LineNumber}, the header, has {Describe(malformed[0].Reason)}");
@@ -176,7 +178,8 @@ internal static class LeadFile
                 continue;
             }
 
-            if (SpreadsheetFormula.Trigger(value) is { } trigger) return new LeadRow(csv.LineNumber, null, SpreadsheetFormula.Problem(field, trigger));
+            if (SpreadsheetFormula.Trigger(value) is { } trigger) return new LeadRow(csv.LineNumber, null, SpreadsheetFormula.Problem(field,
+                trigger));
             Set(lead, field, value);
         }
 

@@ -38,7 +38,8 @@ internal static class PoisonCommand
             var messages = await poison.ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
-                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(), CliJson.Output.ListPoisonMessageView));
+                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(),
+                    CliJson.Output.ListPoisonMessageView));
                 return ExitCodes.Success;
             }
 
@@ -48,7 +49,8 @@ internal static class PoisonCommand
                 ["MESSAGE ID", "LEAD ID", "ATTEMPTS", "RECEIVED", "KIND", "STATUS", "CODE", "MESSAGE"],
                 messages.Select(m => m.ToView(includeLeadData: false)).Select(v => v.LeadId is { } leadId
                     ? (IReadOnlyList<string>)[v.MessageId, leadId, $"{v.Attempts}", Text.Time(v.ReceivedAt), v.LastError?.Kind ?? "-",
-                        v.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(v.LastError?.Code), Text.Cut(v.LastError?.Message ?? "(no error recorded)", 70)]
+                        v.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(v.LastError?.Code),
+                            Text.Cut(v.LastError?.Message ?? "(no error recorded)", 70)]
                     : [v.MessageId, "-", "-", "-", "unreadable", "-", "-", Text.Cut(v.Unreadable, 70)]));
             return ExitCodes.Success;
         });

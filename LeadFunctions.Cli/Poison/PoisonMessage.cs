@@ -28,7 +28,8 @@ internal sealed class PoisonMessage
             var envelope = LeadEnvelope.TryParse(Text, out _);
             Envelope = envelope is null ? null : envelope with
             {
-                LastError = envelope.LastError ?? new DeliveryFailure("queue", null, unreadable.Code, unreadable.Reason) { Kind = "poison", At = unreadable.At },
+                LastError = envelope.LastError ?? new DeliveryFailure("queue", null, unreadable.Code, unreadable.Reason) { Kind = "poison",
+                    At = unreadable.At },
             };
             UnreadableReason = Envelope is null ? reason : null;
             return;

@@ -58,14 +58,16 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         var arrived = 0;
         await WalkAsync(async (message, began) =>
         {
-            if (message.InsertedOn > began || message.Envelope?.ReplayedAt >= startedAt || (message.Envelope is null && replayedTexts.Contains(message.Text)))
+            if (message.InsertedOn > began || message.Envelope?.ReplayedAt >= startedAt || (message.Envelope is null
+                && replayedTexts.Contains(message.Text)))
             {
                 arrived++;
                 return Step.Release;
             }
 
             var result = await ReplayAsync(message, asIs, cancellationToken);
-            if (message.Envelope is null && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
+            if (message.Envelope is null
+                && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
             await report(result);
             return result.Outcome == ReplayOutcome.Replayed ? Step.Deleted : Step.Release;
         }, cancellationToken);
@@ -190,7 +192,8 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         {
             try
             {
-                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero,
+                    cancellationToken: CancellationToken.None);
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)
             {

@@ -33,7 +33,8 @@ internal static class DestinationHealth
             // Names as printed: cleaned and bounded; two that clean to one name are one, the worse status kept.
             return (answer?.Destinations ?? [])
                 .GroupBy(d => LogText.Of(d.Key)!, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.Min(d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy), StringComparer.OrdinalIgnoreCase);
+                .ToDictionary(g => g.Key, g => g.Min(d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy),
+                    StringComparer.OrdinalIgnoreCase);
         }
         catch (JsonException)
         {

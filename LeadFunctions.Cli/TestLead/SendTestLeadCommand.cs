@@ -23,7 +23,8 @@ internal static class SendTestLeadCommand
         command.SetGuardedAction(environment, async (parse, cancellationToken) =>
         {
             var endpoint = parse.GetRequiredValue(url);
-            using var intake = new IntakeClient(endpoint, EndpointKey.Resolve(endpoint, environment, cancellationToken), TimeSpan.FromSeconds(60), environment.Time);
+            using var intake = new IntakeClient(endpoint, EndpointKey.Resolve(endpoint, environment, cancellationToken), TimeSpan.FromSeconds(60),
+                environment.Time);
             var (marker, json) = PartnerCenterTestLead.Create(environment.Time, parse.GetRequiredValue(offer));
             var answer = await intake.PostAsync(json, cancellationToken);
 

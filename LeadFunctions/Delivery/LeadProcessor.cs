@@ -30,7 +30,8 @@ public sealed partial class LeadProcessor(
         if (envelope is null)
         {
             LogUnreadableMessage(LogText.Id(message.MessageId), LogText.Of(unreadable, LogText.ReasonLength));
-            var poisoned = UnreadableMessage.Of(message.Text, decoded: true, UnreadableMessage.NotAnEnvelope, unreadable!, message.MessageId, message.DequeueCount, time.GetUtcNow());
+            var poisoned = UnreadableMessage.Of(message.Text, decoded: true, UnreadableMessage.NotAnEnvelope, unreadable!, message.MessageId,
+                message.DequeueCount, time.GetUtcNow());
             await queue.SendToPoisonAsync(poisoned, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -48,13 +49,15 @@ public sealed partial class LeadProcessor(
         }
     }
 
-    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets, CancellationToken cancellationToken)
+    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets,
+        CancellationToken cancellationToken)
     {
         var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
         {
             var problems = string.Join("; ", read.Errors.Select(p => $"{p.Path}: {p.Message}"));
-            await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems),
+                cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -84,15 +87,18 @@ public sealed partial class LeadProcessor(
             switch (outcome)
             {
                 case DeliveryOutcome.Delivered delivered:
-                    await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
+                    await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt,
+                        envelope.Attempt, delivered.AlreadyThere), cancellationToken)
                         .ConfigureAwait(false);
                     var latency = time.GetUtcNow() - envelope.ReceivedAt;
                     metrics.Delivered(destination.Name, delivered.AlreadyThere, latency);
-                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), latency.TotalSeconds);
+                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle),
+                        new(lead.ActionCode), new(lead.Customer.Country), latency.TotalSeconds);
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
-                    await PoisonAsync(message, envelope with { Destinations = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
+                    await PoisonAsync(message, envelope with { Destinations = Only(envelope, targets, [destination]) }, cannot.Failure,
+                        cancellationToken).ConfigureAwait(false);
                     break;
 
                 case DeliveryOutcome.RetryLater retry:
@@ -127,7 +133,8 @@ public sealed partial class LeadProcessor(
 
     private static string Names(IEnumerable<ILeadDestination> targets) => string.Join(", ", targets.Select(d => d.Name));
 
-    private async Task RescheduleAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries,
+        CancellationToken cancellationToken)
     {
         var retry = Combine(retries);
         var now = time.GetUtcNow();
@@ -173,7 +180,8 @@ public sealed partial class LeadProcessor(
     // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt " +
         "{Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
-    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, double latencySeconds);
+    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle,
+        LoggedValue actionCode, LoggedValue country, double latencySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
     private partial void LogRescheduled(string leadId, int attempt, TimeSpan delay, string failure);

@@ -12,7 +12,8 @@ namespace LeadFunctions.Delivery;
 /// Which receipt of a queue message takes each step that writes a new message (poisoning, re-scheduling), in table
 /// <c>Delivery__SettlementTable</c>: copies of a message share their steps (docs/design.md, "Copies of a message").
 /// </summary>
-public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<SettlementLedger> logger)
+public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time,
+    ILogger<SettlementLedger> logger)
 {
     /// <summary>How long a step may stay under way before another receipt takes it over.</summary>
     public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
@@ -33,7 +34,8 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
         var claim = new TableEntity(partition, row) { ["Receipt"] = receipt, ["Step"] = step, ["TakenAt"] = now, ["Done"] = false };
         try
         {
-            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(claim, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(claim, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -68,12 +70,14 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
     {
         if (message.MessageId is null) return;
         var (partition, row) = Key(message.Text, step);
-        await _table.UpdateEntityAsync(new TableEntity(partition, row) { ["Done"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _table.UpdateEntityAsync(new TableEntity(partition, row) { ["Done"] = true }, ETag.All, TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Hashed, so any text and destination name make valid table keys.</summary>
     private static (string Partition, string Row) Key(string text, string step) =>
-        (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40], Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step)))[..32]);
+        (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40],
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step)))[..32]);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} is a copy: the step '{Step}' was done by {By}, so " +
         "this copy skips it (the queue delivers at least once)")]

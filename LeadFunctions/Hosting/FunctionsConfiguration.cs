@@ -25,7 +25,8 @@ public static class FunctionsConfiguration
 
         var localSettings = Path.Combine(contentRoot, LocalSettingsJson);
         if (mode.IsFunctions || !File.Exists(localSettings)) return;
-        var values = JsonNode.Parse(File.ReadAllText(localSettings), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["Values"];
+        var values = JsonNode.Parse(File.ReadAllText(localSettings),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["Values"];
         var settings = Flatten(values, null).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
         var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is EnvironmentVariablesConfigurationSource);
         sources.Insert(environment.s is null ? sources.Count : environment.i, Memory(settings));

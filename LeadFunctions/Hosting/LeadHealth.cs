@@ -29,7 +29,8 @@ public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHe
         var destinations = report.Entries.TryGetValue(HealthChecks.Destination, out var destination)
             ? destination.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? "")
             : [];
-        var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()), destinations);
+        var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            destinations);
         return TypedResults.Json(answer, HttpJsonContext.Default.HealthAnswer, statusCode: StatusCode(report));
     }
 

@@ -32,7 +32,8 @@ public sealed partial class PipelineGauges
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineGauges> _logger;
 
-    public PipelineGauges(IMeterFactory meters, LeadStorage storage, LeadDestinations destinations, HealthCheckService checks, TimeProvider time, ILogger<PipelineGauges> logger)
+    public PipelineGauges(IMeterFactory meters, LeadStorage storage, LeadDestinations destinations, HealthCheckService checks, TimeProvider time,
+        ILogger<PipelineGauges> logger)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(LeadMetrics.MeterName);
@@ -88,7 +89,8 @@ public sealed partial class PipelineGauges
         foreach (var destination in _destinations.Configured)
         {
             // A probe that failed as a whole names no destination: each is then as unhealthy as the check.
-            statuses[destination.Name] = entry.Data?.TryGetValue(destination.Name, out var status) == true && Enum.TryParse<HealthStatus>(status?.ToString(), out var parsed)
+            statuses[destination.Name] = entry.Data?.TryGetValue(destination.Name, out var status) == true
+                && Enum.TryParse<HealthStatus>(status?.ToString(), out var parsed)
                 ? parsed
                 : entry.Status;
         }

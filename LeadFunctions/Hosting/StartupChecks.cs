@@ -4,7 +4,8 @@ using LeadFunctions.Storage;
 namespace LeadFunctions.Hosting;
 
 /// <summary>Creates the queues at start-up when storage is reachable; when it is not, the app still starts and intake answers 503.</summary>
-internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, RenamedSettings renamed, ILogger<StartupChecks> logger) : BackgroundService
+internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, RenamedSettings renamed,
+    ILogger<StartupChecks> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

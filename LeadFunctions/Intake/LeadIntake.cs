@@ -45,7 +45,8 @@ public sealed partial class LeadIntake(
             metrics.Accepted(lead, duplicate);
             LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
             var (notes, omitted) = AnswerBounds.Of(read.Notes);
-            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, notes.Count > 0 ? notes : null, omitted > 0 ? omitted : null));
+            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, notes.Count > 0 ? notes : null,
+                omitted > 0 ? omitted : null));
         }
     }
 
@@ -80,7 +81,8 @@ public sealed partial class LeadIntake(
         {
             using var enqueue = LeadTracing.StartEnqueue(queue.Name, leadId);
             var (traceParent, traceState) = LeadTracing.CurrentContext();
-            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = lead, TraceParent = traceParent, TraceState = traceState };
+            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = lead, TraceParent = traceParent,
+                TraceState = traceState };
             await queue.SendAsync(envelope, null, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -108,14 +110,16 @@ public sealed partial class LeadIntake(
         }
 
         return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail, type: refusal.ProblemType,
-            extensions: refusal.Errors is { } issues ? new Dictionary<string, object?> { ["errors"] = issues.ToArray() } : null); // an array: its type is in HttpJsonContext
+            extensions: refusal.Errors is { } issues ? new Dictionary<string,
+                object?> { ["errors"] = issues.ToArray() } : null); // an array: its type is in HttpJsonContext
     }
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, " +
         "test lead {IsTestLead}, duplicate {Duplicate})")]
-    private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead, bool duplicate);
+    private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead,
+        bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]
     private partial void LogRefused(int status, string reason, string paths);

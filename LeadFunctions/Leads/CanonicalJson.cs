@@ -13,7 +13,8 @@ public static class CanonicalJson
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    private static readonly Comparer<LeadReader.Entry> ByName = Comparer<LeadReader.Entry>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+    private static readonly Comparer<LeadReader.Entry> ByName = Comparer<LeadReader.Entry>.Create(static (a, b) => string.CompareOrdinal(a.Name,
+        b.Name));
 
     public static byte[] Write(JsonNode node) => Write(node, static (writer, n) => WriteNode(writer, n)).ToArray();
 
@@ -44,7 +45,8 @@ public static class CanonicalJson
         HashSet<string>? seen = null;
         foreach (var property in value.EnumerateObject())
         {
-            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(property.Value, $"{path}.{property.Name}", ref walk);
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(property.Value, $"{path}.{property.Name}",
+                ref walk);
             if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
             {
                 walk.Note(path, property.Name, "appears more than once; the last one is used.");

@@ -22,7 +22,8 @@ public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnly
     /// <summary>A parameter's values (name matched case-insensitively), separated by ", "; null when absent.</summary>
     public string? Parameter(string name)
     {
-        var values = Parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList();
+        var values = Parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p =>
+            p.Value).Distinct(StringComparer.Ordinal).ToList();
         return values.Count == 0 ? null : string.Join(", ", values);
     }
 
@@ -36,7 +37,8 @@ public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnly
         {
             if (CampaignsLine().Match(line) is { Success: true } campaigns)
             {
-                foreach (var item in campaigns.Groups["list"].Value.Split([',', ';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                foreach (var item in campaigns.Groups["list"].Value.Split([',', ';', '|'],
+                    StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (NameValue().Match(item) is { Success: true } pair) Add(pair.Groups["name"].Value, pair.Groups["value"].Value.Trim());
                     else if (!Url().IsMatch(item)) AddCode(item);

@@ -107,7 +107,8 @@ public sealed partial class LeadReader(LeadSchema schema)
             }
             else if (declared?.Children is { } children && value.ValueKind == JsonValueKind.Object)
             {
-                entry = new Entry(name, value, null, Normalize(value, children, path == "$" && name == "UserDetails" ? UserDetailsPath : $"{path}.{name}", ref walk));
+                entry = new Entry(name, value, null, Normalize(value, children, path == "$"
+                    && name == "UserDetails" ? UserDetailsPath : $"{path}.{name}", ref walk));
             }
             else
             {

@@ -50,7 +50,8 @@ public sealed class LeadSchema
     }
 
     private static string ToJsonPath(string pointer) =>
-        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
+        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/",
+            StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
     /// <summary>
     /// True when the schema constrains only declared properties' types, which <see cref="LeadReader"/> checks itself;
@@ -85,7 +86,8 @@ public sealed class LeadSchema
                 _ when Annotations.Contains(keyword) => true,
                 "definitions" => value is JsonObject { Count: 0 },
                 "type" => value is JsonValue type && type.TryGetValue(out string? name) && (name == "object" || (!root && name == "string")),
-                "properties" => value is JsonObject properties && properties.All(p => p.Value is JsonObject property && IsTypesOnly(property, root: false)),
+                "properties" => value is JsonObject properties && properties.All(p => p.Value is JsonObject property && IsTypesOnly(property,
+                    root: false)),
                 _ => false,
             };
             if (!understood) return false;

@@ -20,7 +20,8 @@ public sealed record UnreadableMessage
 
     public required UnreadableDetails Unreadable { get; init; }
 
-    public static UnreadableMessage Of(string text, bool decoded, string code, string reason, string? messageId, long dequeueCount, DateTimeOffset at) => new()
+    public static UnreadableMessage Of(string text, bool decoded, string code, string reason, string? messageId, long dequeueCount,
+        DateTimeOffset at) => new()
     {
         Unreadable = new UnreadableDetails
         {
@@ -44,7 +45,8 @@ public sealed record UnreadableMessage
         {
             // Text that is not Unicode (a lone surrogate): kept with U+FFFD in its place, the reason still beside it.
             var text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(Unreadable.Text));
-            return JsonSerializer.Serialize(this with { Unreadable = Unreadable with { Text = text } }, UnreadableJsonContext.Default.UnreadableMessage);
+            return JsonSerializer.Serialize(this with { Unreadable = Unreadable with { Text = text } },
+                UnreadableJsonContext.Default.UnreadableMessage);
         }
     }
 
@@ -79,7 +81,8 @@ public sealed record UnreadableMessage
         if (!text.StartsWith("{\"unreadable\":", StringComparison.Ordinal)) return null;
         try
         {
-            return JsonSerializer.Deserialize(text, UnreadableJsonContext.Default.UnreadableMessage) is { Unreadable: { Code: not null, Text: not null } } message ? message : null;
+            return JsonSerializer.Deserialize(text, UnreadableJsonContext.Default.UnreadableMessage) is { Unreadable: { Code: not null,
+                Text: not null } } message ? message : null;
         }
         catch (JsonException)
         {

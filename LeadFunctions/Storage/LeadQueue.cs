@@ -52,12 +52,14 @@ public sealed class LeadQueue(LeadStorage storage, LeadQueueSignal signal)
         await storage.PoisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SendAsync(QueueClient queue, QueueMessageEncoding encoding, string text, TimeSpan? delay, int limit, CancellationToken cancellationToken)
+    private static async Task SendAsync(QueueClient queue, QueueMessageEncoding encoding, string text, TimeSpan? delay, int limit,
+        CancellationToken cancellationToken)
     {
         var size = System.Text.Encoding.UTF8.GetByteCount(text);
         if (encoding == QueueMessageEncoding.Base64) size = (size + 2) / 3 * 4;
         if (size > limit) throw new LeadTooLargeException(size, limit);
 
-        await CreateWhenMissing.WriteAsync(queue, () => queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CreateWhenMissing.WriteAsync(queue, () => queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,7 +14,8 @@ namespace LeadFunctions.Storage;
 /// When the oldest visible message was written or, for a re-scheduled lead, when its retry fell due (<see cref="LeadEnvelope.RetryAt"/>).
 /// </param>
 /// <param name="OldestNotEncoded">True when that message is not encoded as host.json says: nobody can decode it.</param>
-public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds, bool? OldestNotEncoded)
+public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds,
+    bool? OldestNotEncoded)
 {
     public const int PeekCount = 32;
 
@@ -44,7 +45,8 @@ public sealed record QueueState(string Name, bool Exists, int Messages, DateTime
         }
 
         return oldest is { } found
-            ? new QueueState(queue.Name, true, properties.ApproximateMessagesCount, found.Since, Math.Round(Math.Max(0, (now - found.Since).TotalSeconds)), found.Encoded ? null : true)
+            ? new QueueState(queue.Name, true, properties.ApproximateMessagesCount, found.Since, Math.Round(Math.Max(0,
+                (now - found.Since).TotalSeconds)), found.Encoded ? null : true)
             : new QueueState(queue.Name, true, properties.ApproximateMessagesCount, null, null, null);
     }
 
