@@ -14,7 +14,8 @@ internal sealed record CliEnvironment(TextWriter Output, TextWriter Error)
     /// <summary>Asks for a secret and reads it without echo (the real terminal); null when there is no terminal to ask on.</summary>
     public Func<string, CancellationToken, string?>? ReadSecret { get; init; }
 
-    /// <summary>A setting of the CLI's own (<c>LEADFUNCTIONS_KEY</c>): from <see cref="Settings"/> when named there, even as null, else the environment.</summary>
+    /// <summary>A setting of the CLI's own (<c>LEADFUNCTIONS_KEY</c>): from <see cref="Settings"/> when named there,
+    /// even as null, else the environment.</summary>
     public string? Setting(string name) => Settings.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name);
 
     /// <summary>Whether Ctrl+C and SIGTERM cancel the running command (the real process); off for in-process runs.</summary>

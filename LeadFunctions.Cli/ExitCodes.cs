@@ -5,7 +5,8 @@ internal static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>The command ran, and something it was asked to do did not happen: a non-2xx answer, a row refused, rejected or failed, a message not found or not replayed.</summary>
+    /// <summary>The command ran, and something it was asked to do did not happen: a non-2xx answer, a row refused,
+    /// rejected or failed, a message not found or not replayed.</summary>
     public const int Failed = 1;
 
     /// <summary>The command line or a setting is wrong; nothing was done.</summary>

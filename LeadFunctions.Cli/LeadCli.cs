@@ -14,7 +14,8 @@ internal static class LeadCli
     /// <summary>The command's name, in help and messages, whatever the executable is called (dotnet run, a tool, a test host).</summary>
     public const string Name = "leadfunctions";
 
-    public static Command Build(CliEnvironment environment) => new(Name, "Operate LeadFunctions: send a test lead, see the queues, inspect and replay the poison queue, backfill leads.")
+    public static Command Build(CliEnvironment environment) => new(Name, "Operate LeadFunctions: send a test lead, see the queues, inspect and " +
+        "replay the poison queue, backfill leads.")
     {
         new HelpOption(),
         new VersionOption(),
@@ -31,7 +32,8 @@ internal static class LeadCli
         {
             // One line per problem and where to read more, instead of the whole help text.
             var names = new List<string>();
-            for (SymbolResult? result = parse.CommandResult; result is CommandResult command; result = result.Parent) names.Insert(0, command.Command.Name);
+            for (SymbolResult? result = parse.CommandResult; result is CommandResult command; result = result.Parent)
+                names.Insert(0, command.Command.Name);
             foreach (var error in parse.Errors) await environment.Error.WriteLineAsync($"{Name}: {error.Message}");
             await environment.Error.WriteLineAsync($"See '{string.Join(' ', names)} --help'.");
             return ExitCodes.Usage;

@@ -10,8 +10,9 @@ using Microsoft.Azure.Functions.Worker.Builder;
 namespace LeadFunctions;
 
 /// <summary>
-/// LeadFunctions: marketplace leads in over HTTP (ReceiveLead), through a queue, into the CRM (ProcessLead).
-/// One pipeline, two ways to drive it (docs/design.md, "Hosting modes").
+/// LeadFunctions: marketplace leads in over HTTP, through a queue, into each destination. Five functions
+/// (<c>Functions/</c>): ReceiveLead, ProcessLead, Health, HealthDetails, RecordGauges. One pipeline, two ways to drive
+/// it (docs/design.md, "Hosting modes").
 /// </summary>
 public static class Program
 {
@@ -23,26 +24,26 @@ public static class Program
     public static IHost BuildWorker(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
-        builder.ConfigureFunctionsWebApplication();                        // Functions/: ReceiveLead, ProcessLead, Health
+        builder.ConfigureFunctionsWebApplication();                        // Functions/: the five functions
         builder.AddLeadPipeline(HostingMode.Functions);
         return builder.Build();
     }
 
-    /// <summary>Standalone mode (./eng/run.sh, tests, containers): this process checks keys and polls the queue itself.</summary>
+    /// <summary>Standalone mode (./eng/run.sh, tests, containers): this process checks keys, polls the queue, times gauges.</summary>
     /// <param name="overrides">Tests replace services here (e.g. a destination that fails on purpose).</param>
     public static WebApplication BuildStandalone(string[] args, Action<IServiceCollection>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLeadPipeline(HostingMode.Standalone);
-        builder.AddStandaloneHosting();                                    // Hosting/Standalone: address, key check, queue listener
+        builder.AddStandaloneHosting();                                    // Hosting/Standalone: key check, queue listener, gauge timer
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapStandaloneEndpoints();                                      // the handlers the Functions call, behind the key check
+        app.MapStandaloneEndpoints();                                      // the HTTP functions' handlers, behind the key check
         return app;
     }
 
-    /// <summary>What both modes run: every step from a lead arriving to the CRM having it.</summary>
+    /// <summary>What both modes run: every step from a lead arriving to its destinations having it.</summary>
     private static void AddLeadPipeline(this IHostApplicationBuilder builder, HostingMode mode)
     {
         builder.AddHosting(mode);                                          // Hosting/: settings as the host reads them, clock, start-up checks
@@ -51,6 +52,6 @@ public static class Program
         builder.Services.AddIntake(builder.Configuration);                 // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
         builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Destinations__Default)
-        builder.Services.AddLeadHealth(builder.Configuration);             // Hosting/: GET /api/health, the same in both modes
+        builder.Services.AddLeadHealth(builder.Configuration);             // Hosting/: health and details, pipeline gauges
     }
 }

@@ -9,7 +9,8 @@ internal enum RowOutcome
     [JsonStringEnumMemberName("imported")]
     Imported,
 
-    /// <summary>Accepted, with a lead id seen before: earlier in this file, or by the endpoint (<c>duplicate: true</c>). The destination still holds it once.</summary>
+    /// <summary>Accepted, with a lead id seen before: earlier in this file, or by the endpoint (<c>duplicate:
+    /// true</c>). The destination still holds it once.</summary>
     [JsonStringEnumMemberName("duplicate")]
     Duplicate,
 
@@ -21,11 +22,13 @@ internal enum RowOutcome
     [JsonStringEnumMemberName("failed")]
     Failed,
 
-    /// <summary>Not sent: the import could not read the row for certain, or a value would run as a spreadsheet formula (the reason says which).</summary>
+    /// <summary>Not sent: the import could not read the row for certain, or a value would run as a spreadsheet formula
+    /// (the reason says which).</summary>
     [JsonStringEnumMemberName("refused")]
     Refused,
 
-    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C), or because the file is in doubt.</summary>
+    /// <summary>Not sent, or waiting to be sent again, when the import stopped (a wrong key or URL, or Ctrl+C), or
+    /// because the file is in doubt.</summary>
     [JsonStringEnumMemberName("notSent")]
     NotSent,
 }
@@ -34,7 +37,8 @@ internal enum RowOutcome
 internal sealed record RowResult(long Line, RowOutcome Outcome, string? LeadId, int? Status, string? Reason);
 
 /// <param name="FileInDoubt">Some row could not be told from its neighbours for certain, so no row of the file was sent.</param>
-/// <param name="StoppedBecause">Why the import stopped before sending every lead: an answer every lead would get (401, 404) or an endpoint that never answered.</param>
+/// <param name="StoppedBecause">Why the import stopped before sending every lead: an answer every lead would get (401,
+/// 404) or an endpoint that never answered.</param>
 internal sealed record ImportReport(
     string File,
     string Format,

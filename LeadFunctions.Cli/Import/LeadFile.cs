@@ -6,25 +6,20 @@ using CsvHelper;
 namespace LeadFunctions.Cli.Import;
 
 /// <summary>One row of the file: its line number and the JSON to post, or why it is refused.</summary>
-/// <param name="CastsDoubt">
-/// The problem is in the file's structure (a quote out of place, a field too many or too few, a line break inside a
-/// one-line value): where this row ends and the next begins is a guess, so no row of the file is sent.
-/// </param>
+/// <param name="CastsDoubt">The file's structure is broken here, so row boundaries are a guess and no row is sent.</param>
 internal sealed record LeadRow(long Line, string? Json, string? Problem, bool CastsDoubt = false);
 
 /// <summary>The leads of a file, and for a CSV which columns were taken for which field and which were ignored.</summary>
-internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns, IReadOnlyList<string> IgnoredColumns)
+internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns,
+    IReadOnlyList<string> IgnoredColumns)
 {
     /// <summary>Whether every row could be told from its neighbours; when not, nothing of the file is sent.</summary>
     public bool IsCertain => Rows.All(r => !r.CastsDoubt);
 }
 
 /// <summary>
-/// Reads a file of leads: a CSV with a header row (columns by name, see <see cref="CsvLeadColumns"/>), or JSON lines
-/// (one lead JSON object per line, posted verbatim, so a lead gets the same id as when Partner Center posted it).
-/// Nothing is guessed: the text must decode (<see cref="LeadFileEncoding"/>), every CSV row must have the header's
-/// fields and well-formed quotes, and no value may be a spreadsheet formula (<see cref="SpreadsheetFormula"/>).
-/// Problems name lines and fields, never values: every value is personal data.
+/// Reads a file of leads: a CSV with a header row, or JSON lines posted verbatim (docs/operate.md, "What the file may be").
+/// Nothing is guessed; problems name lines and fields, never values: every value is personal data.
 /// </summary>
 internal static class LeadFile
 {
@@ -62,11 +57,7 @@ internal static class LeadFile
         return new LeadFileContent(JsonLines, rows, [], []);
     }
 
-    /// <summary>
-    /// Why the line cannot be posted as it is: not JSON (checked here rather than by the endpoint only because its
-    /// answer quotes the token it could not read, which may be lead data), or a value that is a formula. Everything
-    /// else is for the endpoint to judge.
-    /// </summary>
+    /// <summary>Not JSON (checked here: the endpoint's answer would quote the bad token), or a formula; the rest is the endpoint's.</summary>
     private static string? JsonProblem(string line)
     {
         try
@@ -89,8 +80,7 @@ internal static class LeadFile
             TrackLineNumbers = true,
             SkipEmptyLines = true,
             IncludeValuesInExceptions = false,   // values are personal data
-            // A quote out of place, or more or fewer fields than the header: where the row ends is a guess, so it is
-            // reported (by line and reason only: the record's raw text is lead data) and never mended.
+            // Row boundaries are a guess: reported by line and reason only (the raw text is lead data), never mended.
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Skip,
             OnMalformedRecord = malformed.Add,
@@ -114,13 +104,15 @@ internal static class LeadFile
     }
 
     /// <summary>Which column is which lead field, or a usage error for a file whose first line is not a header.</summary>
-    private static (List<(int Index, string Field)> Fields, List<string> Columns, List<string> Ignored) Header(CsvReader csv, List<CsvMalformedRecord> malformed)
+    private static (List<(int Index, string Field)> Fields, List<string> Columns, List<string> Ignored) Header(CsvReader csv,
+        List<CsvMalformedRecord> malformed)
     {
         // The reader skips a malformed header and would take the next line, a lead, for it.
         if (malformed.Count > 0) throw NotAHeader($"line {malformed[0].LineNumber}, the header, has {Describe(malformed[0].Reason)}");
         if (csv.Headers.Count == 0) throw NotAHeader("the file is empty");
-        // Names are printed below; an email address in the first line means it is a lead, and a lead is never printed.
-        if (csv.Headers.Any(h => h.Contains('@', StringComparison.Ordinal))) throw NotAHeader("its first line holds an email address, so it is a lead, not a header");
+        // Names are printed below; an email address in the first line means it is a lead, never printed.
+        if (csv.Headers.Any(h => h.Contains('@', StringComparison.Ordinal))) throw NotAHeader("its first line holds an email address, so it is a " +
+            "lead, not a header");
 
         var fields = new List<(int Index, string Field)>();
         var columns = new List<string>();
@@ -148,7 +140,8 @@ internal static class LeadFile
     }
 
     private static CommandException NotAHeader(string why) => new(ExitCodes.Usage,
-        $"the CSV cannot be read: {why}. Its first line must be a header naming the columns, e.g. First name, Last name, Email, Company, Offer (every accepted name is in docs/operate.md); nothing was imported.");
+        $"the CSV cannot be read: {why}. Its first line must be a header naming the columns, e.g. First name, Last name, Email, Company, Offer " +
+            "(every accepted name is in docs/operate.md); nothing was imported.");
 
     private static string Describe(CsvMalformedReason reason) => reason switch
     {
@@ -168,7 +161,8 @@ internal static class LeadFile
         {
             if (!CsvLeadColumns.MaySpanLines(field) && value.AsSpan().ContainsAny('\r', '\n'))
             {
-                return new LeadRow(csv.LineNumber, null, $"a line break inside the {field} value (a quote is probably not closed where it should be).", CastsDoubt: true);
+                return new LeadRow(csv.LineNumber, null, $"a line break inside the {field} value (a quote is probably not closed where it should " +
+                    "be).", CastsDoubt: true);
             }
         }
 
@@ -184,7 +178,8 @@ internal static class LeadFile
                 continue;
             }
 
-            if (SpreadsheetFormula.Trigger(value) is { } trigger) return new LeadRow(csv.LineNumber, null, SpreadsheetFormula.Problem(field, trigger));
+            if (SpreadsheetFormula.Trigger(value) is { } trigger) return new LeadRow(csv.LineNumber, null, SpreadsheetFormula.Problem(field,
+                trigger));
             Set(lead, field, value);
         }
 

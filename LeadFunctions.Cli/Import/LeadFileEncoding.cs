@@ -25,7 +25,8 @@ internal static class LeadFileEncoding
 
     public static Option<Encoding?> CreateOption() => new("--encoding")
     {
-        Description = "The file's encoding when it is not UTF-8, e.g. windows-1252 (Excel's \"CSV\" on Windows), latin1, utf-16. Without it the file must be UTF-8, or UTF-16/UTF-32 with a byte-order mark; any other file is refused and nothing is sent.",
+        Description = "The file's encoding when it is not UTF-8, e.g. windows-1252 (Excel's \"CSV\" on Windows), latin1, utf-16. Without it the " +
+            "file must be UTF-8, or UTF-16/UTF-32 with a byte-order mark; any other file is refused and nothing is sent.",
         HelpName = "name",
         CustomParser = result =>
         {
@@ -44,7 +45,8 @@ internal static class LeadFileEncoding
         {
             if (marked is not null && marked.CodePage != declared.CodePage)
             {
-                throw new CommandException(ExitCodes.Usage, $"the file starts with a {marked.WebName} byte-order mark, but --encoding says {declared.WebName}; nothing was imported. Leave out --encoding, or name the encoding the file has.");
+                throw new CommandException(ExitCodes.Usage, $"the file starts with a {marked.WebName} byte-order mark, but --encoding says " +
+                    $"{declared.WebName}; nothing was imported. Leave out --encoding, or name the encoding the file has.");
             }
 
             var start = marked?.Preamble.Length ?? 0;
@@ -65,7 +67,8 @@ internal static class LeadFileEncoding
         {
             Utf8.ToUtf16(text, chars, out var valid, out _, replaceInvalidSequences: false);
             throw new CommandException(ExitCodes.Usage,
-                $"the file is not UTF-8: line {Line(text, valid)} has a byte that is not (byte {start + valid + 1} of the file); nothing was imported. Save it as UTF-8 (Excel: \"CSV UTF-8\"), or name its encoding, e.g. --encoding windows-1252.");
+                $"the file is not UTF-8: line {Line(text, valid)} has a byte that is not (byte {start + valid + 1} of the file); nothing was " +
+                    "imported. Save it as UTF-8 (Excel: \"CSV UTF-8\"), or name its encoding, e.g. --encoding windows-1252.");
         }
         finally
         {
@@ -81,7 +84,8 @@ internal static class LeadFileEncoding
         }
         catch (DecoderFallbackException)
         {
-            throw new CommandException(ExitCodes.Usage, $"the file is not {encoding.WebName} throughout; nothing was imported. Name the encoding it has with --encoding, or save it as UTF-8.");
+            throw new CommandException(ExitCodes.Usage, $"the file is not {encoding.WebName} throughout; nothing was imported. Name the encoding " +
+                "it has with --encoding, or save it as UTF-8.");
         }
     }
 

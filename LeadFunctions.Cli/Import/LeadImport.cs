@@ -35,7 +35,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token }, async (i, token) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency,
+                CancellationToken = stop.Token }, async (i, token) =>
             {
                 var (result, stopsEverything) = await SendAsync(rows[i], token);
                 results[i] = result;
@@ -55,7 +56,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             // Stopped by a wrong key or URL, or interrupted: what was not sent is reported as such.
         }
 
-        return Report(file, content, results, _retries, stoppedBecause, _unreachable && stoppedBecause is not null, cancellationToken.IsCancellationRequested);
+        return Report(file, content, results, _retries, stoppedBecause, _unreachable && stoppedBecause is not null,
+            cancellationToken.IsCancellationRequested);
     }
 
     /// <summary>The report of a file in doubt (<see cref="LeadFileContent.IsCertain"/>): nothing sent, the refused rows said.</summary>
@@ -63,13 +65,15 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
         Report(file, content, new RowResult?[content.Rows.Count], retries: 0, stoppedBecause: null, unreachable: false, interrupted: false);
 
     /// <summary>Counts what happened to each row; a row without a result was refused (it has a problem) or not sent.</summary>
-    private static ImportReport Report(string file, LeadFileContent content, RowResult?[] results, int retries, string? stoppedBecause, bool unreachable, bool interrupted)
+    private static ImportReport Report(string file, LeadFileContent content, RowResult?[] results, int retries, string? stoppedBecause,
+        bool unreachable, bool interrupted)
     {
         var all = results.Select((r, i) => r ?? Unsent(content.Rows[i])).ToList();
         int Count(RowOutcome outcome) => all.Count(r => r.Outcome == outcome);
         return new ImportReport(
             file, content.Format, all.Count,
-            Count(RowOutcome.Imported), Count(RowOutcome.Duplicate), Count(RowOutcome.Rejected), Count(RowOutcome.Failed), Count(RowOutcome.Refused), Count(RowOutcome.NotSent),
+            Count(RowOutcome.Imported), Count(RowOutcome.Duplicate), Count(RowOutcome.Rejected), Count(RowOutcome.Failed),
+                Count(RowOutcome.Refused), Count(RowOutcome.NotSent),
             retries, FileInDoubt: !content.IsCertain, stoppedBecause, EndpointUnreachable: unreachable, Interrupted: interrupted,
             content.Columns, content.IgnoredColumns, all);
     }
@@ -96,7 +100,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
                     // Nothing has got through yet: the endpoint is down or the URL is wrong, and every lead would wait just as long.
                     var unreachable = Volatile.Read(ref _accepted) == 0;
                     if (unreachable) Volatile.Write(ref _unreachable, true);
-                    return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: {problem}"), unreachable);
+                    return (new RowResult(row.Line, RowOutcome.Failed, null, null, $"could not reach the endpoint after {attempt} attempts: " +
+                        $"{problem}"), unreachable);
                 }
 
                 await WaitAsync(Backoff(attempt), cancellationToken);
@@ -115,7 +120,8 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
             if (answer.StopsEverything) return (new RowResult(row.Line, RowOutcome.Failed, null, answer.Status, reason), true);
             if (answer.IsTransient && attempt < settings.MaxAttempts)
             {
-                await WaitAsync(answer.RetryAfter is { } wait ? TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, settings.MaxRetryWait.Ticks)) : Backoff(attempt), cancellationToken);
+                await WaitAsync(answer.RetryAfter is { } wait ? TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0,
+                    settings.MaxRetryWait.Ticks)) : Backoff(attempt), cancellationToken);
                 continue;
             }
 
@@ -134,6 +140,7 @@ internal sealed class LeadImport(IntakeClient intake, ImportSettings settings, T
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
     private static string Tally(int[] counts) =>
-        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, {counts[(int)RowOutcome.Failed]} failed" +
+        $"{counts[(int)RowOutcome.Imported]} imported, {counts[(int)RowOutcome.Duplicate]} duplicate, {counts[(int)RowOutcome.Rejected]} rejected, " +
+            $"{counts[(int)RowOutcome.Failed]} failed" +
         (counts[(int)RowOutcome.Refused] > 0 ? $", {counts[(int)RowOutcome.Refused]} refused" : "");
 }

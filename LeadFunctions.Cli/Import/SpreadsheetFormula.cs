@@ -26,7 +26,8 @@ internal static class SpreadsheetFormula
     public static string Problem(string field, char trigger) =>
         $"the {field} value starts with '{trigger}', which a spreadsheet would run as a formula (see docs/operate.md).";
 
-    /// <summary>The problem of the first string in <paramref name="element"/> that is a formula, named by its path (<c>UserDetails.LastName</c>), or null.</summary>
+    /// <summary>The problem of the first string in <paramref name="element"/> that is a formula, named by its path
+    /// (<c>UserDetails.LastName</c>), or null.</summary>
     public static string? ProblemIn(JsonElement element, string path)
     {
         switch (element.ValueKind)

@@ -18,8 +18,10 @@ internal static class EndpointKey
     {
         if (HttpUtility.ParseQueryString(endpoint.Query)["code"] is { Length: > 0 }) return null;
         if (environment.Setting(Variable)?.Trim() is { Length: > 0 } key) return key;
-        if (environment.ReadSecret?.Invoke($"Key for {IntakeClient.Redact(endpoint)} (not shown as you type): ", cancellationToken)?.Trim() is { Length: > 0 } typed) return typed;
-        throw new CommandException(ExitCodes.Usage, $"no key for the endpoint: put it in the {Variable} environment variable, or in --url as ?code=<key>, or run in a terminal to be asked for it; nothing was sent.");
+        if (environment.ReadSecret?.Invoke($"Key for {IntakeClient.Redact(endpoint)} (not shown as you type): ",
+            cancellationToken)?.Trim() is { Length: > 0 } typed) return typed;
+        throw new CommandException(ExitCodes.Usage, $"no key for the endpoint: put it in the {Variable} environment variable, or in --url as " +
+            "?code=<key>, or run in a terminal to be asked for it; nothing was sent.");
     }
 
     /// <summary>Asks on standard error and reads a line from the terminal without echoing it; Ctrl+C cancels.</summary>

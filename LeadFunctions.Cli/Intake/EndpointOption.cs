@@ -11,7 +11,9 @@ internal static class EndpointOption
 {
     public static Option<Uri> Create() => new("--url")
     {
-        Description = "The lead endpoint, as registered in Partner Center: https://<app>.azurewebsites.net/api/leads?code=<key> (locally http://127.0.0.1:7071/api/leads?code=local-dev-key). To keep the key off the command line, leave out code= and set LEADFUNCTIONS_KEY, or type the key when asked. The key is never printed.",
+        Description = "The lead endpoint, as registered in Partner Center: https://<app>.azurewebsites.net/api/leads?code=<key> (locally " +
+            "http://127.0.0.1:7071/api/leads?code=local-dev-key). To keep the key off the command line, leave out code= and set LEADFUNCTIONS_KEY, " +
+                "or type the key when asked. The key is never printed.",
         Required = true,
         HelpName = "endpoint",
         CustomParser = result => Parse(result, "--url", "http://127.0.0.1:7071/api/leads?code=local-dev-key"),
@@ -19,7 +21,9 @@ internal static class EndpointOption
 
     public static Option<Uri?> Health() => new("--health")
     {
-        Description = "The app's health details URL with a key, https://<app>.azurewebsites.net/api/health/details?code=<key> (locally http://127.0.0.1:7071/api/health/details?code=local-dev-key): adds each destination's health as the app last probed it. The key is never printed.",
+        Description = "The app's health details URL with a key, https://<app>.azurewebsites.net/api/health/details?code=<key> (locally " +
+            "http://127.0.0.1:7071/api/health/details?code=local-dev-key): adds each destination's health as the app last probed it. The key is " +
+                "never printed.",
         HelpName = "url",
         CustomParser = result => Parse(result, "--health", "http://127.0.0.1:7071/api/health/details?code=local-dev-key"),
     };

@@ -57,7 +57,8 @@ internal sealed record IntakeAnswer(
             status,
             LogText.Of(reason)!,
             LogText.Id(String(body, "leadId")),
-            body.ValueKind == JsonValueKind.Object && body.TryGetProperty("duplicate", out var duplicate) && duplicate.ValueKind == JsonValueKind.True,
+            body.ValueKind == JsonValueKind.Object && body.TryGetProperty("duplicate", out var duplicate)
+                && duplicate.ValueKind == JsonValueKind.True,
             Issues(body, "notes"),
             LogText.Of(String(body, "title"), LogText.ReasonLength),
             LogText.Of(String(body, "detail"), LogText.ReasonLength),
@@ -78,13 +79,15 @@ internal sealed record IntakeAnswer(
     }
 
     private static string? String(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The most notes or errors of one answer the CLI keeps (the app lists at most 16).</summary>
     private const int MaxIssues = 32;
 
     private static List<LeadFinding> Issues(JsonElement body, string name) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Take(MaxIssues).Select(e => new LeadFinding(LogText.Of(String(e, "path") ?? "$", LogText.ReasonLength)!, LogText.Of(String(e, "message") ?? "", LogText.ReasonLength)!)).ToList()
+            ? list.EnumerateArray().Take(MaxIssues).Select(e => new LeadFinding(LogText.Of(String(e, "path") ?? "$", LogText.ReasonLength)!,
+                LogText.Of(String(e, "message") ?? "", LogText.ReasonLength)!)).ToList()
             : [];
 }

@@ -32,7 +32,8 @@ internal static class Text
     public static string Json(JsonElement element)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             element.WriteTo(writer);
         }

@@ -12,7 +12,8 @@ internal static class PoisonCommand
     public static Command Create(CliEnvironment environment)
     {
         var storage = new StorageArguments();
-        var command = new Command("poison", "Leads that could not be delivered (the <queue>-poison queue): list them, show why, replay them. Messages are named by their queue message id.")
+        var command = new Command("poison", "Leads that could not be delivered (the <queue>-poison queue): list them, show why, replay them. " +
+            "Messages are named by their queue message id.")
         {
             List(storage, environment),
             Show(storage, environment),
@@ -25,7 +26,8 @@ internal static class PoisonCommand
     private static Command List(StorageArguments storage, CliEnvironment environment)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("list", "List the poison messages, oldest first: message id, lead id, attempts, when the lead was received, and the last error. No lead data.")
+        var command = new Command("list", "List the poison messages, oldest first: message id, lead id, attempts, when the lead was received, and " +
+            "the last error. No lead data.")
         {
             json,
         };
@@ -36,7 +38,8 @@ internal static class PoisonCommand
             var messages = await poison.ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
-                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(), CliJson.Output.ListPoisonMessageView));
+                await environment.Output.WriteLineAsync(JsonSerializer.Serialize(messages.Select(m => m.ToView(includeLeadData: false)).ToList(),
+                    CliJson.Output.ListPoisonMessageView));
                 return ExitCodes.Success;
             }
 
@@ -46,7 +49,8 @@ internal static class PoisonCommand
                 ["MESSAGE ID", "LEAD ID", "ATTEMPTS", "RECEIVED", "KIND", "STATUS", "CODE", "MESSAGE"],
                 messages.Select(m => m.ToView(includeLeadData: false)).Select(v => v.LeadId is { } leadId
                     ? (IReadOnlyList<string>)[v.MessageId, leadId, $"{v.Attempts}", Text.Time(v.ReceivedAt), v.LastError?.Kind ?? "-",
-                        v.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(v.LastError?.Code), Text.Cut(v.LastError?.Message ?? "(no error recorded)", 70)]
+                        v.LastError?.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Dash(v.LastError?.Code),
+                            Text.Cut(v.LastError?.Message ?? "(no error recorded)", 70)]
                     : [v.MessageId, "-", "-", "-", "unreadable", "-", "-", Text.Cut(v.Unreadable, 70)]));
             return ExitCodes.Success;
         });
@@ -56,9 +60,11 @@ internal static class PoisonCommand
     private static Command Show(StorageArguments storage, CliEnvironment environment)
     {
         var id = new Argument<string>("message-id") { Description = "The queue message id, as 'poison list' shows it." };
-        var includeLeadData = new Option<bool>("--include-lead-data") { Description = "Also show the lead itself (names, email, phone, free text): personal data, shown only when asked for." };
+        var includeLeadData = new Option<bool>("--include-lead-data") { Description = "Also show the lead itself (names, email, phone, free text): " +
+            "personal data, shown only when asked for." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var command = new Command("show", "Show one poison message: why it could not be delivered, its attempts and times. The lead's data only with --include-lead-data.")
+        var command = new Command("show", "Show one poison message: why it could not be delivered, its attempts and times. The lead's data only " +
+            "with --include-lead-data.")
         {
             id,
             includeLeadData,
@@ -87,13 +93,17 @@ internal static class PoisonCommand
 
     private static Command Replay(StorageArguments storage, CliEnvironment environment)
     {
-        var id = new Argument<string?>("message-id") { Description = "The queue message id, as 'poison list' shows it.", Arity = ArgumentArity.ZeroOrOne };
-        var all = new Option<bool>("--all") { Description = "Replay every message that is in the poison queue when the command starts. A message that cannot be replayed is named with its reason and skipped; the others are replayed, and the command exits 4." };
+        var id = new Argument<string?>("message-id") { Description = "The queue message id, as 'poison list' shows " +
+            "it.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Replay every message that is in the poison queue when the command starts. A message " +
+            "that cannot be replayed is named with its reason and skipped; the others are replayed, and the command exits 4." };
         var asIs = new Option<bool>("--include-unreadable")
         {
-            Description = "Also replay messages that are not lead envelopes this version reads (e.g. a newer envelope version), unchanged. Without it they are reported and left in place.",
+            Description = "Also replay messages that are not lead envelopes this version reads (e.g. a newer envelope version), unchanged. Without " +
+                "it they are reported and left in place.",
         };
-        var command = new Command("replay", "Put poison messages back on the lead queue with their attempts reset, for a new round of delivery. Each lead is still created once: the destination keys it by lead id.")
+        var command = new Command("replay", "Put poison messages back on the lead queue with their attempts reset, for a new round of delivery. " +
+            "Each lead is still created once: the destination keys it by lead id.")
         {
             id,
             all,
@@ -136,9 +146,11 @@ internal static class PoisonCommand
             var notEnvelopes = results.Count(r => r.Outcome == ReplayOutcome.NotAnEnvelope);
             var skipped = results.Count(r => r.Outcome == ReplayOutcome.Skipped);
             var summary = $"Replayed {replayed} of {Text.Count(results.Count, "message")} to {connection.Queue.Name}";
-            if (notEnvelopes > 0) summary += $"; {notEnvelopes} not replayed (not lead envelopes; add --include-unreadable to replay them as they are)";
+            if (notEnvelopes > 0) summary += $"; {notEnvelopes} not replayed (not lead envelopes; add --include-unreadable to replay them as they " +
+                "are)";
             if (skipped > 0) summary += $"; {skipped} skipped (could not be put back; see above)";
-            if (arrivedSince > 0) summary += $"; {Text.Count(arrivedSince, "message")} arrived in {poison.Name} during the replay and {(arrivedSince == 1 ? "was" : "were")} left for the next one";
+            if (arrivedSince > 0) summary += $"; {Text.Count(arrivedSince, "message")} arrived in {poison.Name} during the replay and " +
+                $"{(arrivedSince == 1 ? "was" : "were")} left for the next one";
             await environment.Output.WriteLineAsync(summary + ".");
             if (results.All(r => r.Outcome == ReplayOutcome.Replayed)) return ExitCodes.Success;
             return parse.GetValue(all) ? ExitCodes.SomeSkipped : ExitCodes.Failed;
@@ -150,7 +162,8 @@ internal static class PoisonCommand
         new(connection.Storage, connection.Queue, environment.Time);
 
     private static CommandException NotFound(string messageId, string queue) => new(ExitCodes.Failed,
-        $"no message {LogText.Id(messageId)} in {queue}. It may have been replayed, or be held by another command for up to {PoisonQueue.Lease.TotalSeconds:0} s; see 'poison list'.");
+        $"no message {LogText.Id(messageId)} in {queue}. It may have been replayed, or be held by another command for up to " +
+            $"{PoisonQueue.Lease.TotalSeconds:0} s; see 'poison list'.");
 
     private static string Describe(ReplayResult result, string leadQueue)
     {
@@ -161,7 +174,8 @@ internal static class PoisonCommand
         {
             ReplayOutcome.Replayed => $"Replayed {view.MessageId}: {what} is back on {leadQueue}.",
             ReplayOutcome.ReplayedPoisonCopyKept =>
-                $"Replayed {view.MessageId}: {what} is back on {leadQueue}, but its poison copy could not be deleted ({detail}); replaying it again is harmless.",
+                $"Replayed {view.MessageId}: {what} is back on {leadQueue}, but its poison copy could not be deleted ({detail}); replaying it " +
+                    "again is harmless.",
             _ => $"Not replayed {view.MessageId}: {detail}",
         };
     }
@@ -173,7 +187,8 @@ internal static class PoisonCommand
         if (view.Unreadable is not null)
         {
             await output.WriteLineAsync($"Not a lead envelope: {view.Unreadable}");
-            await output.WriteLineAsync(withData ? $"Message text:{Environment.NewLine}{view.MessageText}" : "Message text hidden (it may hold lead data); add --include-lead-data to show it.");
+            await output.WriteLineAsync(withData ? $"Message text:{Environment.NewLine}{view.MessageText}" : "Message text hidden (it may hold " +
+                "lead data); add --include-lead-data to show it.");
             return;
         }
 
@@ -191,7 +206,8 @@ internal static class PoisonCommand
         }
         else
         {
-            await output.WriteLineAsync("Last error   none recorded (moved by the queue trigger after its maximum dequeue count, e.g. after repeated crashes)");
+            await output.WriteLineAsync("Last error   none recorded (moved by the queue trigger after its maximum dequeue count, e.g. after " +
+                "repeated crashes)");
         }
 
         await output.WriteLineAsync(view.Lead is { } lead

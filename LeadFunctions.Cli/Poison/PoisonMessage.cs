@@ -7,7 +7,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Cli.Poison;
 
-/// <summary>A message received from the poison queue: its queue identity, the lease that lets us delete it, and what it holds.</summary>
+/// <summary>A message received from the poison queue: its identity, the lease that lets us delete it, and what it holds.</summary>
 internal sealed class PoisonMessage
 {
     /// <param name="message">A message received as stored, not decoded.</param>
@@ -23,11 +23,13 @@ internal sealed class PoisonMessage
             // The app's wrapper: the message as it was on the lead queue, and why it could not be read.
             Text = unreadable.Text;
             Decoded = unreadable.Decoded;
-            var reason = $"{unreadable.Code}: {unreadable.Reason}" + (unreadable.TextCut > 0 ? $" (the last {unreadable.TextCut} characters of the message were cut off to fit the poison queue)" : "");
+            var reason = $"{unreadable.Code}: {unreadable.Reason}" + (unreadable.TextCut > 0 ? $" (the last {unreadable.TextCut} characters of the " +
+                "message were cut off to fit the poison queue)" : "");
             var envelope = LeadEnvelope.TryParse(Text, out _);
             Envelope = envelope is null ? null : envelope with
             {
-                LastError = envelope.LastError ?? new DeliveryFailure("queue", null, unreadable.Code, unreadable.Reason) { Kind = "poison", At = unreadable.At },
+                LastError = envelope.LastError ?? new DeliveryFailure("queue", null, unreadable.Code, unreadable.Reason) { Kind = "poison",
+                    At = unreadable.At },
             };
             UnreadableReason = Envelope is null ? reason : null;
             return;
@@ -37,14 +39,12 @@ internal sealed class PoisonMessage
         Decoded = encoded;
         Envelope = LeadEnvelope.TryParse(Text, out var notAnEnvelope);
         UnreadableReason = Envelope is null
-            ? WithoutContent(Text, notAnEnvelope) + (encoded ? "" : " It is not base64-encoded either, as host.json's messageEncoding says it should be (the Functions host moves such a message here as it is).")
+            ? WithoutContent(Text, notAnEnvelope) + (encoded ? "" : " It is not base64-encoded either, as host.json's messageEncoding says it " +
+                "should be (the Functions host moves such a message here as it is).")
             : null;
     }
 
-    /// <summary>
-    /// Whether <see cref="Text"/> is the decoded message text (replayed as is, encoded as host.json says) or the text
-    /// as stored, which could not be decoded (replayed exactly as it was stored).
-    /// </summary>
+    /// <summary>True: decoded text (replayed encoded); false: text as stored, which could not be decoded (replayed as stored).</summary>
     public bool Decoded { get; }
 
     public string MessageId { get; }
@@ -52,7 +52,6 @@ internal sealed class PoisonMessage
     /// <summary>The lease of this receive: valid until it runs out or someone else receives the message.</summary>
     internal string PopReceipt { get; }
 
-    /// <summary>When the message was put on the poison queue.</summary>
     public DateTimeOffset? InsertedOn { get; }
 
     /// <summary>The message text. Holds lead data: shown only on request.</summary>
@@ -63,16 +62,14 @@ internal sealed class PoisonMessage
 
     public string? UnreadableReason { get; }
 
-    /// <summary>
-    /// The reason, without any of the message's text: the JSON reader's own messages quote the token they stumbled
-    /// on, which may be lead data. Only where it stumbled is kept.
-    /// </summary>
+    /// <summary>Where the JSON reader stumbled, never its message: that quotes the token, which may be lead data.</summary>
     private static string? WithoutContent(string text, string? reason)
     {
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? reason : $"The message is JSON but not an object ({document.RootElement.ValueKind}).";
+            return document.RootElement.ValueKind == JsonValueKind.Object ? reason : "The message is JSON but not an object " +
+                $"({document.RootElement.ValueKind}).";
         }
         catch (JsonException e)
         {
@@ -81,9 +78,8 @@ internal sealed class PoisonMessage
     }
 
     /// <summary>
-    /// What an operator may see of it by default: ids, attempts, times, the reason. No lead data. Every text in it
-    /// came from a queue message, so each is cleaned and bounded by <see cref="LogText"/>: whatever the message holds,
-    /// the view prints no control character and no endless value.
+    /// What an operator sees by default: ids, attempts, times, the reason; no lead data. Every text is cleaned and bounded
+    /// by <see cref="LogText"/>.
     /// </summary>
     public PoisonMessageView ToView(bool includeLeadData) => new(
         LogText.Id(MessageId)!,

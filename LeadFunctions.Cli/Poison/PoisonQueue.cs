@@ -6,20 +6,10 @@ using LeadFunctions.Telemetry;
 namespace LeadFunctions.Cli.Poison;
 
 /// <summary>
-/// The poison queue as an operator works with it: messages listed, shown and replayed by their queue message id.
+/// The poison queue as an operator works with it: messages listed, shown and replayed by id. Every command walks the
+/// queue with receives, holding each lease until the walk ends and releasing all in a finally block
+/// (docs/operate.md, "poison list, show, replay").
 /// </summary>
-/// <remarks>
-/// How a message is addressed. Its message id is stable for its whole life, but only a receive hands out the pop
-/// receipt that delete needs; a peek returns no receipt and at most 32 messages. So every command walks the queue
-/// with receives. Each message received is leased (invisible to other receivers) for <see cref="Lease"/>; the
-/// command acts on the ones it is after and releases every other one (visibility back to zero) when the walk ends.
-/// Holding the leases until the end is what moves the walk forward: a message released at once would be received
-/// again by the next call. Releasing in a finally block puts everything back at once even after an error or
-/// Ctrl+C; if the process dies, the leases simply run out. If a walk outlasts the lease, a message comes round a
-/// second time; the walk then stops, having seen everything. A receive changes nothing but the dequeue count,
-/// which nothing reads on the poison queue. Two commands walking at once each see only what the other does not
-/// hold, so a message can never be replayed by both; "not found" can mean "held by another command for a minute".
-/// </remarks>
 internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProvider time)
 {
     /// <summary>How long a received message stays hidden if this process dies before releasing it.</summary>
@@ -27,7 +17,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
 
     private const int BatchSize = 32;
 
-    // As stored: one message another writer did not encode must not stop the walk (the client's decoding would throw).
+    // As stored: a message another writer did not encode must not stop the walk.
     private readonly QueueClient _queue = storage.PoisonQueueAsStored;
 
     public string Name => _queue.Name;
@@ -44,10 +34,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         return all.OrderBy(m => m.InsertedOn).ToList();
     }
 
-    /// <summary>
-    /// Finds the message with id <paramref name="messageId"/> and lets <paramref name="act"/> use it while it is leased;
-    /// <paramref name="act"/> says whether it deleted the message. False when no such message was found.
-    /// </summary>
+    /// <summary>Lets <paramref name="act"/> use the leased message (it says whether it deleted it); false when not found.</summary>
     public async Task<bool> WithMessageAsync(string messageId, Func<PoisonMessage, Task<bool>> act, CancellationToken cancellationToken)
     {
         var found = false;
@@ -61,11 +48,8 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     }
 
     /// <summary>
-    /// Replays every message that was in the queue before this call (see <see cref="ReplayAsync"/>), passing each
-    /// result to <paramref name="report"/>. Returns how many messages were left alone because they arrived during
-    /// the walk: a replayed lead that fails again at once is back while the walk is still going, and must not be
-    /// replayed round and round. Such a message was put there after the walk began (insertion time, by the
-    /// service's clock, in whole seconds), or carries a replay time from this run, or is text this run replayed.
+    /// Replays every message that was there before this call; returns how many arrived during the walk and were left
+    /// alone (a replayed lead that fails again at once must not go round and round).
     /// </summary>
     public async Task<int> ReplayAllAsync(bool asIs, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
     {
@@ -74,14 +58,16 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         var arrived = 0;
         await WalkAsync(async (message, began) =>
         {
-            if (message.InsertedOn > began || message.Envelope?.ReplayedAt >= startedAt || (message.Envelope is null && replayedTexts.Contains(message.Text)))
+            if (message.InsertedOn > began || message.Envelope?.ReplayedAt >= startedAt || (message.Envelope is null
+                && replayedTexts.Contains(message.Text)))
             {
                 arrived++;
                 return Step.Release;
             }
 
             var result = await ReplayAsync(message, asIs, cancellationToken);
-            if (message.Envelope is null && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
+            if (message.Envelope is null
+                && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
             await report(result);
             return result.Outcome == ReplayOutcome.Replayed ? Step.Deleted : Step.Release;
         }, cancellationToken);
@@ -89,10 +75,8 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     }
 
     /// <summary>
-    /// Puts a leased message back on the lead queue: an envelope with its attempts reset (<c>ForReplay</c>), or, when
-    /// <paramref name="asIs"/>, a message that is not an envelope unchanged. The copy on the lead queue is durable
-    /// before the poison message is deleted, so a crash in between leaves the lead in both queues, never in neither;
-    /// the destination's create-once key (the lead id) turns a second delivery into "already there".
+    /// Puts a leased message back on the lead queue (an envelope with attempts reset, or, <paramref name="asIs"/>, unchanged).
+    /// Durable there before the poison copy is deleted: a crash leaves the lead in both queues, never in neither.
     /// </summary>
     public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, CancellationToken cancellationToken)
     {
@@ -106,7 +90,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         }
         catch (Exception e) when (IsAboutThisMessage(e))
         {
-            // This message cannot be put back (too large once encoded, refused by storage): report it and go on with the others.
+            // Cannot be put back (too large once encoded, refused): report it and go on with the others.
             return new ReplayResult(message, ReplayOutcome.Skipped, $"{e.GetType().Name}: {LogText.FirstLine(e.Message)}");
         }
 
@@ -122,10 +106,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         }
     }
 
-    /// <summary>
-    /// An error that concerns the message being replayed, not the storage account: the others can still be replayed.
-    /// Storage that cannot be reached or refuses the credentials stops the command (exit 3), since every message would fail.
-    /// </summary>
+    /// <summary>About this message, not the account: unreachable storage or bad credentials stop the command (exit 3).</summary>
     private static bool IsAboutThisMessage(Exception e) => e switch
     {
         RequestFailedException { Status: 0 or 401 or 403 } => false,
@@ -134,7 +115,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         _ => false,
     };
 
-    /// <summary>Receives every message in turn, holding each until the end; <paramref name="visit"/> gets it and the time the walk began.</summary>
+    /// <summary>Receives every message in turn, holding each until the end.</summary>
     private async Task WalkAsync(Func<PoisonMessage, DateTimeOffset, Task<Step>> visit, CancellationToken cancellationToken)
     {
         var held = new Dictionary<string, PoisonMessage>(StringComparer.Ordinal);
@@ -164,7 +145,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                     var message = new PoisonMessage(received, storage.MessagesAreBase64);
                     if (held.ContainsKey(message.MessageId) || deleted.Contains(message.MessageId))
                     {
-                        // Its lease ran out during the walk: release it with the new receipt; everything has been seen.
+                        // Its lease ran out during the walk: release it with the new receipt; all has been seen.
                         held[message.MessageId] = message;
                         stop = true;
                         continue;
@@ -198,11 +179,12 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         var unreleased = await ReleaseAsync(held.Values);
         if (unreleased > 0)
         {
-            throw new CommandException(ExitCodes.Failed, $"{unreleased} poison message(s) could not be released; they reappear within {Lease.TotalSeconds:0} s.");
+            throw new CommandException(ExitCodes.Failed, $"{unreleased} poison message(s) could not be released; they reappear within " +
+                $"{Lease.TotalSeconds:0} s.");
         }
     }
 
-    /// <summary>Makes held messages visible again at once; returns how many could not be (they reappear when their lease runs out).</summary>
+    /// <summary>Returns how many could not be released (they reappear when their lease runs out).</summary>
     private async Task<int> ReleaseAsync(IEnumerable<PoisonMessage> messages)
     {
         var failures = 0;
@@ -210,7 +192,8 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         {
             try
             {
-                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+                await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero,
+                    cancellationToken: CancellationToken.None);
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)
             {
@@ -237,13 +220,13 @@ internal enum ReplayOutcome
 {
     Replayed,
 
-    /// <summary>The lead is on the lead queue, and its poison copy could not be deleted: replaying that copy later is harmless.</summary>
+    /// <summary>On the lead queue, but its poison copy could not be deleted: replaying that copy later is harmless.</summary>
     ReplayedPoisonCopyKept,
 
     /// <summary>Not a lead envelope this version reads; replayed only when asked to replay such messages as they are.</summary>
     NotAnEnvelope,
 
-    /// <summary>Could not be put back on the lead queue (the detail says why); left in the poison queue, the others replayed.</summary>
+    /// <summary>Could not be put back on the lead queue; left in the poison queue, the others replayed.</summary>
     Skipped,
 }
 

@@ -22,7 +22,8 @@ internal static class DestinationHealth
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
         {
             throw new CommandException(ExitCodes.Usage,
-                $"{IntakeClient.Redact(url)} answered {(int)response.StatusCode}: --health must be the app's /api/health/details URL with a key (?code=...).");
+                $"{IntakeClient.Redact(url)} answered {(int)response.StatusCode}: --health must be the app's /api/health/details URL with a key " +
+                    "(?code=...).");
         }
 
         // 200 and 503 (a check is unhealthy) both carry the answer.
@@ -32,11 +33,13 @@ internal static class DestinationHealth
             // Names as printed: cleaned and bounded; two that clean to one name are one, the worse status kept.
             return (answer?.Destinations ?? [])
                 .GroupBy(d => LogText.Of(d.Key)!, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.Min(d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy), StringComparer.OrdinalIgnoreCase);
+                .ToDictionary(g => g.Key, g => g.Min(d => Enum.TryParse<HealthStatus>(d.Value, out var status) ? status : HealthStatus.Unhealthy),
+                    StringComparer.OrdinalIgnoreCase);
         }
         catch (JsonException)
         {
-            throw new CommandException($"{IntakeClient.Redact(url)} answered {(int)response.StatusCode} without the health answer: is it the app's /api/health/details?");
+            throw new CommandException($"{IntakeClient.Redact(url)} answered {(int)response.StatusCode} without the health answer: is it the app's " +
+                "/api/health/details?");
         }
     }
 }

@@ -13,7 +13,8 @@ namespace LeadFunctions.Cli.Status;
 internal static class PipelineStatus
 {
     /// <param name="health">The app's <c>/api/health/details?code=KEY</c>; null leaves destination health out.</param>
-    public static async Task<StatusReport> ReadAsync(StorageConnection connection, Uri? health, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<StatusReport> ReadAsync(StorageConnection connection, Uri? health, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var storage = connection.Storage;
@@ -32,10 +33,13 @@ internal static class PipelineStatus
             }
         }
 
-        return new StatusReport(connection.Account, queue, poison, delivered, connection.JournalTable, now, GaugeValues.Of(queue, poison, destinations));
+        return new StatusReport(connection.Account, queue, poison, delivered, connection.JournalTable, now, GaugeValues.Of(queue, poison,
+            destinations));
     }
 }
 
-/// <param name="DeliveriesLastHour">Deliveries recorded by the journal in the hour before <paramref name="At"/>; null when the journal is off.</param>
+/// <param name="DeliveriesLastHour">Deliveries recorded by the journal in the hour before <paramref name="At"/>; null
+/// when the journal is off.</param>
 /// <param name="Gauges">The pipeline gauges, under the names the app records them as metrics.</param>
-internal sealed record StatusReport(string Account, QueueState Queue, QueueState Poison, int? DeliveriesLastHour, string? JournalTable, DateTimeOffset At, GaugeValues Gauges);
+internal sealed record StatusReport(string Account, QueueState Queue, QueueState Poison, int? DeliveriesLastHour, string? JournalTable,
+    DateTimeOffset At, GaugeValues Gauges);

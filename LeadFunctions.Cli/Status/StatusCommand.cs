@@ -10,7 +10,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Cli.Status;
 
-/// <summary><c>status</c>: is the pipeline moving? Queue depths, the oldest waiting message in each queue, deliveries in the last hour, the pipeline gauges.</summary>
+/// <summary><c>status</c>: is the pipeline moving? Queue depths, the oldest waiting message in each queue, deliveries
+/// in the last hour, the pipeline gauges.</summary>
 internal static class StatusCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -18,7 +19,8 @@ internal static class StatusCommand
         var storage = new StorageArguments();
         var json = new Option<bool>("--json") { Description = "Print JSON (for scripts and monitoring) instead of text." };
         var health = EndpointOption.Health();
-        var command = new Command("status", "Show the lead queue's and the poison queue's depth, the age of the oldest waiting message in each, the deliveries of the last hour (from the delivery journal), and the pipeline gauges under the names the app records them as metrics.")
+        var command = new Command("status", "Show the lead queue's and the poison queue's depth, the age of the oldest waiting message in each, " +
+            "the deliveries of the last hour (from the delivery journal), and the pipeline gauges under the names the app records them as metrics.")
         {
             json,
             health,
@@ -43,7 +45,8 @@ internal static class StatusCommand
         await output.WriteLineAsync($"Poison      {report.Poison.Name.PadRight(width)}  {Describe(report.Poison, "oldest")}");
         if (report.Queue.OldestNotEncoded is true)
         {
-            await output.WriteLineAsync($"Warning     the oldest message in {report.Queue.Name} is not base64-encoded, as host.json says messages are: the app cannot decode it.");
+            await output.WriteLineAsync($"Warning     the oldest message in {report.Queue.Name} is not base64-encoded, as host.json says messages " +
+                "are: the app cannot decode it.");
         }
 
         await output.WriteLineAsync(report.DeliveriesLastHour is { } delivered
@@ -52,9 +55,11 @@ internal static class StatusCommand
 
         var gauges = report.Gauges;
         await output.WriteLineAsync(FormattableString.Invariant(
-            $"Gauges      {PipelineGauges.QueueDepth} {gauges.QueueDepth}, {PipelineGauges.OldestAge} {gauges.OldestAgeSeconds} s, {PipelineGauges.PoisonDepth} {gauges.PoisonDepth}"));
+            $"Gauges      {PipelineGauges.QueueDepth} {gauges.QueueDepth}, {PipelineGauges.OldestAge} {gauges.OldestAgeSeconds} s, ") +
+            FormattableString.Invariant($"{PipelineGauges.PoisonDepth} {gauges.PoisonDepth}"));
         await output.WriteLineAsync(gauges.DestinationHealth is { } destinations
-            ? $"            {PipelineGauges.DestinationHealth} {string.Join(", ", destinations.Select(d => $"{d.Key} {d.Value} ({(HealthStatus)d.Value})"))}"
+            ? $"            {PipelineGauges.DestinationHealth} " +
+                $"{string.Join(", ", destinations.Select(d => $"{d.Key} {d.Value} ({(HealthStatus)d.Value})"))}"
             : $"            {PipelineGauges.DestinationHealth}: pass --health with the app's /api/health/details URL to see it");
     }
 

@@ -19,7 +19,8 @@ internal sealed class StorageArguments
 
     private readonly Option<string?> _accountName = new("--account-name")
     {
-        Description = "Storage account name, signed in with DefaultAzureCredential (az login, managed identity). Default: AzureWebJobsStorage__accountName.",
+        Description = "Storage account name, signed in with DefaultAzureCredential (az login, managed identity). Default: " +
+            "AzureWebJobsStorage__accountName.",
         Recursive = true,
     };
 

@@ -14,7 +14,8 @@ internal static class SendTestLeadCommand
             Description = "The offerTitle of the test lead.",
             DefaultValueFactory = _ => "Contoso Test",
         };
-        var command = new Command("send-test-lead", "Post a Partner Center-style test lead (names MSFT_TEST_<digits>, like the 'Validate' button in Partner Center) and show the endpoint's answer. Exits 1 unless the answer is 2xx.")
+        var command = new Command("send-test-lead", "Post a Partner Center-style test lead (names MSFT_TEST_<digits>, like the 'Validate' button " +
+            "in Partner Center) and show the endpoint's answer. Exits 1 unless the answer is 2xx.")
         {
             url,
             offer,
@@ -22,7 +23,8 @@ internal static class SendTestLeadCommand
         command.SetGuardedAction(environment, async (parse, cancellationToken) =>
         {
             var endpoint = parse.GetRequiredValue(url);
-            using var intake = new IntakeClient(endpoint, EndpointKey.Resolve(endpoint, environment, cancellationToken), TimeSpan.FromSeconds(60), environment.Time);
+            using var intake = new IntakeClient(endpoint, EndpointKey.Resolve(endpoint, environment, cancellationToken), TimeSpan.FromSeconds(60),
+                environment.Time);
             var (marker, json) = PartnerCenterTestLead.Create(environment.Time, parse.GetRequiredValue(offer));
             var answer = await intake.PostAsync(json, cancellationToken);
 

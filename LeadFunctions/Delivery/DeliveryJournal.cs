@@ -13,7 +13,8 @@ namespace LeadFunctions.Delivery;
 /// </summary>
 public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<DeliveryOptions> options, ILogger<DeliveryJournal> logger)
 {
-    private readonly TableClient? _table = string.IsNullOrWhiteSpace(options.Value.JournalTable) ? null : storage.Tables.GetTableClient(options.Value.JournalTable);
+    private readonly TableClient? _table =
+        string.IsNullOrWhiteSpace(options.Value.JournalTable) ? null : storage.Tables.GetTableClient(options.Value.JournalTable);
 
     public static string PartitionFor(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 
@@ -32,7 +33,8 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         };
         try
         {
-            await CreateWhenMissing.WriteAsync(_table, () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CreateWhenMissing.WriteAsync(_table, () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or IOException or TimeoutException)
         {
@@ -41,7 +43,8 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
     }
 
     /// <summary>Deliveries since <paramref name="since"/>, newest partitions first.</summary>
-    public async IAsyncEnumerable<DeliveryRecord> SinceAsync(DateTimeOffset since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<DeliveryRecord> SinceAsync(DateTimeOffset since,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (_table is null) yield break;
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionFor(since)} and DeliveredAt ge {since}");
@@ -69,6 +72,7 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of lead {LeadId} could not be recorded in the journal ({ErrorType}); the lead itself is delivered")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery of lead {LeadId} could not be recorded in the journal ({ErrorType}); the lead " +
+        "itself is delivered")]
     private static partial void LogNotRecorded(ILogger logger, string leadId, string errorType);
 }

@@ -23,12 +23,15 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>The table that records each delivery (lead id, destination, times); empty turns the journal off.</summary>
     public string? JournalTable { get; set; } = "LeadDeliveries";
 
-    /// <summary>The table that records which copy of a queue message poisons or re-schedules a lead, so that it happens once (<see cref="SettlementLedger"/>).</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Delivery__SettlementTable must be a table name: 3 to 63 letters and digits, starting with a letter.")]
+    /// <summary>The table that records which copy of a queue message poisons or re-schedules a lead, so that it happens
+    /// once (<see cref="SettlementLedger"/>).</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Delivery__SettlementTable must be a table name: 3 to 63 letters and digits, " +
+        "starting with a letter.")]
     public string SettlementTable { get; set; } = "LeadSettlements";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MaxRetryDelay < FirstRetryDelay) yield return new("Delivery__MaxRetryDelay must be at least Delivery__FirstRetryDelay.", [nameof(MaxRetryDelay)]);
+        if (MaxRetryDelay < FirstRetryDelay) yield return new("Delivery__MaxRetryDelay must be at least " +
+            "Delivery__FirstRetryDelay.", [nameof(MaxRetryDelay)]);
     }
 }

@@ -5,4 +5,5 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 
-public sealed record DeliveryRecord(string LeadId, string Destination, DateTimeOffset DeliveredAt, DateTimeOffset ReceivedAt, int Attempt, bool AlreadyThere);
+public sealed record DeliveryRecord(string LeadId, string Destination, DateTimeOffset DeliveredAt, DateTimeOffset ReceivedAt, int Attempt,
+    bool AlreadyThere);

@@ -13,7 +13,8 @@ public static class LeadIdCheck
 {
     public const string Code = "LeadIdMismatch";
 
-    /// <summary>The failure when <paramref name="read"/> (the envelope's lead, read again) has another id than the envelope says; else null.</summary>
+    /// <summary>The failure when <paramref name="read"/> (the envelope's lead, read again) has another id than the
+    /// envelope says; else null.</summary>
     public static DeliveryFailure? Mismatch(LeadEnvelope envelope, LeadReadResult read)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -21,6 +22,7 @@ public static class LeadIdCheck
         return string.Equals(read.LeadId, envelope.LeadId, StringComparison.Ordinal)
             ? null
             : new DeliveryFailure("intake", null, Code,
-                $"The envelope's lead id is not the id of its lead (the hash of its canonical form is {read.LeadId}); it was not delivered, so that no record keyed by that id is skipped or overwritten.");
+                $"The envelope's lead id is not the id of its lead (the hash of its canonical form is {read.LeadId}); it was not delivered, so " +
+                    "that no record keyed by that id is skipped or overwritten.");
     }
 }

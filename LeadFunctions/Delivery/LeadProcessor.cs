@@ -7,13 +7,9 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Delivery;
 
 /// <summary>
-/// ProcessLead: delivers one queued lead and decides, in this one place, what happens next (docs/design.md, "Delivery outcomes").
-/// Returning means the message is handled and may be deleted: delivered, re-scheduled as a new message, skipped,
-/// or moved to the poison queue with its reason. With several destinations each one's delivery is its own: the lead
-/// goes to all of the message's destinations at once; those that have it are done, those that failed transiently
-/// share one re-scheduled message, and each one that failed permanently gets its own poison message — each naming
-/// its destinations (<see cref="LeadEnvelope.Destinations"/>), so a retry or a replay goes only where the lead is missing. Throwing means "release it for another try"; at the last
-/// dequeue the processor poisons the message itself so that both hosting modes record the reason.
+/// ProcessLead: delivers one queued lead and decides what happens next (docs/design.md, "Delivery outcomes").
+/// Returning means the message may be deleted; throwing means "release it for another try". At the last dequeue it
+/// poisons the message itself, so both hosting modes record the reason.
 /// </summary>
 public sealed partial class LeadProcessor(
     LeadDestinations destinations,
@@ -34,7 +30,8 @@ public sealed partial class LeadProcessor(
         if (envelope is null)
         {
             LogUnreadableMessage(LogText.Id(message.MessageId), LogText.Of(unreadable, LogText.ReasonLength));
-            var poisoned = UnreadableMessage.Of(message.Text, decoded: true, UnreadableMessage.NotAnEnvelope, unreadable!, message.MessageId, message.DequeueCount, time.GetUtcNow());
+            var poisoned = UnreadableMessage.Of(message.Text, decoded: true, UnreadableMessage.NotAnEnvelope, unreadable!, message.MessageId,
+                message.DequeueCount, time.GetUtcNow());
             await queue.SendToPoisonAsync(poisoned, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -52,13 +49,15 @@ public sealed partial class LeadProcessor(
         }
     }
 
-    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets, CancellationToken cancellationToken)
+    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets,
+        CancellationToken cancellationToken)
     {
         var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
         {
             var problems = string.Join("; ", read.Errors.Select(p => $"{p.Path}: {p.Message}"));
-            await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems), cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(message, envelope, new DeliveryFailure("intake", null, "InvalidLead", problems),
+                cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -88,15 +87,18 @@ public sealed partial class LeadProcessor(
             switch (outcome)
             {
                 case DeliveryOutcome.Delivered delivered:
-                    await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt, envelope.Attempt, delivered.AlreadyThere), cancellationToken)
+                    await journal.RecordAsync(new DeliveryRecord(envelope.LeadId, destination.Name, time.GetUtcNow(), envelope.ReceivedAt,
+                        envelope.Attempt, delivered.AlreadyThere), cancellationToken)
                         .ConfigureAwait(false);
                     var latency = time.GetUtcNow() - envelope.ReceivedAt;
                     metrics.Delivered(destination.Name, delivered.AlreadyThere, latency);
-                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), latency.TotalSeconds);
+                    LogDelivered(envelope.LeadId, destination.Name, delivered.AlreadyThere, envelope.Attempt, new(lead.OfferTitle),
+                        new(lead.ActionCode), new(lead.Customer.Country), latency.TotalSeconds);
                     break;
 
                 case DeliveryOutcome.CannotDeliver cannot:
-                    await PoisonAsync(message, envelope with { Destinations = Only(envelope, targets, [destination]) }, cannot.Failure, cancellationToken).ConfigureAwait(false);
+                    await PoisonAsync(message, envelope with { Destinations = Only(envelope, targets, [destination]) }, cannot.Failure,
+                        cancellationToken).ConfigureAwait(false);
                     break;
 
                 case DeliveryOutcome.RetryLater retry:
@@ -112,10 +114,7 @@ public sealed partial class LeadProcessor(
         }
     }
 
-    /// <summary>
-    /// The targets of a message for <paramref name="some"/> of this message's destinations: unchanged when that is all
-    /// of them (a single-destination lead never gets a targets list), else their names.
-    /// </summary>
+    /// <summary>The destinations for a message to <paramref name="some"/>: unchanged (null) when that is all of them.</summary>
     private static IReadOnlyList<string>? Only(LeadEnvelope envelope, IReadOnlyList<ILeadDestination> all, List<ILeadDestination> some) =>
         some.Count == all.Count ? envelope.Destinations : some.Select(d => d.Name).ToList();
 
@@ -134,14 +133,16 @@ public sealed partial class LeadProcessor(
 
     private static string Names(IEnumerable<ILeadDestination> targets) => string.Join(", ", targets.Select(d => d.Name));
 
-    private async Task RescheduleAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries, CancellationToken cancellationToken)
+    private async Task RescheduleAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<DeliveryOutcome.RetryLater> retries,
+        CancellationToken cancellationToken)
     {
         var retry = Combine(retries);
         var now = time.GetUtcNow();
         var age = now - envelope.DeliveryStartedAt;
         if (age >= _options.MaxAge)
         {
-            var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age {_options.MaxAge:g}); last error: {retry.Failure.Message}" };
+            var gaveUp = retry.Failure with { Message = $"Gave up after {envelope.Attempt} attempts over {age:g} (maximum age " +
+                $"{_options.MaxAge:g}); last error: {retry.Failure.Message}" };
             await PoisonAsync(message, envelope, gaveUp, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -157,8 +158,7 @@ public sealed partial class LeadProcessor(
             RetryAt = now + delay,
         };
 
-        // The new message is durable before this one is deleted; a crash in between leaves two copies, which the
-        // destination's create-once key turns into one record.
+        // Durable before this one is deleted; a crash in between leaves two copies, made one by the create-once key.
         await queue.SendAsync(next, delay, cancellationToken).ConfigureAwait(false);
         foreach (var each in retries) metrics.Retried(each.Failure.Destination, each.Failure.Status);
         LogRescheduled(envelope.LeadId, envelope.Attempt, delay, LogText.Of(retry.Failure.ToString(), LogText.ReasonLength)!);
@@ -178,8 +178,10 @@ public sealed partial class LeadProcessor(
     }
 
     // LatencySeconds (202 to the destination) is what the workbook's p50/p95 query reads (infra/app/pipeline.workbook.json).
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt {Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
-    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, double latencySeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} delivered to {Destination} (already there: {AlreadyThere}, attempt " +
+        "{Attempt}; offer {OfferTitle}, action {ActionCode}, country {Country}; {LatencySeconds} s after it was accepted)")]
+    private partial void LogDelivered(string leadId, string destination, bool alreadyThere, int attempt, LoggedValue offerTitle,
+        LoggedValue actionCode, LoggedValue country, double latencySeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead {LeadId} attempt {Attempt} failed transiently; retrying in {Delay}: {Failure}")]
     private partial void LogRescheduled(string leadId, int attempt, TimeSpan delay, string failure);
@@ -190,6 +192,7 @@ public sealed partial class LeadProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} is a Partner Center test lead; skipped (Delivery__TestLeads=Skip)")]
     private partial void LogTestLeadSkipped(string leadId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is, with the reason: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue message {MessageId} is not a lead envelope; moved to the poison queue as it is, with " +
+        "the reason: {Reason}")]
     private partial void LogUnreadableMessage(string? messageId, string? reason);
 }

@@ -9,26 +9,20 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Delivery;
 
 /// <summary>
-/// Which queue message settles each step of a lead's delivery that writes a new message — its move to the poison
-/// queue, its re-scheduling — in table <c>Delivery__SettlementTable</c>. The queue delivers at least once: an enqueue
-/// whose answer was lost is sent again (two identical messages), and a lease that lapses lets a second receiver take a
-/// message still being handled. Copies of one message have the same text, so they share their steps: the first
-/// receipt to take a step does it; a copy that finds it done skips it, and one that finds it under way comes back
-/// later (it is released, not deleted, so nothing is lost if the first then fails). A step taken and left unfinished
-/// for <see cref="StepTimeout"/> (its taker crashed) is taken over. Deliveries need no step: creating a record is
-/// idempotent in every destination (docs/design.md, "Exactly once").
+/// Which receipt of a queue message takes each step that writes a new message (poisoning, re-scheduling), in table
+/// <c>Delivery__SettlementTable</c>: copies of a message share their steps (docs/design.md, "Copies of a message").
 /// </summary>
-public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<SettlementLedger> logger)
+public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time,
+    ILogger<SettlementLedger> logger)
 {
-    /// <summary>How long a step may stay under way before another receipt takes it over: far longer than one queue write with its retries.</summary>
+    /// <summary>How long a step may stay under way before another receipt takes it over.</summary>
     public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
 
     private readonly TableClient _table = storage.Tables.GetTableClient(options.Value.SettlementTable);
 
     /// <summary>
-    /// Whether <paramref name="message"/> is to take <paramref name="step"/>: true when no copy has taken it, when this
-    /// receipt of the message took it, or when its taker left it unfinished for too long; false when it is done.
-    /// A message without an id (not from a queue) always takes it.
+    /// True when no copy has taken <paramref name="step"/>, this receipt took it, or its taker left it unfinished too
+    /// long; false when it is done. A message without an id (not from a queue) always takes it.
     /// </summary>
     /// <exception cref="StepUnderWayException">Another receipt is taking the step right now.</exception>
     public async Task<bool> TakeAsync(QueuedMessage message, string leadId, string step, CancellationToken cancellationToken)
@@ -40,7 +34,8 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
         var claim = new TableEntity(partition, row) { ["Receipt"] = receipt, ["Step"] = step, ["TakenAt"] = now, ["Done"] = false };
         try
         {
-            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(claim, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CreateWhenMissing.WriteAsync(_table, () => _table.AddEntityAsync(claim, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -75,16 +70,20 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
     {
         if (message.MessageId is null) return;
         var (partition, row) = Key(message.Text, step);
-        await _table.UpdateEntityAsync(new TableEntity(partition, row) { ["Done"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await _table.UpdateEntityAsync(new TableEntity(partition, row) { ["Done"] = true }, ETag.All, TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The message's text and the step, hashed: any text and any destination name make valid table keys.</summary>
+    /// <summary>Hashed, so any text and destination name make valid table keys.</summary>
     private static (string Partition, string Row) Key(string text, string step) =>
-        (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40], Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step)))[..32]);
+        (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40],
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(step)))[..32]);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} is a copy: the step '{Step}' was done by {By}, so this copy skips it (the queue delivers at least once)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} is a copy: the step '{Step}' was done by {By}, so " +
+        "this copy skips it (the queue delivers at least once)")]
     private partial void LogCopySkipped(string? receipt, string? leadId, string step, string? by);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} takes over the step '{Step}', which {By} took and left unfinished")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {Receipt} of lead {LeadId} takes over the step '{Step}', which {By} took and " +
+        "left unfinished")]
     private partial void LogTakenOver(string? receipt, string? leadId, string step, string? by);
 }

@@ -6,16 +6,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace LeadFunctions.Functions;
 
 /// <summary>
-/// The queue trigger on the lead queue. The host polls, counts dequeues, releases a failed message and moves it to
-/// <c>&lt;queue&gt;-poison</c> at host.json's <c>maxDequeueCount</c>; <see cref="LeadProcessor"/> decides everything
-/// about the lead itself (delivered, re-scheduled, poisoned with its reason). Throwing asks the host for another try.
+/// The queue trigger: the host polls, counts dequeues and poisons at <c>maxDequeueCount</c>; <see cref="LeadProcessor"/>
+/// decides about the lead. Throwing asks the host for another try.
 /// </summary>
 public sealed class ProcessLead(LeadProcessor processor)
 {
     /// <summary>The app setting that names the lead queue (the host resolves <c>%LeadQueueName%</c> from it).</summary>
     public const string QueueSetting = "LeadQueueName";
 
-    /// <summary>The storage connection the trigger uses: a connection string, or identity-based <c>AzureWebJobsStorage__…</c> settings.</summary>
+    /// <summary>A connection string, or identity-based <c>AzureWebJobsStorage__…</c> settings.</summary>
     public const string Connection = "AzureWebJobsStorage";
 
     [Function(nameof(ProcessLead))]

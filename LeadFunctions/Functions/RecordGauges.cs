@@ -4,9 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace LeadFunctions.Functions;
 
 /// <summary>
-/// Once a minute: the pipeline gauges as metrics — lead queue depth, oldest waiting lead, poison queue depth, each
-/// destination's health (<see cref="PipelineGauges"/>). The host runs a timer function on one instance at a time, so
-/// the gauges are recorded once however far the app has scaled out.
+/// Once a minute, the pipeline gauges (<see cref="PipelineGauges"/>). A timer runs on one instance at a time, so they
+/// are recorded once however far the app scales out.
 /// </summary>
 public sealed class RecordGauges(PipelineGauges gauges)
 {

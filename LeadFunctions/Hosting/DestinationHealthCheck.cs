@@ -8,7 +8,8 @@ namespace LeadFunctions.Hosting;
 /// The destinations' health, from one probe shared by every caller for <see cref="HealthOptions.ProbeInterval"/>:
 /// however many requests arrive, a CRM sees at most one probe per interval.
 /// </summary>
-internal sealed class DestinationHealthCheck(LeadDestinations destinations, IOptions<HealthOptions> options, TimeProvider time) : IHealthCheck, IDisposable
+internal sealed class DestinationHealthCheck(LeadDestinations destinations, IOptions<HealthOptions> options, TimeProvider time)
+    : IHealthCheck, IDisposable
 {
     private readonly SemaphoreSlim _probing = new(1, 1);
     private (HealthCheckResult Result, DateTimeOffset At)? _last;

@@ -6,14 +6,9 @@ using Microsoft.Extensions.Configuration.Memory;
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// Reads settings where the Functions host reads them, so that both hosting modes see the same values:
-/// <c>host.json</c> under <c>AzureFunctionsJobHost</c> (app settings such as
-/// <c>AzureFunctionsJobHost__extensions__queues__batchSize</c> override it, as they do for the host), and in standalone
-/// mode <c>local.settings.json</c>'s <c>Values</c>, below real environment variables, as Core Tools does.
-/// <c>host.json</c> is part of the app (found in the content root, else beside the app); <c>local.settings.json</c> is
-/// the settings of the place the app runs in, read from the content root only (the working directory unless
-/// <c>--contentRoot</c> says otherwise: the repository root for <c>./eng/run.sh</c>), never from a copy a build left
-/// beside the app. The tests run the app with a content root of their own, so a developer's file never reaches them.
+/// Reads settings where the Functions host does, so both modes see the same values: host.json under
+/// <c>AzureFunctionsJobHost</c> (app settings override it), and in standalone mode <c>local.settings.json</c>'s
+/// <c>Values</c> below environment variables, from the content root only (docs/design.md, "D2. Standalone mode stays").
 /// </summary>
 public static class FunctionsConfiguration
 {
@@ -30,13 +25,14 @@ public static class FunctionsConfiguration
 
         var localSettings = Path.Combine(contentRoot, LocalSettingsJson);
         if (mode.IsFunctions || !File.Exists(localSettings)) return;
-        var values = JsonNode.Parse(File.ReadAllText(localSettings), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["Values"];
+        var values = JsonNode.Parse(File.ReadAllText(localSettings),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["Values"];
         var settings = Flatten(values, null).ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => p.Value);
         var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is EnvironmentVariablesConfigurationSource);
         sources.Insert(environment.s is null ? sources.Count : environment.i, Memory(settings));
     }
 
-    /// <summary>host.json's <c>extensions.http.routePrefix</c>: the Functions host puts every HTTP route under it, and so does standalone mode.</summary>
+    /// <summary>host.json's <c>extensions.http.routePrefix</c>: the host puts every HTTP route under it; so does standalone mode.</summary>
     public static string RoutePrefix(this IConfiguration configuration) =>
         configuration["AzureFunctionsJobHost:extensions:http:routePrefix"] ?? "api";
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>The checks behind <see cref="LeadHealth"/>: storage (the lead queue), probed each time; the destinations, probed at most once per interval.</summary>
+/// <summary>The checks behind <see cref="LeadHealth"/>: storage (the lead queue), probed each time; the destinations,
+/// probed at most once per interval.</summary>
 public static class HealthChecks
 {
     public const string Storage = "storage";

@@ -4,11 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// The health endpoints, the same in both modes. <c>GET /api/health</c> (anonymous) tells a stranger only "up or
-/// down": 200 <c>{"status":"Healthy"}</c> (or <c>Degraded</c>), 503 <c>Unhealthy</c>. <c>GET /api/health/details</c>
-/// (function key) names each check and each destination with its status — never URLs, names or errors, which go to
-/// the log, once per change of a check's status. Neither can make the app call a CRM more than once per
-/// <see cref="HealthOptions.ProbeInterval"/>: destination probes are cached and shared by all callers.
+/// The health endpoints, the same in both modes: up or down for strangers, each check's status with the function key;
+/// a CRM is probed at most once per <see cref="HealthOptions.ProbeInterval"/> (docs/design.md, "D4. Health says little to strangers").
 /// </summary>
 public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHealth> logger)
 {
@@ -32,7 +29,8 @@ public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHe
         var destinations = report.Entries.TryGetValue(HealthChecks.Destination, out var destination)
             ? destination.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? "")
             : [];
-        var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()), destinations);
+        var answer = new HealthAnswer(report.Status.ToString(), report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            destinations);
         return TypedResults.Json(answer, HttpJsonContext.Default.HealthAnswer, statusCode: StatusCode(report));
     }
 

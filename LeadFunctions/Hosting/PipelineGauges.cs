@@ -7,11 +7,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace LeadFunctions.Hosting;
 
 /// <summary>
-/// The pipeline's state as gauges on the <see cref="LeadMetrics.MeterName"/> meter: the lead queue's depth, how long the
-/// oldest waiting lead has waited, the poison queue's depth, and each destination's health. Recorded once a minute by
-/// the RecordGauges timer function (Functions mode) or <see cref="Hosting.Standalone.GaugeTimer"/> (standalone mode);
-/// <c>leadfunctions status</c> shows the same values under the same names (<see cref="GaugeValues"/>). Destination
-/// health is the health endpoints' cached probe, so recording the gauges never adds a call to a CRM.
+/// The pipeline's state as gauges (docs/operate.md, "Pipeline gauges"), recorded once a minute by RecordGauges or
+/// <see cref="Hosting.Standalone.GaugeTimer"/>. Destination health is the cached probe: gauges never call a CRM.
 /// </summary>
 public sealed partial class PipelineGauges
 {
@@ -35,18 +32,21 @@ public sealed partial class PipelineGauges
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineGauges> _logger;
 
-    public PipelineGauges(IMeterFactory meters, LeadStorage storage, LeadDestinations destinations, HealthCheckService checks, TimeProvider time, ILogger<PipelineGauges> logger)
+    public PipelineGauges(IMeterFactory meters, LeadStorage storage, LeadDestinations destinations, HealthCheckService checks, TimeProvider time,
+        ILogger<PipelineGauges> logger)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(LeadMetrics.MeterName);
-        _queueDepth = meter.CreateGauge<int>(QueueDepth, "{message}", "Messages in the lead queue: waiting, being processed, or re-scheduled for a later attempt.");
+        _queueDepth = meter.CreateGauge<int>(QueueDepth, "{message}", "Messages in the lead queue: waiting, being processed, or re-scheduled for a " +
+            "later attempt.");
         _oldestAge = meter.CreateGauge<double>(OldestAge, "s", "How long the oldest waiting lead has waited for delivery; 0 when none is waiting.");
         _poisonDepth = meter.CreateGauge<int>(PoisonDepth, "{message}", "Messages in the poison queue: leads that could not be delivered.");
-        _destinationHealth = meter.CreateGauge<int>(DestinationHealth, "1", "Each destination's health from the cached probe: 2 healthy, 1 degraded, 0 unhealthy.");
+        _destinationHealth = meter.CreateGauge<int>(DestinationHealth, "1", "Each destination's health from the cached probe: 2 healthy, 1 " +
+            "degraded, 0 unhealthy.");
         (_storage, _destinations, _checks, _time, _logger) = (storage, destinations, checks, time, logger);
     }
 
-    /// <summary>Reads the gauges and records them; a part that cannot be read (storage down) is left out, not guessed.</summary>
+    /// <summary>A part that cannot be read (storage down) is left out, not guessed.</summary>
     public async Task<GaugeValues> RecordAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -73,14 +73,14 @@ public sealed partial class PipelineGauges
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Whatever storage throws (after its retries, an AggregateException): a gauge is left out, never guessed.
+            // Whatever storage throws (after its retries, an AggregateException).
             var cause = e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e;
             LogQueueUnreadable(_logger, queue.Name, cause.GetType().Name, (cause as Azure.RequestFailedException)?.Status);
             return null;
         }
     }
 
-    /// <summary>Each configured destination's status from the destination health check, which probes at most once per <c>Health__ProbeInterval</c>.</summary>
+    /// <summary>From the destination health check, which probes at most once per <c>Health__ProbeInterval</c>.</summary>
     private async Task<Dictionary<string, HealthStatus>> DestinationsAsync(CancellationToken cancellationToken)
     {
         var report = await _checks.CheckHealthAsync(check => check.Name == HealthChecks.Destination, cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,8 @@ public sealed partial class PipelineGauges
         foreach (var destination in _destinations.Configured)
         {
             // A probe that failed as a whole names no destination: each is then as unhealthy as the check.
-            statuses[destination.Name] = entry.Data?.TryGetValue(destination.Name, out var status) == true && Enum.TryParse<HealthStatus>(status?.ToString(), out var parsed)
+            statuses[destination.Name] = entry.Data?.TryGetValue(destination.Name, out var status) == true
+                && Enum.TryParse<HealthStatus>(status?.ToString(), out var parsed)
                 ? parsed
                 : entry.Status;
         }
@@ -97,6 +98,7 @@ public sealed partial class PipelineGauges
         return statuses;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges: queue {Queue} could not be read ({ErrorType} {Status}); its gauges are left out this time")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline gauges: queue {Queue} could not be read ({ErrorType} {Status}); its gauges are " +
+        "left out this time")]
     private static partial void LogQueueUnreadable(ILogger logger, string queue, string errorType, int? status);
 }

@@ -4,7 +4,8 @@ using LeadFunctions.Storage;
 namespace LeadFunctions.Hosting;
 
 /// <summary>Creates the queues at start-up when storage is reachable; when it is not, the app still starts and intake answers 503.</summary>
-internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, RenamedSettings renamed, ILogger<StartupChecks> logger) : BackgroundService
+internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, RenamedSettings renamed,
+    ILogger<StartupChecks> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,9 +24,11 @@ internal sealed partial class StartupChecks(LeadQueue queue, HostingMode mode, R
     [LoggerMessage(Level = LogLevel.Information, Message = "LeadFunctions running: {Mode}")]
     private static partial void LogMode(ILogger logger, HostingMode mode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting {OldName} has a new name, {NewName}; it still works, but rename it (docs/settings.md, \"Renamed settings\").")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Setting {OldName} has a new name, {NewName}; it still works, but rename it " +
+        "(docs/settings.md, \"Renamed settings\").")]
     private static partial void LogRenamed(ILogger logger, string oldName, string newName);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storage is not reachable ({ErrorType}); queue {Queue} could not be checked. Intake answers 503 until it is.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage is not reachable ({ErrorType}); queue {Queue} could not be checked. Intake answers " +
+        "503 until it is.")]
     private static partial void LogStorageUnreachable(ILogger logger, string errorType, string queue);
 }

@@ -13,7 +13,8 @@ internal sealed class StorageHealthCheck(LeadStorage storage) : IHealthCheck
             var exists = await storage.LeadQueue.ExistsAsync(cancellationToken).ConfigureAwait(false);
             return exists.Value ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded($"Queue {storage.LeadQueue.Name} does not exist yet.");
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException
+            or Azure.Identity.AuthenticationFailedException)
         {
             return HealthCheckResult.Unhealthy($"Queue storage: {e.GetType().Name} {(e as Azure.RequestFailedException)?.Status}");
         }

@@ -36,7 +36,8 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal TooLargeToStore(int maxMessageBytes) => new(StatusCodes.Status413PayloadTooLarge, "Lead too large",
         $"The lead is too large to be stored (a queue message holds at most {maxMessageBytes} bytes once encoded).", "too-large");
 
-    /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the detail says how many more there are.</summary>
+    /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the
+    /// detail says how many more there are.</summary>
     public static IntakeRefusal Invalid(IReadOnlyList<LeadFinding> problems)
     {
         var (listed, omitted) = AnswerBounds.Of(problems);

@@ -44,7 +44,8 @@ public static class LeadBody
                 _ => BodyFailure.Malformed,
             });
         }
-        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException
+            && cancellationToken.IsCancellationRequested)
         {
             return BodyRead.Failed(BodyFailure.Aborted);
         }
@@ -108,7 +109,8 @@ public static class LeadBody
     /// <summary>A strict decoder; UTF-16 and UTF-32 without LE/BE follow the byte-order mark, else big-endian (RFC 2781).</summary>
     private static Encoding Decoder(byte[] body, string charset)
     {
-        bool LittleEndianMark(int width) => body.Length >= width && body[0] == 0xFF && body[1] == 0xFE && (width == 2 || (body[2] == 0 && body[3] == 0));
+        bool LittleEndianMark(int width) => body.Length >= width && body[0] == 0xFF && body[1] == 0xFE &&
+            (width == 2 || (body[2] == 0 && body[3] == 0));
         return charset switch
         {
             "UTF-16LE" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),

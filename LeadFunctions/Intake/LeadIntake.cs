@@ -10,8 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LeadFunctions.Intake;
 
 /// <summary>
-/// ReceiveLead: what <c>POST /api/leads</c> does with a request that passed the key check (docs/design.md,
-/// "Endpoint answers"). The ReceiveLead function and standalone mode's endpoint both call it.
+/// ReceiveLead: what <c>POST /api/leads</c> does after the key check (docs/design.md, "Endpoint answers"), in both modes.
 /// </summary>
 public sealed partial class LeadIntake(
     IOptions<IntakeOptions> options,
@@ -21,7 +20,6 @@ public sealed partial class LeadIntake(
     TimeProvider time,
     ILogger<LeadIntake> logger)
 {
-    /// <summary>The route below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>
     public const string Route = "leads";
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
@@ -47,7 +45,8 @@ public sealed partial class LeadIntake(
             metrics.Accepted(lead, duplicate);
             LogAccepted(leadId, new(lead.OfferTitle), new(lead.ActionCode), new(lead.Customer.Country), lead.IsTestLead, duplicate);
             var (notes, omitted) = AnswerBounds.Of(read.Notes);
-            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, notes.Count > 0 ? notes : null, omitted > 0 ? omitted : null));
+            return TypedResults.Accepted((string?)null, new LeadAccepted(leadId, duplicate, notes.Count > 0 ? notes : null,
+                omitted > 0 ? omitted : null));
         }
     }
 
@@ -59,7 +58,8 @@ public sealed partial class LeadIntake(
 
         var body = await LeadBody.ReadAsync(request, options.Value.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
         if (body.Failure != BodyFailure.None) return (null, IntakeRefusal.Of(body.Failure, options.Value.MaxBodyBytes));
-        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadFinding("$", $"The body is not valid {charset} text.")]));
+        if (LeadBody.ToUtf8(body.Bytes!, charset) is not { } utf8) return (null, IntakeRefusal.Invalid([new LeadFinding("$", "The body is not " +
+            $"valid {charset} text.")]));
         if (utf8.Length == 0) return (null, IntakeRefusal.Invalid([new LeadFinding("$", "The body is empty.")]));
 
         try
@@ -68,7 +68,8 @@ public sealed partial class LeadIntake(
         }
         catch (JsonException e)
         {
-            return (null, IntakeRefusal.Invalid([new LeadFinding(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
+            return (null, IntakeRefusal.Invalid([new LeadFinding(e.Path ?? "$", $"Not valid JSON (line {e.LineNumber + 1}, byte " +
+                $"{e.BytePositionInLine + 1}): {FirstSentence(e.Message)}")]));
         }
     }
 
@@ -80,7 +81,8 @@ public sealed partial class LeadIntake(
         {
             using var enqueue = LeadTracing.StartEnqueue(queue.Name, leadId);
             var (traceParent, traceState) = LeadTracing.CurrentContext();
-            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = lead, TraceParent = traceParent, TraceState = traceState };
+            var envelope = new LeadEnvelope { LeadId = leadId, ReceivedAt = time.GetUtcNow(), Lead = lead, TraceParent = traceParent,
+                TraceState = traceState };
             await queue.SendAsync(envelope, null, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -96,7 +98,7 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Every refusal: counted, logged as one line (paths from the lead bounded and cleaned), answered as problem details.</summary>
+    /// <summary>Every refusal: counted, logged as one line (paths bounded and cleaned), answered as problem details.</summary>
     private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
     {
         metrics.Refused(refusal.Reason);
@@ -108,13 +110,16 @@ public sealed partial class LeadIntake(
         }
 
         return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail, type: refusal.ProblemType,
-            extensions: refusal.Errors is { } issues ? new Dictionary<string, object?> { ["errors"] = issues.ToArray() } : null); // an array: its type is in HttpJsonContext
+            extensions: refusal.Errors is { } issues ? new Dictionary<string,
+                object?> { ["errors"] = issues.ToArray() } : null); // an array: its type is in HttpJsonContext
     }
 
     private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, test lead {IsTestLead}, duplicate {Duplicate})")]
-    private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead, bool duplicate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lead {LeadId} accepted (offer {OfferTitle}, action {ActionCode}, country {Country}, " +
+        "test lead {IsTestLead}, duplicate {Duplicate})")]
+    private partial void LogAccepted(string leadId, LoggedValue offerTitle, LoggedValue actionCode, LoggedValue country, bool isTestLead,
+        bool duplicate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lead rejected with {Status} ({Reason}) at {Paths}")]
     private partial void LogRefused(int status, string reason, string paths);

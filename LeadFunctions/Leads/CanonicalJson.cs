@@ -4,10 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// Canonical JSON: properties sorted by ordinal name at every level (a repeated name: the last one), no whitespace,
-/// strings escaped the way <see cref="Utf8JsonWriter"/> escapes them by default.
-/// </summary>
+/// <summary>Properties sorted by ordinal name at every level (a repeated name: the last one), no whitespace.</summary>
 public static class CanonicalJson
 {
     [ThreadStatic]
@@ -16,17 +13,15 @@ public static class CanonicalJson
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    private static readonly Comparer<LeadReader.Entry> ByName = Comparer<LeadReader.Entry>.Create(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+    private static readonly Comparer<LeadReader.Entry> ByName = Comparer<LeadReader.Entry>.Create(static (a, b) => string.CompareOrdinal(a.Name,
+        b.Name));
 
     public static byte[] Write(JsonNode node) => Write(node, static (writer, n) => WriteNode(writer, n)).ToArray();
 
-    /// <summary>A normalised lead in canonical form (the bytes the lead id hashes), valid until the next write on this thread.</summary>
+    /// <summary>The bytes the lead id hashes, valid until the next write on this thread.</summary>
     internal static ReadOnlyMemory<byte> Write(LeadReader.LeadObject level) => Write(level, static (writer, l) => WriteObject(writer, l));
 
-    /// <summary>
-    /// A node for a value kept as it was posted (an unknown property). A repeated name inside it would make
-    /// <see cref="JsonObject"/> throw, so such a value is built from its canonical form instead.
-    /// </summary>
+    /// <summary>An unknown property's value; a repeated name inside it is built from its canonical form (JsonObject would throw).</summary>
     internal static JsonNode? AsPosted(JsonElement value) =>
         value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && HasDuplicates(value)
             ? JsonNode.Parse(Write(value, static (writer, v) => WriteElement(writer, v)).Span)
@@ -50,7 +45,8 @@ public static class CanonicalJson
         HashSet<string>? seen = null;
         foreach (var property in value.EnumerateObject())
         {
-            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(property.Value, $"{path}.{property.Name}", ref walk);
+            if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) NoteDuplicates(property.Value, $"{path}.{property.Name}",
+                ref walk);
             if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(property.Name))
             {
                 walk.Note(path, property.Name, "appears more than once; the last one is used.");

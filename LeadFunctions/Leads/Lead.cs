@@ -18,21 +18,15 @@ public sealed record Lead(
     /// <summary>The action code in words, e.g. <c>PLT</c> → "Contact me"; unknown codes are returned as they are.</summary>
     public string? ActionDescription => LeadActions.Describe(ActionCode);
 
-    /// <summary>
-    /// The customer asked not to be contacted: action <c>DNC</c>, in <c>ActionCode</c> or in the action part of the
-    /// lead source (<c>SPZA-DNC|…</c>). Such a lead is delivered with the CRM's do-not-contact fields set.
-    /// </summary>
+    /// <summary>Action <c>DNC</c>, in <c>ActionCode</c> or the lead source; delivered with do-not-contact set (docs/lead.md).</summary>
     public bool DoNotContact => LeadActions.IsDoNotContact(ActionCode) || LeadActions.IsDoNotContact(Source.Action);
 
     /// <summary>The campaign codes and parameters found in <see cref="Description"/>, which itself stays as it came.</summary>
     public LeadCampaign Campaign => LeadCampaign.Parse(Description);
 
     /// <summary>
-    /// A field by its path in the payload, e.g. <c>OfferTitle</c> or <c>UserDetails.Email</c>, matched case-insensitively;
-    /// also the derived fields <c>LeadSource.Source</c>, <c>LeadSource.Action</c>, <c>LeadSource.Offer</c>,
-    /// <c>LeadSource.OfferId</c>, <c>LeadSource.PublisherId</c>, <c>ActionDescription</c>, <c>Campaign</c> (the campaign
-    /// codes) and <c>Campaign.&lt;parameter&gt;</c> (e.g. <c>Campaign.mktcmpid</c>). An object or array is its JSON
-    /// (<see cref="ReadableJson"/>).
+    /// A field by its path, e.g. <c>UserDetails.Email</c>, case-insensitively; also the derived fields listed in
+    /// docs/lead.md, "Fields a mapping can name". An object or array is its JSON.
     /// </summary>
     public string? Field(string path)
     {

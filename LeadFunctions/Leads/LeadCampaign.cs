@@ -4,15 +4,11 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// The campaign information a lead's <c>Description</c> carries in practice: a <c>Campaigns:</c> line
-/// (<c>Campaigns: blogpost_12, spring-webinar</c>, or <c>Campaigns: mktcmpid=blogpost_12; src=website</c>) and the
-/// query parameters of a marketplace URL (<c>…/product/…?src=website&amp;mktcmpid=blogpost_12</c>). What is recognised
-/// is parsed; everything else is left alone — the raw <c>Description</c> is always kept, and nothing is ever rejected.
+/// The campaign information a lead's <c>Description</c> carries: a <c>Campaigns:</c> line and marketplace URL query
+/// parameters (docs/lead.md, "Campaigns"). Nothing is ever refused; the raw <c>Description</c> is always kept.
 /// </summary>
-/// <param name="Codes">The campaign codes, in the order they appear, each once: the bare items of a <c>Campaigns:</c>
-/// line, and the values of the campaign parameters <c>mktcmpid</c> and <c>utm_campaign</c>.</param>
-/// <param name="Parameters">Every named value, in the order it appears: URL query parameters and the
-/// <c>name=value</c> items of a <c>Campaigns:</c> line (names as sent; a name may repeat).</param>
+/// <param name="Codes">The campaign codes, in order, each once.</param>
+/// <param name="Parameters">Every named value, in order (names as sent; a name may repeat).</param>
 public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnlyList<KeyValuePair<string, string>> Parameters)
 {
     /// <summary>The parameters whose values are campaign codes: Microsoft's own and the generic one it also recognises.</summary>
@@ -23,10 +19,11 @@ public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnly
     /// <summary>Every campaign code, separated by ", "; null when there is none.</summary>
     public string? CodesText => Codes.Count == 0 ? null : string.Join(", ", Codes);
 
-    /// <summary>The value of a parameter (its name matched case-insensitively), several values separated by ", "; null when absent.</summary>
+    /// <summary>A parameter's values (name matched case-insensitively), separated by ", "; null when absent.</summary>
     public string? Parameter(string name)
     {
-        var values = Parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList();
+        var values = Parameters.Where(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Select(p =>
+            p.Value).Distinct(StringComparer.Ordinal).ToList();
         return values.Count == 0 ? null : string.Join(", ", values);
     }
 
@@ -40,7 +37,8 @@ public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnly
         {
             if (CampaignsLine().Match(line) is { Success: true } campaigns)
             {
-                foreach (var item in campaigns.Groups["list"].Value.Split([',', ';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                foreach (var item in campaigns.Groups["list"].Value.Split([',', ';', '|'],
+                    StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (NameValue().Match(item) is { Success: true } pair) Add(pair.Groups["name"].Value, pair.Groups["value"].Value.Trim());
                     else if (!Url().IsMatch(item)) AddCode(item);

@@ -78,9 +78,11 @@ public sealed record LeadEnvelope
             reason = envelope switch
             {
                 null => "The message is JSON null.",
-                { Version: not CurrentVersion } => $"Envelope version {envelope.Version} is not supported by this version of the app (it reads version {CurrentVersion}).",
+                { Version: not CurrentVersion } => $"Envelope version {envelope.Version} is not supported by this version of the app (it reads " +
+                    $"version {CurrentVersion}).",
                 { LeadId.Length: 0 } => "The envelope has no lead id.",
-                { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} lowercase hexadecimal characters).",
+                { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} " +
+                    "lowercase hexadecimal characters).",
                 { Destinations: { } names } when !names.All(IsPlainName) => "The envelope's destinations are not destination names.",
                 { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
                 _ => Unwritable(envelope),
@@ -90,7 +92,8 @@ public sealed record LeadEnvelope
         catch (JsonException e)
         {
             // Position only: the parser's own message can quote the text it could not read, which may be lead data.
-            reason = $"The message is not a lead envelope: invalid JSON or field types at {e.Path ?? "$"} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+            reason = $"The message is not a lead envelope: invalid JSON or field types at {e.Path ?? "$"} (line {e.LineNumber + 1}, byte " +
+                $"{e.BytePositionInLine + 1}).";
             return null;
         }
     }
@@ -107,7 +110,8 @@ public sealed record LeadEnvelope
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException)
         {
-            return "The lead holds text that is not Unicode (a lone surrogate escape such as \\ud800): it cannot be written as JSON again, so it cannot be delivered, re-scheduled or replayed.";
+            return "The lead holds text that is not Unicode (a lone surrogate escape such as \\ud800): it cannot be written as JSON again, so it " +
+                "cannot be delivered, re-scheduled or replayed.";
         }
     }
 }

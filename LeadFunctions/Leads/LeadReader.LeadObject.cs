@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>The normalised lead as one read builds it: its objects (<see cref="LeadObject"/>), their properties, and what the read noted.</summary>
+/// <summary>The normalised lead as one read builds it: its objects, their properties, and what the read noted.</summary>
 public sealed partial class LeadReader
 {
     /// <summary>What one read collects on its way: notes in document order, and whether every declared type held.</summary>
@@ -17,7 +17,7 @@ public sealed partial class LeadReader
         public void Note(string path, string name, string message) => (Notes ??= []).Add(new LeadFinding($"{path}.{name}", message));
     }
 
-    /// <summary>A property of the normalised lead: its canonical name, its text (strings and coerced scalars) or children.</summary>
+    /// <summary>A property: its canonical name, its text (strings and coerced scalars) or children.</summary>
     internal readonly record struct Entry(string Name, JsonElement Value, string? Text, LeadObject? Children);
 
     /// <summary>One object of the normalised lead, in the order names first appeared (a repeated name moves to the end).</summary>
@@ -35,7 +35,7 @@ public sealed partial class LeadReader
 
         private LeadObject? _nextFree;
 
-        /// <summary>A level from this thread's free list (a read uses one per object of the lead, then returns them).</summary>
+        /// <summary>From this thread's free list (a read uses one per object of the lead, then returns them).</summary>
         public static LeadObject Rent()
         {
             var level = t_free ?? new LeadObject();
@@ -71,7 +71,6 @@ public sealed partial class LeadReader
             return existing >= 0;
         }
 
-        /// <summary>Closes the gaps that replaced entries left, keeping the order.</summary>
         public void Compact()
         {
             if (_gaps == 0) return;
@@ -93,7 +92,7 @@ public sealed partial class LeadReader
 
         public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
 
-        /// <summary>The normalised lead as a JSON object (what <see cref="Lead.Canonical"/> holds), names in the order they came.</summary>
+        /// <summary>What <see cref="Lead.Canonical"/> holds, names in the order they came.</summary>
         public JsonObject ToJsonObject()
         {
             // Built from a sized collection: JsonObject then allocates its dictionary once instead of growing it.

@@ -5,22 +5,18 @@ using System.Text.Unicode;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// Turns a posted payload into a <see cref="Lead"/>, leniently (docs/design.md, "Endpoint answers"): names match case-insensitively, a scalar
-/// sent where a string belongs is coerced, <c>null</c> means absent, unknown properties are kept. What cannot be read
-/// as a lead is reported as problems, each with its JSON path.
+/// Turns a posted payload into a <see cref="Lead"/>, leniently (docs/design.md, "Endpoint answers"); what cannot be read
+/// is reported as problems, each with its JSON path. One pass normalises and type-checks; JsonSchema.Net runs only when
+/// that pass cannot prove the payload valid, so its report stays the one clients see.
 /// </summary>
-/// <remarks>
-/// One pass over the payload normalises it, checks the property types the schema declares and writes the canonical
-/// form the lead id hashes. JsonSchema.Net evaluates the canonical form only when that check could not prove it valid
-/// (a wrong type, or a schema with keywords beyond property types), so that its report stays the one clients see.
-/// </remarks>
 public sealed partial class LeadReader(LeadSchema schema)
 {
     public static LeadReader Published { get; } = new(LeadSchema.Published);
 
     private const string UserDetailsPath = "$.UserDetails";
 
-    private static readonly LeadFinding NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate such as \\ud800).");
+    private static readonly LeadFinding NotText = new("$", "A name or value is not valid Unicode text (invalid UTF-8, or an unpaired surrogate " +
+        "such as \\ud800).");
 
     public LeadReadResult Read(JsonElement payload)
     {
@@ -66,10 +62,7 @@ public sealed partial class LeadReader(LeadSchema schema)
         }
     }
 
-    /// <summary>
-    /// JSON syntax allows "\ud800", and the parser lets invalid UTF-8 through inside strings: neither can be read as
-    /// text. Valid UTF-8 without \u escapes is text; with escapes, writing it (which unescapes) tells.
-    /// </summary>
+    /// <summary>JSON allows "\ud800" and lets invalid UTF-8 through in strings; neither is text.</summary>
     private static bool IsText(JsonElement payload)
     {
         var raw = JsonMarshal.GetRawUtf8Value(payload);
@@ -114,7 +107,8 @@ public sealed partial class LeadReader(LeadSchema schema)
             }
             else if (declared?.Children is { } children && value.ValueKind == JsonValueKind.Object)
             {
-                entry = new Entry(name, value, null, Normalize(value, children, path == "$" && name == "UserDetails" ? UserDetailsPath : $"{path}.{name}", ref walk));
+                entry = new Entry(name, value, null, Normalize(value, children, path == "$"
+                    && name == "UserDetails" ? UserDetailsPath : $"{path}.{name}", ref walk));
             }
             else
             {

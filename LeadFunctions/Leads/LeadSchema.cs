@@ -5,10 +5,7 @@ using Json.Schema;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// The lead schema Microsoft publishes for the HTTPS endpoint, kept as data in <c>lead.schema.json</c>.
-/// It drives both the lenient normalisation (canonical names, which properties are strings) and the validation.
-/// </summary>
+/// <summary>The lead schema Microsoft publishes (<c>lead.schema.json</c>): it drives both normalisation and validation.</summary>
 public sealed class LeadSchema
 {
     /// <summary>Keywords that describe or name a schema without constraining the data.</summary>
@@ -23,10 +20,9 @@ public sealed class LeadSchema
         TypesOnly = typesOnly;
     }
 
-    /// <summary>The schema embedded in the app.</summary>
     public static LeadSchema Published { get; } = Load(ReadEmbedded());
 
-    /// <summary>JsonSchema.Net's evaluator of the schema; built on first use (only leads that fail the type check need it).</summary>
+    /// <summary>Built on first use: only leads that fail the type check need it.</summary>
     public JsonSchema Validator => _validator.Value;
 
     public SchemaObject Root { get; }
@@ -54,12 +50,12 @@ public sealed class LeadSchema
     }
 
     private static string ToJsonPath(string pointer) =>
-        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
+        pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/",
+            StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
     /// <summary>
-    /// True when the schema constrains nothing but the types of declared properties (<c>string</c>, <c>object</c>),
-    /// which <see cref="LeadReader"/> checks itself while it normalises; any other keyword makes every lead go through
-    /// <see cref="Validator"/>.
+    /// True when the schema constrains only declared properties' types, which <see cref="LeadReader"/> checks itself;
+    /// any other keyword sends every lead through <see cref="Validator"/>.
     /// </summary>
     public bool TypesOnly { get; }
 
@@ -67,8 +63,8 @@ public sealed class LeadSchema
     {
         var node = JsonNode.Parse(schemaJson)?.AsObject() ?? throw new InvalidDataException("The lead schema is not a JSON object.");
 
-        // The published schema is draft-04, which JsonSchema.Net no longer ships; draft-06 differs from it only in keywords
-        // this schema does not use (exclusiveMinimum/Maximum, id → $id), so evaluate it as draft-06 and tolerate "id".
+        // The published schema is draft-04, no longer shipped by JsonSchema.Net; draft-06 differs only in keywords it
+        // does not use, so evaluate it as draft-06 and tolerate "id".
         node.Remove("$schema");
         var schemaText = node.ToJsonString();
         var validator = new Lazy<JsonSchema>(() =>
@@ -90,7 +86,8 @@ public sealed class LeadSchema
                 _ when Annotations.Contains(keyword) => true,
                 "definitions" => value is JsonObject { Count: 0 },
                 "type" => value is JsonValue type && type.TryGetValue(out string? name) && (name == "object" || (!root && name == "string")),
-                "properties" => value is JsonObject properties && properties.All(p => p.Value is JsonObject property && IsTypesOnly(property, root: false)),
+                "properties" => value is JsonObject properties && properties.All(p => p.Value is JsonObject property && IsTypesOnly(property,
+                    root: false)),
                 _ => false,
             };
             if (!understood) return false;

@@ -4,16 +4,10 @@ using System.Text.Encodings.Web;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// Escapes only what JSON itself requires (RFC 8259: the quotation mark, the reverse solidus and the control characters
-/// U+0000–U+001F), plus U+2028 and U+2029, which older JavaScript readers take for line ends. Every other character —
-/// Korean, Arabic, Chinese, emoji, combining marks — is written as itself, so the JSON a person reads is readable.
+/// Escapes only what RFC 8259 requires, plus U+2028/U+2029: Korean, emoji and the like are written as themselves.
+/// System.Text.Json's encoders escape all non-ASCII, or (relaxed) everything outside the BMP (dotnet/runtime#42847).
+/// HTML-sensitive characters are not escaped: this JSON is never embedded in a web page.
 /// </summary>
-/// <remarks>
-/// System.Text.Json's own encoders escape every non-ASCII character (<see cref="JavaScriptEncoder.Default"/>) or, even
-/// when relaxed (<see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>), every character outside the Basic
-/// Multilingual Plane, such as emoji (dotnet/runtime#42847). The HTML-sensitive characters (&lt; &gt; &amp; ') are not
-/// escaped: what the app writes is stored text and request bodies, never embedded in a web page.
-/// </remarks>
 public sealed class ReadableJsonEncoder : JavaScriptEncoder
 {
     public static ReadableJsonEncoder Instance { get; } = new();
@@ -22,7 +16,6 @@ public sealed class ReadableJsonEncoder : JavaScriptEncoder
     {
     }
 
-    /// <summary>The longest escape this encoder writes for one character: <c>\uXXXX</c>.</summary>
     public override int MaxOutputCharactersPerInputCharacter => 6;
 
     public override bool WillEncode(int unicodeScalar) => unicodeScalar is < 0x20 or '"' or '\\' or 0x2028 or 0x2029;

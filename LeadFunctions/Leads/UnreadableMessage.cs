@@ -4,10 +4,8 @@ using System.Text.Json;
 namespace LeadFunctions.Leads;
 
 /// <summary>
-/// A queue message the app could not read, as it is kept in the poison queue: the message as it was, with the reason
-/// beside it (docs/design.md, "The queue message"). <c>{"unreadable": {"code", "reason", "at", "messageId",
-/// "dequeueCount", "text", "decoded", "textCut"}}</c>. The CLI shows the reason and, with
-/// <c>--include-unreadable</c>, replays the text exactly as it was stored.
+/// A queue message the app could not read, kept in the poison queue as it was, with the reason beside it
+/// (docs/design.md, "The queue message").
 /// </summary>
 public sealed record UnreadableMessage
 {
@@ -22,7 +20,8 @@ public sealed record UnreadableMessage
 
     public required UnreadableDetails Unreadable { get; init; }
 
-    public static UnreadableMessage Of(string text, bool decoded, string code, string reason, string? messageId, long dequeueCount, DateTimeOffset at) => new()
+    public static UnreadableMessage Of(string text, bool decoded, string code, string reason, string? messageId, long dequeueCount,
+        DateTimeOffset at) => new()
     {
         Unreadable = new UnreadableDetails
         {
@@ -46,14 +45,14 @@ public sealed record UnreadableMessage
         {
             // Text that is not Unicode (a lone surrogate): kept with U+FFFD in its place, the reason still beside it.
             var text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(Unreadable.Text));
-            return JsonSerializer.Serialize(this with { Unreadable = Unreadable with { Text = text } }, UnreadableJsonContext.Default.UnreadableMessage);
+            return JsonSerializer.Serialize(this with { Unreadable = Unreadable with { Text = text } },
+                UnreadableJsonContext.Default.UnreadableMessage);
         }
     }
 
     /// <summary>
-    /// This message as JSON of at most <paramref name="maxBytes"/> once encoded: whole when it fits, else with the end
-    /// of its text cut off (<see cref="UnreadableDetails.TextCut"/> says how many characters). Only a message another
-    /// writer made can need that: every message the app writes fits in one queue message with room to spare.
+    /// As JSON of at most <paramref name="maxBytes"/>: whole when it fits, else with the end of its text cut off. Only
+    /// another writer's message can need that.
     /// </summary>
     public string ToJson(int maxBytes, bool base64)
     {
@@ -82,7 +81,8 @@ public sealed record UnreadableMessage
         if (!text.StartsWith("{\"unreadable\":", StringComparison.Ordinal)) return null;
         try
         {
-            return JsonSerializer.Deserialize(text, UnreadableJsonContext.Default.UnreadableMessage) is { Unreadable: { Code: not null, Text: not null } } message ? message : null;
+            return JsonSerializer.Deserialize(text, UnreadableJsonContext.Default.UnreadableMessage) is { Unreadable: { Code: not null,
+                Text: not null } } message ? message : null;
         }
         catch (JsonException)
         {

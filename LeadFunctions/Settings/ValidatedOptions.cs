@@ -48,7 +48,8 @@ public static class ValidatedOptions
         {
             var attributes = property.GetCustomAttributes<ValidationAttribute>(inherit: true).ToList();
             if (attributes.Count == 0 || property.GetIndexParameters().Length > 0) continue;
-            Validator.TryValidateValue(property.GetValue(options), new ValidationContext(options) { MemberName = property.Name }, results, attributes);
+            Validator.TryValidateValue(property.GetValue(options), new ValidationContext(options) { MemberName = property.Name }, results,
+                attributes);
         }
 
         if (options is IValidatableObject validatable) results.AddRange(validatable.Validate(new ValidationContext(options)));

@@ -51,24 +51,20 @@ public sealed class LeadStorage
 
     public QueueClient PoisonQueue { get; }
 
-    /// <summary>How queue messages are encoded (host.json <c>messageEncoding</c>): it decides how much text fits in one.</summary>
+    /// <summary>host.json <c>messageEncoding</c>: it decides how much text fits in one message.</summary>
     public QueueMessageEncoding MessageEncoding { get; }
 
-    /// <summary>
-    /// The queues with their messages as stored, not decoded: for operators, who must be able to see and move a
-    /// message that another writer did not encode (decoding it would fail the whole receive or peek).
-    /// </summary>
+    /// <summary>Messages as stored, not decoded: operators must see and move what another writer did not encode.</summary>
     public QueueClient LeadQueueAsStored { get; }
 
     /// <inheritdoc cref="LeadQueueAsStored"/>
     public QueueClient PoisonQueueAsStored { get; }
 
-    /// <summary>Whether message texts are stored base64-encoded (host.json <c>messageEncoding</c>).</summary>
     public bool MessagesAreBase64 => MessageEncoding == QueueMessageEncoding.Base64;
 
     public TableServiceClient Tables { get; }
 
-    // Intake answers Partner Center while it waits: fail within seconds (and answer 503) rather than hang on a dead account.
+        // Intake answers Partner Center while it waits: fail within seconds (503) rather than hang on a dead account.
     private static void ConfigureRetry(RetryOptions retry)
     {
         retry.MaxRetries = 3;

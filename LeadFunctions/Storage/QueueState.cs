@@ -6,24 +6,20 @@ using LeadFunctions.Leads;
 namespace LeadFunctions.Storage;
 
 /// <summary>
-/// What a queue holds, read without changing anything: its depth from the queue's properties, and its oldest waiting
-/// message from a peek. The pipeline gauges and <c>leadfunctions status</c> both read queues through this.
+/// What a queue holds, read without changing anything (depth from its properties, oldest waiting message from a peek);
+/// the pipeline gauges and <c>leadfunctions status</c> both read queues through this.
 /// </summary>
-/// <param name="Messages">All messages, including those being processed and leads re-scheduled for a later attempt (the service's approximate count).</param>
+/// <param name="Messages">All messages, including those being processed and re-scheduled (approximate count).</param>
 /// <param name="OldestWaitingSince">
-/// Since when the oldest waiting (visible) message has waited: when it was written, or, for a lead re-scheduled after a
-/// failed attempt, when its retry fell due (<see cref="LeadEnvelope.RetryAt"/>). A lead whose retry is not due yet is
-/// invisible and not waiting.
+/// When the oldest visible message was written or, for a re-scheduled lead, when its retry fell due (<see cref="LeadEnvelope.RetryAt"/>).
 /// </param>
-/// <param name="OldestAgeSeconds">How long that message has waited, in whole seconds; null when no message is waiting.</param>
-/// <param name="OldestNotEncoded">True when that message is not encoded as host.json says: neither the app nor the CLI can decode it.</param>
-public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds, bool? OldestNotEncoded)
+/// <param name="OldestNotEncoded">True when that message is not encoded as host.json says: nobody can decode it.</param>
+public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds,
+    bool? OldestNotEncoded)
 {
-    /// <summary>The most messages one peek returns: the oldest waiting message is taken from among these.</summary>
     public const int PeekCount = 32;
 
-    /// <param name="queue">The queue with messages as stored (<see cref="LeadStorage.LeadQueueAsStored"/>): a message nobody can decode is reported, not a failure.</param>
-    /// <param name="base64">Whether the app stores messages base64-encoded (<see cref="LeadStorage.MessagesAreBase64"/>).</param>
+    /// <param name="queue">Messages as stored (<see cref="LeadStorage.LeadQueueAsStored"/>): an undecodable one is reported.</param>
     public static async Task<QueueState> ReadAsync(QueueClient queue, bool base64, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
@@ -49,7 +45,8 @@ public sealed record QueueState(string Name, bool Exists, int Messages, DateTime
         }
 
         return oldest is { } found
-            ? new QueueState(queue.Name, true, properties.ApproximateMessagesCount, found.Since, Math.Round(Math.Max(0, (now - found.Since).TotalSeconds)), found.Encoded ? null : true)
+            ? new QueueState(queue.Name, true, properties.ApproximateMessagesCount, found.Since, Math.Round(Math.Max(0,
+                (now - found.Since).TotalSeconds)), found.Encoded ? null : true)
             : new QueueState(queue.Name, true, properties.ApproximateMessagesCount, null, null, null);
     }
 

@@ -32,9 +32,11 @@ public sealed class StorageOptions : IValidatableObject
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(AccountName) && QueueServiceUri is null)
         {
-            yield return new("Set AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for Azurite) or AzureWebJobsStorage__accountName.");
+            yield return new("Set AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for Azurite) or " +
+                "AzureWebJobsStorage__accountName.");
         }
 
-        if (LeadQueueName.Length is < 3 or > 56) yield return new("LeadQueueName must be 3 to 56 characters, so that '<name>-poison' is a valid queue name.");
+        if (LeadQueueName.Length is < 3 or > 56) yield return new("LeadQueueName must be 3 to 56 characters, so that '<name>-poison' is a valid " +
+            "queue name.");
     }
 }

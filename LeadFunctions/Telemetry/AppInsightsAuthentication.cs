@@ -4,11 +4,8 @@ using Azure.Identity;
 namespace LeadFunctions.Telemetry;
 
 /// <summary>
-/// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>, as Application Insights defines it: <c>Authorization=AAD</c> sends
-/// telemetry with an Entra ID token of the system-assigned managed identity, <c>Authorization=AAD;ClientId=&lt;id&gt;</c>
-/// with the user-assigned identity of that client id. The Functions host reads it for its own telemetry; the Azure
-/// Monitor exporters do not, so the app turns it into their credential (an Application Insights resource with local
-/// authentication off refuses telemetry without one).
+/// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> turned into the Azure Monitor exporters' credential: the host reads
+/// it, the exporters do not (docs/design.md, "D7. Telemetry by identity; one trace from host to CRM is not adopted yet").
 /// </summary>
 public static class AppInsightsAuthentication
 {

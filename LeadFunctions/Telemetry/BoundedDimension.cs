@@ -4,12 +4,8 @@ using System.Text;
 namespace LeadFunctions.Telemetry;
 
 /// <summary>
-/// One metric dimension whose values come from leads (offer, source, action). They are not personal data, but they
-/// are free text that any sender holding the key controls, and every distinct value is a time series that Azure
-/// Monitor counts and bills: so a value keeps only letters, digits, space and <c>.-_</c>, is cut to
-/// <see cref="MaxLength"/> characters, is <see cref="None"/> when empty, and becomes <see cref="Other"/> when it has an
-/// '@' (it may be an address) or once this process has seen <see cref="MaxValues"/> distinct values (docs/operate.md,
-/// "Pipeline metrics").
+/// A metric dimension whose values come from leads: free text any key holder controls, and each value a billed time
+/// series, so values are cleaned, cut, and folded into <see cref="Other"/> past a limit (docs/operate.md, "Pipeline metrics").
 /// </summary>
 internal sealed class BoundedDimension
 {

@@ -4,9 +4,8 @@ using LeadFunctions.Leads;
 namespace LeadFunctions.Telemetry;
 
 /// <summary>
-/// The spans of a lead's journey: the intake request enqueues with a producer span whose context travels in the
-/// envelope (<c>traceParent</c>), and ProcessLead continues that trace with a consumer span, so the HTTP request,
-/// the queue message and the CRM call are one trace. Span attributes carry ids and codes, never lead data.
+/// A lead's spans: intake's producer span travels in the envelope (<c>traceParent</c>) and ProcessLead continues it,
+/// so request, message and CRM call are one trace. Attributes carry ids and codes, never lead data.
 /// </summary>
 public static class LeadTracing
 {
@@ -35,7 +34,6 @@ public static class LeadTracing
         return activity;
     }
 
-    /// <summary>The trace context to put in an envelope: the current span's.</summary>
     public static (string? TraceParent, string? TraceState) CurrentContext() =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? (current.Id, current.TraceStateString) : (null, null);
 }

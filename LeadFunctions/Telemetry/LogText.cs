@@ -4,11 +4,9 @@ using System.Text;
 namespace LeadFunctions.Telemetry;
 
 /// <summary>
-/// Text that came from outside (a lead's offer title, a property name, a CRM's error message, anything read from a
-/// queue message or a table row) as it may appear in a log line, a span or the CLI's output: bounded in length and
-/// with every control, format and line-separator character and every lone surrogate replaced, so that no value can
-/// start a forged log line, drive a terminal with escape codes or flood the log. The one helper for that: the app's
-/// logs and the CLI's output both go through it.
+/// Text from outside (a lead, a CRM's error, a queue message, a table row) as a log line, span or the CLI may show it:
+/// bounded, with control, format and line-separator characters and lone surrogates replaced, so no value can forge a
+/// log line, drive a terminal or flood the log.
 /// </summary>
 public static class LogText
 {
@@ -18,22 +16,17 @@ public static class LogText
     /// <summary>The longest failure reason a log line carries (the poison message keeps the whole reason).</summary>
     public const int ReasonLength = 500;
 
-    /// <summary>The longest id a log line or the CLI shows (lead ids are 32 characters, queue message ids 36).</summary>
     public const int IdLength = 64;
 
     /// <summary>The longest message text the CLI shows (with <c>--include-lead-data</c>): a queue message is at most 64 KB.</summary>
     public const int MessageTextLength = 64 * 1024;
 
-    /// <summary>Stands in for each character that could change how a log line reads.</summary>
     public const char Replacement = '?';
 
-    /// <summary>
-    /// The first line of a message from outside (an exception's, a CRM's error), trimmed, cleaned like <see cref="Of"/>
-    /// and at most <see cref="ReasonLength"/> characters: what a failure reason, a log line or an error shows of it.
-    /// </summary>
+    /// <summary>The first line of a message from outside, cleaned like <see cref="Of"/>, at most <see cref="ReasonLength"/>.</summary>
     public static string FirstLine(string? message) => Of(message?.Split('\n', 2)[0].Trim() ?? "", ReasonLength)!;
 
-    /// <summary>An id from outside (a lead id read from a queue message, a message id), cleaned and at most <see cref="IdLength"/> characters.</summary>
+    /// <summary>An id from outside, cleaned and at most <see cref="IdLength"/> characters.</summary>
     public static string? Id(string? value) => Of(value, IdLength);
 
     public static string? Of(string? value, int maxLength = LeadValueLength)

@@ -13,15 +13,13 @@ public static class TelemetryExtensions
 {
     public const string AppInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    /// <summary>OpenTelemetry traces, metrics and logs; exported to Application Insights, to an OTLP collector, or (on request) the console.</summary>
+    /// <summary>Traces, metrics and logs to Application Insights, an OTLP collector, or the console (docs/operate.md, "Telemetry").</summary>
     public static IHostApplicationBuilder AddLeadTelemetry(this IHostApplicationBuilder builder)
     {
-        // Which exporters to add is decided while the app is composed, before there are services to inject options into.
         var options = ValidatedOptions.Read<TelemetryOptions>(builder.Configuration.GetSection(TelemetryOptions.Section));
         var appInsights = builder.Configuration[AppInsightsSetting];
 
-        // Application Insights with local authentication off (infra/app/monitoring.bicep) accepts only telemetry sent
-        // with an Entra ID token: one credential, shared by the three exporters (and their token cache).
+        // With local authentication off, Application Insights takes only Entra ID tokens: one credential for all three.
         var credential = AppInsightsAuthentication.CredentialFrom(builder.Configuration[AppInsightsAuthentication.Setting]);
         var exporter = options.Exporter != TelemetryExporter.Auto ? options.Exporter
             : !string.IsNullOrWhiteSpace(appInsights) ? TelemetryExporter.AzureMonitor
@@ -30,7 +28,7 @@ public static class TelemetryExtensions
 
         builder.Services.AddSingleton<LeadMetrics>();
 
-        // The pipeline runs even without an exporter (None), so that spans and metrics can still be observed in-process.
+        // Runs even without an exporter, so spans and metrics can be observed in-process.
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("LeadFunctions"))
             .WithTracing(tracing =>
@@ -63,8 +61,7 @@ public static class TelemetryExtensions
                 {
                     Configure(o, appInsights, credential);
 
-                    // Every trace: leads are few, and the exporter's default sampling would drop some leads' spans and,
-                    // with them, their log records.
+                    // Every trace: default sampling dropped some leads' spans and their logs (docs/design.md, D7).
                     o.SamplingRatio = 1F;
                     o.TracesPerSecond = null;
                 });

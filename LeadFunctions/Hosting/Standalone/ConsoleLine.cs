@@ -20,7 +20,8 @@ internal sealed class ConsoleLine(IOptionsMonitor<ConsoleFormatterOptions> optio
         var time = options.CurrentValue.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
         var category = logEntry.Category[(logEntry.Category.LastIndexOf('.') + 1)..];
         textWriter.Write($"{time:HH:mm:ss} {Level(logEntry.LogLevel)} {category}: {message}");
-        if (logEntry.Exception is { } exception) textWriter.Write($" ({exception.GetType().Name}: {Telemetry.LogText.Of(exception.Message, Telemetry.LogText.ReasonLength)})");
+        if (logEntry.Exception is { } exception) textWriter.Write($" ({exception.GetType().Name}: " +
+            $"{Telemetry.LogText.Of(exception.Message, Telemetry.LogText.ReasonLength)})");
         textWriter.WriteLine();
     }
 

@@ -5,10 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// The function-key check of standalone mode, done the way the Functions host does it (<see cref="Presented"/>);
-/// compared in constant time against every configured key (<c>Intake__Keys</c>).
-/// </summary>
+/// <summary>Standalone mode's function-key check, as the host does it; constant time against every <c>Intake__Keys</c> key.</summary>
 public sealed class FunctionKeys
 {
     public const string HeaderName = "x-functions-key";
@@ -29,17 +26,14 @@ public sealed class FunctionKeys
     {
         if (Presented(request) is not { Length: > 0 } presented) return false;
 
-        // Hashing first makes every comparison the same length; checking every key leaks nothing about which one matched.
+        // Hashing makes every comparison the same length; checking every key leaks nothing about which matched.
         var hash = Hash(presented);
         var match = false;
         foreach (var key in _keyHashes) match |= CryptographicOperations.FixedTimeEquals(hash, key);
         return match;
     }
 
-    /// <summary>
-    /// The key the request presents, as the Functions host takes it: the header when the request has one (even an empty
-    /// one: the query is then not consulted), else the <c>code</c> query parameter; of repeated values, the first.
-    /// </summary>
+    /// <summary>As the host takes it: the header if present (even empty), else the <c>code</c> query; the first of repeats.</summary>
     public static string? Presented(HttpRequest request) =>
         request.Headers.TryGetValue(HeaderName, out var header) ? header.FirstOrDefault()
         : request.Query.TryGetValue(QueryName, out var code) ? code.FirstOrDefault()

@@ -7,7 +7,8 @@ namespace LeadFunctions.Hosting.Standalone;
 /// <see cref="StandaloneOptions.GaugeInterval"/>, as the timer function does once a minute; the first time one interval
 /// after start, so that start-up is not slowed by a destination probe.
 /// </summary>
-public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<StandaloneOptions> options, TimeProvider time, ILogger<GaugeTimer> logger) : BackgroundService
+public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<StandaloneOptions> options, TimeProvider time,
+    ILogger<GaugeTimer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

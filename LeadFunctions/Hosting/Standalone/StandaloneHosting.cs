@@ -42,7 +42,8 @@ public static class StandaloneHosting
             .WithName("ReceiveLead");
         app.MapGet($"{prefix}/{LeadHealth.Route}", (LeadHealth health, CancellationToken cancellationToken) => health.SummaryAsync(cancellationToken))
             .WithName("Health");
-        app.MapGet($"{prefix}/{LeadHealth.DetailsRoute}", (LeadHealth health, CancellationToken cancellationToken) => health.DetailsAsync(cancellationToken))
+        app.MapGet($"{prefix}/{LeadHealth.DetailsRoute}", (LeadHealth health, CancellationToken cancellationToken) =>
+            health.DetailsAsync(cancellationToken))
             .AddEndpointFilter<FunctionKeyFilter>()
             .WithName("HealthDetails");
         return app;
