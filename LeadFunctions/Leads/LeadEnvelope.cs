@@ -43,6 +43,9 @@ public sealed record LeadEnvelope
     /// </summary>
     public IReadOnlyList<string>? Destinations { get; init; }
 
+    /// <summary>The route that chose <see cref="Destinations"/> when the lead was first processed (docs/destinations.md, "Routes").</summary>
+    public string? Route { get; init; }
+
     /// <summary>What messages written before version 1.x called <see cref="Destinations"/>: read, never written.</summary>
     [JsonPropertyName("targets")]
     public IReadOnlyList<string>? OldDestinations
@@ -82,6 +85,7 @@ public sealed record LeadEnvelope
                 { LeadId.Length: 0 } => "The envelope has no lead id.",
                 { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} lowercase hexadecimal characters).",
                 { Destinations: { } names } when !names.All(IsPlainName) => "The envelope's destinations are not destination names.",
+                { Route: { } route } when !IsPlainName(route) => "The envelope's route is not a route name.",
                 { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
                 _ => Unwritable(envelope),
             };
