@@ -67,7 +67,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     /// replayed round and round. Such a message was put there after the walk began (insertion time, by the
     /// service's clock, in whole seconds), or carries a replay time from this run, or is text this run replayed.
     /// </summary>
-    public async Task<int> ReplayAllAsync(bool asIs, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
+    public async Task<int> ReplayAllAsync(bool asIs, bool reroute, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         var replayedTexts = new HashSet<string>(StringComparer.Ordinal);
@@ -80,7 +80,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                 return Step.Release;
             }
 
-            var result = await ReplayAsync(message, asIs, cancellationToken);
+            var result = await ReplayAsync(message, asIs, reroute, cancellationToken);
             if (message.Envelope is null && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
             await report(result);
             return result.Outcome == ReplayOutcome.Replayed ? Step.Deleted : Step.Release;
@@ -94,13 +94,13 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     /// before the poison message is deleted, so a crash in between leaves the lead in both queues, never in neither;
     /// the destination's create-once key (the lead id) turns a second delivery into "already there".
     /// </summary>
-    public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, bool reroute, CancellationToken cancellationToken)
     {
         if (message.Envelope is null && !asIs) return new ReplayResult(message, ReplayOutcome.NotAnEnvelope, message.UnreadableReason);
 
         try
         {
-            if (message.Envelope is { } envelope) await leads.SendAsync(envelope.ForReplay(time.GetUtcNow()), null, cancellationToken);
+            if (message.Envelope is { } envelope) await leads.SendAsync(envelope.ForReplay(time.GetUtcNow(), reroute), null, cancellationToken);
             else if (message.Decoded) await leads.SendTextAsync(message.Text, cancellationToken);
             else await leads.SendStoredTextAsync(message.Text, cancellationToken);   // as it was stored, not encoded
         }

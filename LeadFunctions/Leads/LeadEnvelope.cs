@@ -61,8 +61,12 @@ public sealed record LeadEnvelope
     [JsonIgnore]
     public DateTimeOffset DeliveryStartedAt => ReplayedAt ?? ReceivedAt;
 
-    /// <summary>The envelope to put back on the lead queue when replaying it from the poison queue: attempts start over.</summary>
-    public LeadEnvelope ForReplay(DateTimeOffset now) => this with { Attempt = 1, ReplayedAt = now };
+    /// <summary>
+    /// The envelope to put back on the lead queue when replaying it from the poison queue: attempts start over. It keeps
+    /// its recorded destinations, or, with <paramref name="reroute"/>, forgets them to be routed under today's rules.
+    /// </summary>
+    public LeadEnvelope ForReplay(DateTimeOffset now, bool reroute = false) =>
+        reroute ? this with { Attempt = 1, ReplayedAt = now, Route = null, Destinations = null } : this with { Attempt = 1, ReplayedAt = now };
 
     public string ToJson() => JsonSerializer.Serialize(this, LeadJsonContext.Default.LeadEnvelope);
 
