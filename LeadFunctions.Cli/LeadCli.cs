@@ -1,3 +1,4 @@
+using LeadFunctions.Cli.Route;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
@@ -23,6 +24,7 @@ internal static class LeadCli
         StatusCommand.Create(environment),         // Status/: queue depths, oldest message, deliveries in the last hour
         PoisonCommand.Create(environment),         // Poison/: list, show, replay what could not be delivered
         ImportCommand.Create(environment),         // Import/: backfill from a CSV export or a JSON-lines file
+        RouteCommand.Create(environment),          // Route/: where each lead of a file would go (a dry run)
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)

@@ -3,6 +3,7 @@ using LeadFunctions.Destinations;
 using LeadFunctions.Hosting;
 using LeadFunctions.Hosting.Standalone;
 using LeadFunctions.Intake;
+using LeadFunctions.Routing;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -51,7 +52,8 @@ public static class Program
         builder.Services.AddLeadStorage(builder.Configuration);            // Storage/: the lead queue, its poison queue, tables
         builder.Services.AddIntake(builder.Configuration);                 // Intake/: ReceiveLead
         builder.Services.AddDelivery(builder.Configuration);               // Delivery/: ProcessLead, retry or poison
-        builder.Services.AddDestinations(builder.Configuration);           // Destinations/: where leads go (Destinations__Default)
+        var routed = builder.Services.AddRoutes(builder.Configuration);    // Routing/: which destinations each lead goes to (Routes__…)
+        builder.Services.AddDestinations(builder.Configuration, routed);   // Destinations/: every destination a lead may go to
         builder.Services.AddLeadHealth(builder.Configuration);             // Hosting/: health and details, pipeline gauges
     }
 }

@@ -14,6 +14,7 @@ namespace LeadFunctions.Cli.Output;
 [JsonSerializable(typeof(List<PoisonMessageView>))]
 [JsonSerializable(typeof(PoisonMessageView))]
 [JsonSerializable(typeof(ImportReport))]
+[JsonSerializable(typeof(List<LeadFunctions.Cli.Route.RoutedLead>))]
 [JsonSerializable(typeof(LeadFunctions.Hosting.HealthAnswer))] // read from the app's /api/health/details (status --health)
 internal sealed partial class CliJson : JsonSerializerContext
 {

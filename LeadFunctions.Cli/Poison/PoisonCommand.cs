@@ -102,12 +102,18 @@ internal static class PoisonCommand
             Description = "Also replay messages that are not lead envelopes this version reads (e.g. a newer envelope version), unchanged. Without " +
                 "it they are reported and left in place.",
         };
+        var reroute = new Option<bool>("--reroute")
+        {
+            Description = "Route each lead again under today's rules (Routes__…, Destinations__Default) when it is processed. " +
+                "Without it, a lead goes back to the destinations recorded in its message when it was first routed.",
+        };
         var command = new Command("replay", "Put poison messages back on the lead queue with their attempts reset, for a new round of delivery. " +
             "Each lead is still created once: the destination keys it by lead id.")
         {
             id,
             all,
             asIs,
+            reroute,
         };
         command.Validators.Add(result =>
         {
@@ -118,20 +124,21 @@ internal static class PoisonCommand
             using var connection = storage.Connect(parse, environment);
             var poison = Open(connection, environment);
             var includeUnreadable = parse.GetValue(asIs);
+            var routeAgain = parse.GetValue(reroute);
             var results = new List<ReplayResult>();
             var arrivedSince = 0;
 
             async Task ReportAsync(ReplayResult result)
             {
                 results.Add(result);
-                await environment.Output.WriteLineAsync(Describe(result, connection.Queue.Name));
+                await environment.Output.WriteLineAsync(Describe(result, connection.Queue.Name, routeAgain));
             }
 
             if (parse.GetValue(id) is { } messageId)
             {
                 var found = await poison.WithMessageAsync(messageId, async message =>
                 {
-                    var result = await poison.ReplayAsync(message, includeUnreadable, cancellationToken);
+                    var result = await poison.ReplayAsync(message, includeUnreadable, routeAgain, cancellationToken);
                     await ReportAsync(result);
                     return result.Outcome == ReplayOutcome.Replayed;
                 }, cancellationToken);
@@ -139,7 +146,7 @@ internal static class PoisonCommand
             }
             else
             {
-                arrivedSince = await poison.ReplayAllAsync(includeUnreadable, ReportAsync, cancellationToken);
+                arrivedSince = await poison.ReplayAllAsync(includeUnreadable, routeAgain, ReportAsync, cancellationToken);
             }
 
             var replayed = results.Count(r => r.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept);
@@ -152,6 +159,13 @@ internal static class PoisonCommand
             if (arrivedSince > 0) summary += $"; {Text.Count(arrivedSince, "message")} arrived in {poison.Name} during the replay and " +
                 $"{(arrivedSince == 1 ? "was" : "were")} left for the next one";
             await environment.Output.WriteLineAsync(summary + ".");
+            if (replayed > 0)
+            {
+                await environment.Output.WriteLineAsync(routeAgain
+                    ? "Each replayed lead is routed under today's rules when it is processed; without --reroute it would go to the destinations recorded in its message."
+                    : "Each replayed lead goes to the destinations recorded in its message; --reroute routes it under today's rules instead.");
+            }
+
             if (results.All(r => r.Outcome == ReplayOutcome.Replayed)) return ExitCodes.Success;
             return parse.GetValue(all) ? ExitCodes.SomeSkipped : ExitCodes.Failed;
         });
@@ -165,10 +179,10 @@ internal static class PoisonCommand
         $"no message {LogText.Id(messageId)} in {queue}. It may have been replayed, or be held by another command for up to " +
             $"{PoisonQueue.Lease.TotalSeconds:0} s; see 'poison list'.");
 
-    private static string Describe(ReplayResult result, string leadQueue)
+    private static string Describe(ReplayResult result, string leadQueue, bool reroute)
     {
         var view = result.Message.ToView(includeLeadData: false);
-        var what = view.LeadId is { } leadId ? $"lead {leadId}" : "message (not a lead envelope)";
+        var what = view.LeadId is { } leadId ? $"lead {leadId}{Where(result.Message.Envelope, reroute)}" : "message (not a lead envelope)";
         var detail = LogText.Of(result.Detail, LogText.ReasonLength);
         return result.Outcome switch
         {
@@ -179,6 +193,15 @@ internal static class PoisonCommand
             _ => $"Not replayed {view.MessageId}: {detail}",
         };
     }
+
+    /// <summary>Where a replayed lead will go: its recorded destinations and route, or a new route under today's rules.</summary>
+    private static string Where(Leads.LeadEnvelope? envelope, bool reroute) => envelope switch
+    {
+        null => "",
+        _ when reroute => " (to be routed under today's rules)",
+        { Destinations: { } names } => $" (for {LogText.Of(string.Join(";", names), LogText.ReasonLength)}{(envelope.Route is { } route ? $", route {LogText.Of(route)}" : "")})",
+        _ => " (to be routed when processed: no destinations recorded)",
+    };
 
     private static async Task WriteAsync(TextWriter output, PoisonMessageView view, string queue, bool withData)
     {
@@ -196,6 +219,9 @@ internal static class PoisonCommand
         await output.WriteLineAsync($"Received at  {Text.Time(view.ReceivedAt)}");
         if (view.ReplayedAt is not null) await output.WriteLineAsync($"Replayed at  {Text.Time(view.ReplayedAt)}");
         await output.WriteLineAsync($"Attempts     {view.Attempts}");
+        await output.WriteLineAsync(view.Destinations is { } names
+            ? $"Destinations {string.Join(";", names)}{(view.Route is { } route ? $" (route {route}); a replay goes there, or under today's rules with --reroute" : "")}"
+            : "Destinations routed when processed (none recorded)");
         if (view.LastError is { } error)
         {
             await output.WriteLineAsync($"Last error   {error.Kind ?? "-"} at {Text.Time(error.At)}");

@@ -89,6 +89,8 @@ internal sealed class PoisonMessage
         Envelope?.ReplayedAt,
         InsertedOn,
         Envelope?.LastError is { } error ? Clean(error) : null,
+        LogText.Of(Envelope?.Route),
+        Envelope?.Destinations?.Select(d => LogText.Of(d)!).ToList(),
         Envelope is null ? LogText.Of(UnreadableReason, LogText.ReasonLength) : null,
         includeLeadData && Envelope is not null ? Envelope.Lead : null,
         includeLeadData && Envelope is null ? LogText.Of(Text, LogText.MessageTextLength) : null);
@@ -113,6 +115,8 @@ internal sealed record PoisonMessageView(
     DateTimeOffset? ReplayedAt,
     DateTimeOffset? PoisonedAt,
     DeliveryFailure? LastError,
+    string? Route,
+    IReadOnlyList<string>? Destinations,
     string? Unreadable,
     JsonElement? Lead,
     string? MessageText);

@@ -51,7 +51,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     /// Replays every message that was there before this call; returns how many arrived during the walk and were left
     /// alone (a replayed lead that fails again at once must not go round and round).
     /// </summary>
-    public async Task<int> ReplayAllAsync(bool asIs, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
+    public async Task<int> ReplayAllAsync(bool asIs, bool reroute, Func<ReplayResult, Task> report, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         var replayedTexts = new HashSet<string>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
                 return Step.Release;
             }
 
-            var result = await ReplayAsync(message, asIs, cancellationToken);
+            var result = await ReplayAsync(message, asIs, reroute, cancellationToken);
             if (message.Envelope is null
                 && result.Outcome is ReplayOutcome.Replayed or ReplayOutcome.ReplayedPoisonCopyKept) replayedTexts.Add(message.Text);
             await report(result);
@@ -78,13 +78,13 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
     /// Puts a leased message back on the lead queue (an envelope with attempts reset, or, <paramref name="asIs"/>, unchanged).
     /// Durable there before the poison copy is deleted: a crash leaves the lead in both queues, never in neither.
     /// </summary>
-    public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, CancellationToken cancellationToken)
+    public async Task<ReplayResult> ReplayAsync(PoisonMessage message, bool asIs, bool reroute, CancellationToken cancellationToken)
     {
         if (message.Envelope is null && !asIs) return new ReplayResult(message, ReplayOutcome.NotAnEnvelope, message.UnreadableReason);
 
         try
         {
-            if (message.Envelope is { } envelope) await leads.SendAsync(envelope.ForReplay(time.GetUtcNow()), null, cancellationToken);
+            if (message.Envelope is { } envelope) await leads.SendAsync(envelope.ForReplay(time.GetUtcNow(), reroute), null, cancellationToken);
             else if (message.Decoded) await leads.SendTextAsync(message.Text, cancellationToken);
             else await leads.SendStoredTextAsync(message.Text, cancellationToken);   // as it was stored, not encoded
         }

@@ -1,4 +1,5 @@
 using LeadFunctions.Hosting;
+using LeadFunctions.Settings;
 
 namespace LeadFunctions.Cli.Storage;
 
@@ -15,6 +16,7 @@ internal static class CliConfiguration
         configuration.AddFunctionsConfiguration(environment.WorkingDirectory, HostingMode.Standalone);
         configuration.AddInMemoryCollection(environment.Settings);
         configuration.AddInMemoryCollection(commandLine);
+        RenamedSettings.Apply(configuration); // old setting names (Crm__…) read as the app reads them
         return configuration;
     }
 }

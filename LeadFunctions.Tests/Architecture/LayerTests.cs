@@ -10,6 +10,7 @@ public sealed class LayerTests
         ["LeadFunctions.Functions"],
         ["LeadFunctions.Hosting"],
         ["LeadFunctions.Intake", "LeadFunctions.Delivery"],
+        ["LeadFunctions.Routing"],
         ["LeadFunctions.Destinations"],
         ["LeadFunctions.Storage", "LeadFunctions.Telemetry"],
         ["LeadFunctions.Leads"],

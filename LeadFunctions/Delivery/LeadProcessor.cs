@@ -1,5 +1,6 @@
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
+using LeadFunctions.Routing;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace LeadFunctions.Delivery;
 /// </summary>
 public sealed partial class LeadProcessor(
     LeadDestinations destinations,
+    LeadRouter router,
     LeadQueue queue,
     DeliveryJournal journal,
     SettlementLedger settlements,
@@ -36,10 +38,18 @@ public sealed partial class LeadProcessor(
             return;
         }
 
+        var read = LeadReader.Published.Read(envelope.Lead);
+        if (envelope.Destinations is null && read.Lead is { } routed)
+        {
+            // Decided once: every message written from here on names the route and its destinations.
+            var decision = router.Decide(routed);
+            envelope = envelope with { Route = decision.Route, Destinations = decision.Destinations };
+        }
+
         var targets = destinations.For(envelope.Destinations);
         try
         {
-            await DeliverAsync(message, envelope, targets, cancellationToken).ConfigureAwait(false);
+            await DeliverAsync(message, envelope, read, targets, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (message.DequeueCount >= triggerOptions.Value.MaxDequeueCount && !cancellationToken.IsCancellationRequested)
         {
@@ -49,10 +59,9 @@ public sealed partial class LeadProcessor(
         }
     }
 
-    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, IReadOnlyList<ILeadDestination> targets,
+    private async Task DeliverAsync(QueuedMessage message, LeadEnvelope envelope, LeadReadResult read, IReadOnlyList<ILeadDestination> targets,
         CancellationToken cancellationToken)
     {
-        var read = LeadReader.Published.Read(envelope.Lead);
         if (read.Lead is not { } lead)
         {
             var problems = string.Join("; ", read.Errors.Select(p => $"{p.Path}: {p.Message}"));
@@ -67,9 +76,10 @@ public sealed partial class LeadProcessor(
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt });
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt, ["Route"] = envelope.Route });
         using var activity = LeadTracing.StartProcess(envelope);
         activity?.SetTag("lead.destination", Names(targets));
+        activity?.SetTag("lead.route", envelope.Route);
         if (lead.IsTestLead && _options.TestLeads == TestLeadHandling.Skip)
         {
             LogTestLeadSkipped(envelope.LeadId);

@@ -36,14 +36,17 @@ public static class DestinationExtensions
     /// name, all of them as <see cref="LeadDestinations"/>. With one target, that one is also the plain
     /// <see cref="ILeadDestination"/>, which tests may replace.
     /// </summary>
-    public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The names of the destinations this app knows, for checking settings that name them.</summary>
+    public static IReadOnlyCollection<string> KnownNames => Known.Keys;
+
+    public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration, IEnumerable<string>? names = null)
     {
         services.Configure<DestinationOptions>(configuration.GetSection(DestinationOptions.Section));
         services.Configure<FleetOptions>(configuration.GetSection(FleetOptions.Section)); // how instances share each CRM user's limits
         services.Configure<AzureTableOptions>(configuration.GetSection(AzureTableOptions.Section));
         services.AddSingleton<AzureTableDestination>();
 
-        var targets = DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Default"])
+        var targets = (names ?? DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Default"]))
             .Select(target => Known.Keys.FirstOrDefault(k => string.Equals(k, target, StringComparison.OrdinalIgnoreCase)) ?? target)
             .ToList();
         foreach (var target in targets)

@@ -43,6 +43,9 @@ public sealed record LeadEnvelope
     /// </summary>
     public IReadOnlyList<string>? Destinations { get; init; }
 
+    /// <summary>The route that chose <see cref="Destinations"/> when the lead was first processed (docs/destinations.md, "Routes").</summary>
+    public string? Route { get; init; }
+
     /// <summary>What messages written before version 1.x called <see cref="Destinations"/>: read, never written.</summary>
     [JsonPropertyName("targets")]
     public IReadOnlyList<string>? OldDestinations
@@ -58,8 +61,12 @@ public sealed record LeadEnvelope
     [JsonIgnore]
     public DateTimeOffset DeliveryStartedAt => ReplayedAt ?? ReceivedAt;
 
-    /// <summary>The envelope to put back on the lead queue when replaying it from the poison queue: attempts start over.</summary>
-    public LeadEnvelope ForReplay(DateTimeOffset now) => this with { Attempt = 1, ReplayedAt = now };
+    /// <summary>
+    /// The envelope to put back on the lead queue when replaying it from the poison queue: attempts start over. It keeps
+    /// its recorded destinations, or, with <paramref name="reroute"/>, forgets them to be routed under today's rules.
+    /// </summary>
+    public LeadEnvelope ForReplay(DateTimeOffset now, bool reroute = false) =>
+        reroute ? this with { Attempt = 1, ReplayedAt = now, Route = null, Destinations = null } : this with { Attempt = 1, ReplayedAt = now };
 
     public string ToJson() => JsonSerializer.Serialize(this, LeadJsonContext.Default.LeadEnvelope);
 
@@ -84,6 +91,7 @@ public sealed record LeadEnvelope
                 { LeadId: var id } when !LeadIdentity.IsWellFormed(id) => $"The envelope's lead id is not one the app gives ({LeadIdentity.Length} " +
                     "lowercase hexadecimal characters).",
                 { Destinations: { } names } when !names.All(IsPlainName) => "The envelope's destinations are not destination names.",
+                { Route: { } route } when !IsPlainName(route) => "The envelope's route is not a route name.",
                 { Lead.ValueKind: not JsonValueKind.Object } => "The envelope has no lead object.",
                 _ => Unwritable(envelope),
             };
