@@ -6,7 +6,6 @@ using Azure.Identity;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Http;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Dataverse;
 

@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Http;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;

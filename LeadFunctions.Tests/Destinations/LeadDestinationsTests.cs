@@ -54,7 +54,7 @@ public sealed class LeadDestinationsTests
     [Fact]
     public void Envelope_targets_survive_the_queue_and_a_replay_and_old_messages_have_none()
     {
-        var envelope = Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")) with { Targets = ["Dataverse"] };
+        var envelope = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json")) with { Targets = ["Dataverse"] };
 
         var read = LeadEnvelope.TryParse(envelope.ForReplay(DateTimeOffset.UtcNow).ToJson(), out _);
         var withoutTargets = envelope with { Targets = null };

@@ -1,7 +1,6 @@
 using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.HubSpot;
 

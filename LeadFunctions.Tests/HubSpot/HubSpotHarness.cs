@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.HubSpot;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.HubSpot;
 

@@ -1,6 +1,5 @@
 using LeadFunctions.Destinations;
 using LeadFunctions.Delivery;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Salesforce;
 

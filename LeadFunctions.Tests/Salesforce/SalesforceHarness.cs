@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Salesforce;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Salesforce;
 

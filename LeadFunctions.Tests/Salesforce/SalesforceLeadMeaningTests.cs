@@ -2,7 +2,6 @@ using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Salesforce;
 
