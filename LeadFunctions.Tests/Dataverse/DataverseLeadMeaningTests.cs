@@ -141,7 +141,7 @@ public sealed class DataverseLeadMeaningTests : LeadMeaningSuite<FakeDataverse, 
 
     protected override Task<FakeDataverse> StartFakeAsync() => FakeDataverse.StartAsync();
 
-    protected override DestinationHarness<DataverseDestination> Harness(Action<Dictionary<string, string?>>? settings) => DataverseHarness.Create(Fake, settings);
+    protected override DestinationHarness<DataverseDestination> Harness(Action<Dictionary<string, string?>>? settings = null) => DataverseHarness.Create(Fake, settings);
 
     protected override JsonObject RecordOf(string leadId) => Fake.Lead(NameBasedUuid.ForLead(leadId));
 

@@ -8,29 +8,15 @@ namespace LeadFunctions.Tests.Destinations;
 /// CRM's LeadMeaningTests that is the same for all of them. A subclass per CRM names its fields and the record a lead
 /// became; what only one CRM does (do-not-contact, campaign fields, fallbacks) stays in that CRM's class.
 /// </summary>
-public abstract class LeadMeaningSuite<TFake, TDestination> : IAsyncLifetime
+public abstract class LeadMeaningSuite<TFake, TDestination> : CrmSuite<TFake, TDestination>
     where TFake : LoopbackFake
     where TDestination : ILeadDestination
 {
-    protected TFake Fake { get; private set; } = null!;
-
     /// <summary>The CRM's names for the fields every CRM fills from a lead.</summary>
     protected abstract CrmFields Fields { get; }
 
-    protected abstract Task<TFake> StartFakeAsync();
-
-    /// <summary>The destination as the app wires it, pointed at <see cref="Fake"/>, with <paramref name="settings"/> changed.</summary>
-    protected abstract DestinationHarness<TDestination> Harness(Action<Dictionary<string, string?>>? settings);
-
-    /// <summary>The record the lead with <paramref name="leadId"/> became in <see cref="Fake"/>.</summary>
-    protected abstract JsonObject RecordOf(string leadId);
-
     /// <summary>What else a CRM fills from <see cref="TestLeads.InScript"/>'s lead (its country, title or subject).</summary>
     protected abstract void AssertTheRestOfTheScriptLead(JsonObject record);
-
-    public async Task InitializeAsync() => Fake = await StartFakeAsync();
-
-    public async Task DisposeAsync() => await Fake.DisposeAsync();
 
     [Theory]
     [MemberData(nameof(TestLeads.Scripts), MemberType = typeof(TestLeads))]

@@ -135,7 +135,7 @@ public sealed class HubSpotLeadMeaningTests : LeadMeaningSuite<FakeHubSpot, HubS
 
     protected override Task<FakeHubSpot> StartFakeAsync() => FakeHubSpot.StartAsync();
 
-    protected override DestinationHarness<HubSpotDestination> Harness(Action<Dictionary<string, string?>>? settings) => HubSpotHarness.Create(Fake, settings);
+    protected override DestinationHarness<HubSpotDestination> Harness(Action<Dictionary<string, string?>>? settings = null) => HubSpotHarness.Create(Fake, settings);
 
     protected override JsonObject RecordOf(string leadId) => Fake.ContactWith(FakeHubSpot.LeadIdProperty, leadId);
 

@@ -98,7 +98,7 @@ public sealed class SalesforceLeadMeaningTests : LeadMeaningSuite<FakeSalesforce
 
     protected override Task<FakeSalesforce> StartFakeAsync() => FakeSalesforce.StartAsync();
 
-    protected override DestinationHarness<SalesforceDestination> Harness(Action<Dictionary<string, string?>>? settings) => SalesforceHarness.Create(Fake, settings);
+    protected override DestinationHarness<SalesforceDestination> Harness(Action<Dictionary<string, string?>>? settings = null) => SalesforceHarness.Create(Fake, settings);
 
     protected override JsonObject RecordOf(string leadId) => Fake.LeadWith(FakeSalesforce.ExternalIdField, leadId);
 
