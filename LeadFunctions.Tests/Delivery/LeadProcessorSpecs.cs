@@ -17,7 +17,7 @@ using Moq;
 namespace LeadFunctions.Tests.Delivery;
 
 /// <summary>
-/// The processor's outcome table (docs/design.md, "Contracts → Delivery outcomes", "Exactly once", "Copies of a
+/// The processor's outcome table (docs/design.md, "Delivery outcomes"; also its "Exactly once" and "Copies of a
 /// message"), in memory: for what each destination answers, what happens to the queue message — deleted (the processor
 /// returns), re-scheduled as a new message with which delay, or moved to the poison queue with which reason.
 /// Destinations are Moq doubles; the two queues are Moq doubles of the SDK's <see cref="QueueClient"/>; the journal is

@@ -19,7 +19,7 @@ using Moq;
 namespace LeadFunctions.Tests.Intake;
 
 /// <summary>
-/// Every refusal of intake (docs/design.md, "Contracts → Endpoint answers"), in memory: <see cref="LeadIntake"/> given a
+/// Every refusal of intake (docs/design.md, "Endpoint answers"), in memory: <see cref="LeadIntake"/> given a
 /// request built in memory and a Moq double of the queue. For each: the status, the problem details (title, type,
 /// detail, errors), the reason counted in <c>leads.rejected</c>, and that nothing reached the queue. The key check
 /// (401) is the host's, before intake: ReceiveLeadTests covers it over HTTP.
