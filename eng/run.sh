@@ -45,7 +45,7 @@ cat <<MSG
 
 Lead endpoint: ${url}
 Post Microsoft's sample lead:
-  curl -i -X POST '${url}' -H 'Content-Type: application/json' --data @LeadFunctions.Tests/Samples/documented-sample-lead.json
+  curl -i -X POST '${url}' -H 'Content-Type: application/json' --data @LeadFunctions.Testing/Samples/documented-sample-lead.json
 Leads land in table MarketplaceLeads of the local storage emulator (Destinations__Default=Table). Ctrl+C stops.
 
 MSG

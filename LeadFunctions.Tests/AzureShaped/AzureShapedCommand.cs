@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.AzureShaped;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using LeadFunctions.Tests.Deployment;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Reliability;
 
 namespace LeadFunctions.Tests.AzureShaped;

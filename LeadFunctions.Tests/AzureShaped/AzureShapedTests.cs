@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LeadFunctions.Tests.Deployment;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.AzureShaped;
 

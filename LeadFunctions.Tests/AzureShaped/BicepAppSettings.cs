@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.AzureShaped;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.AzureTable;
 

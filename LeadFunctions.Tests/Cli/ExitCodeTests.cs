@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using LeadFunctions.Cli;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using LeadFunctions.Cli.Import;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
 

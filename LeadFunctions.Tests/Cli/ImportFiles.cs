@@ -1,5 +1,4 @@
 using System.Text;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using LeadFunctions.Cli.Import;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
 

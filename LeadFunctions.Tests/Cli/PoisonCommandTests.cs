@@ -1,5 +1,4 @@
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeadFunctions.Tests.Cli;

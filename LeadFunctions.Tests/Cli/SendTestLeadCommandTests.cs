@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Cli;
 

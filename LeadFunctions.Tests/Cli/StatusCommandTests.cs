@@ -1,7 +1,6 @@
 using LeadFunctions.Hosting;
 using LeadFunctions.Delivery;
 using LeadFunctions.Telemetry;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using Azure.Core;
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Moq;

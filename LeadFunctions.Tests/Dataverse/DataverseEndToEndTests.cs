@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Tests.Destinations;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Http;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

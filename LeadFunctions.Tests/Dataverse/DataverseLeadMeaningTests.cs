@@ -1,10 +1,11 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Destinations;
 
 namespace LeadFunctions.Tests.Dataverse;
 
@@ -13,29 +14,9 @@ namespace LeadFunctions.Tests.Dataverse;
 /// column names and types): text in any script, cut on character boundaries; the do-not-contact columns of a DNC
 /// lead; campaign and offer fields; a lead without personal data.
 /// </summary>
-public sealed class DataverseLeadMeaningTests : IAsyncLifetime
+public sealed class DataverseLeadMeaningTests : LeadMeaningSuite<FakeDataverse, CrmDestination<DataverseProtocol>>
 {
     private static readonly string[] DoNotColumns = ["donotemail", "donotbulkemail", "donotphone", "donotfax", "donotpostalmail", "donotsendmm"];
-
-    private FakeDataverse _fake = null!;
-
-    public async Task InitializeAsync() => _fake = await FakeDataverse.StartAsync();
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
-    [Theory]
-    [MemberData(nameof(TestLeads.Scripts), MemberType = typeof(TestLeads))]
-    public async Task A_lead_in_any_script_arrives_as_the_customer_wrote_it(string first, string last, string company, string description)
-    {
-        var record = await DeliverAsync(TestLeads.InScript(first, last, company, description));
-
-        Assert.Equal(first, Text(record, "firstname"));
-        Assert.Equal(last, Text(record, "lastname"));
-        Assert.Equal(company, Text(record, "companyname"));
-        Assert.Equal("대한민국", Text(record, "address1_country"));
-        Assert.Equal("AppSource: 콘토소 분석 — Contact me", Text(record, "subject"));
-        Assert.EndsWith("\n\n" + description, Text(record, "description"), StringComparison.Ordinal);
-    }
 
     [Theory]
     [InlineData("🚀")]
@@ -57,7 +38,7 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_mapped_object_is_readable_json_and_stays_valid_json_when_cut_to_its_column()
     {
-        _fake.AddTextColumn("new_details", 90);
+        Fake.AddTextColumn("new_details", 90);
 
         var record = await DeliverAsync(TestLeads.InScript("민수", "김", "삼성전자 주식회사", "-"), s =>
         {
@@ -94,7 +75,7 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_do_not_column_is_switched_off_by_an_empty_mapping_and_moved_by_another()
     {
-        _fake.Attributes["new_donotcontact"] = new LeadAttribute(AttributeType.Boolean, 0);
+        Fake.Attributes["new_donotcontact"] = new LeadAttribute(AttributeType.Boolean, 0);
 
         var record = await DeliverAsync(TestLeads.DoNotContact(1), settings =>
         {
@@ -110,7 +91,7 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_misspelt_do_not_column_is_refused_by_the_strict_fake_and_poisons_the_lead()
     {
-        await using var harness = DataverseHarness.Create(_fake, s => s["Destinations:Dataverse:Mapping:donotemails"] = "DoNotContact");
+        await using var harness = DataverseHarness.Create(Fake, s => s["Destinations:Dataverse:Mapping:donotemails"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -121,10 +102,10 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task Campaign_and_offer_fields_map_into_custom_columns_and_the_description_names_the_campaign()
     {
-        _fake.AddTextColumn("new_campaign", 100);
-        _fake.AddTextColumn("new_source", 100);
-        _fake.AddTextColumn("new_offerid", 100);
-        _fake.AddTextColumn("new_publisherid", 100);
+        Fake.AddTextColumn("new_campaign", 100);
+        Fake.AddTextColumn("new_source", 100);
+        Fake.AddTextColumn("new_offerid", 100);
+        Fake.AddTextColumn("new_publisherid", 100);
 
         var record = await DeliverAsync(TestLeads.WithCampaign(7), settings =>
         {
@@ -157,17 +138,17 @@ public sealed class DataverseLeadMeaningTests : IAsyncLifetime
         Assert.False(record.ContainsKey("emailaddress1"));
     }
 
-    private async Task<JsonObject> DeliverAsync(JsonObject lead, Action<Dictionary<string, string?>>? settings = null)
+    protected override CrmFields Fields { get; } = new("firstname", "lastname", "companyname", "description");
+
+    protected override Task<FakeDataverse> StartFakeAsync() => FakeDataverse.StartAsync();
+
+    protected override DestinationHarness<CrmDestination<DataverseProtocol>> Harness(Action<Dictionary<string, string?>>? settings = null) => DataverseHarness.Create(Fake, settings);
+
+    protected override JsonObject RecordOf(string leadId) => Fake.Lead(NameBasedUuid.ForLead(leadId));
+
+    protected override void AssertTheRestOfTheScriptLead(JsonObject record)
     {
-        await using var harness = DataverseHarness.Create(_fake, settings);
-        var delivery = TestLeads.Delivery(lead);
-
-        var outcome = await harness.DeliverAsync(delivery);
-
-        Assert.IsType<DeliveryOutcome.Delivered>(outcome);
-        Assert.Empty(_fake.Violations);
-        return _fake.Lead(NameBasedUuid.ForLead(delivery.LeadId));
+        Assert.Equal("대한민국", Text(record, "address1_country"));
+        Assert.Equal("AppSource: 콘토소 분석 — Contact me", Text(record, "subject"));
     }
-
-    private static string? Text(JsonObject record, string column) => record[column]?.GetValue<string>();
 }

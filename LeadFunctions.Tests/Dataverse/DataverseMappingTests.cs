@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Dataverse;
 

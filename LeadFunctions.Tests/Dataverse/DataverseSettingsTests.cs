@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Tests.Dataverse;

@@ -1,7 +1,6 @@
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Moq;

@@ -2,7 +2,6 @@ using System.Net;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeadFunctions.Delivery;
 using LeadFunctions.Destinations;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Functions;
 using LeadFunctions.Hosting;
 using LeadFunctions.Intake;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Deployment;
 

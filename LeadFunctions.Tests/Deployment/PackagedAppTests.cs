@@ -4,7 +4,6 @@ using System.Text;
 using Azure.Data.Tables;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Hosting;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Reliability;
 
 namespace LeadFunctions.Tests.Deployment;

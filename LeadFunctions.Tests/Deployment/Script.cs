@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Deployment;
 

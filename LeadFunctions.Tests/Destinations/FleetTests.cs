@@ -1,5 +1,5 @@
 using LeadFunctions.Destinations.Limits;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Destinations.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;

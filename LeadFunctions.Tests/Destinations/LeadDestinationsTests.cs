@@ -54,7 +54,7 @@ public sealed class LeadDestinationsTests
     [Fact]
     public void Envelope_destinations_survive_the_queue_and_a_replay_and_old_messages_have_none()
     {
-        var envelope = Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")) with { Destinations = ["Dataverse"] };
+        var envelope = TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json")) with { Destinations = ["Dataverse"] };
 
         var read = LeadEnvelope.TryParse(envelope.ForReplay(DateTimeOffset.UtcNow).ToJson(), out _);
         var withoutDestinations = envelope with { Destinations = null };
@@ -68,7 +68,7 @@ public sealed class LeadDestinationsTests
     [Fact]
     public void A_message_written_with_the_old_field_targets_is_read_for_the_same_destinations_and_written_with_the_new_one()
     {
-        var json = System.Text.Json.Nodes.JsonNode.Parse(Infrastructure.TestLeads.Envelope(Infrastructure.RepoPaths.Sample("documented-sample-lead.json")).ToJson())!;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(TestLeads.Envelope(RepoPaths.Sample("documented-sample-lead.json")).ToJson())!;
         json["targets"] = new System.Text.Json.Nodes.JsonArray("Dataverse");
 
         var read = LeadEnvelope.TryParse(json.ToJsonString(), out _);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Tests.Dataverse;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

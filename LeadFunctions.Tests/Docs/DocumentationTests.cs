@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Docs;
 

@@ -5,7 +5,6 @@ using LeadFunctions.Destinations.Http;
 using LeadFunctions.Functions;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Docs;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using LeadFunctions.Delivery;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeadFunctions.Tests.EndToEnd;

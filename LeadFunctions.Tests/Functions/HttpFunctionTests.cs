@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using LeadFunctions.Destinations;
 using LeadFunctions.Functions;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;

@@ -2,7 +2,6 @@ using LeadFunctions.Hosting;
 using System.Reflection;
 using LeadFunctions.Functions;
 using LeadFunctions.Telemetry;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Net;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Reliability;
 using LeadFunctions.Tests.Telemetry;
 using Microsoft.Extensions.Configuration;

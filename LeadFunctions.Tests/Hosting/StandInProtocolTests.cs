@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Google.Protobuf.Reflection;
 using LeadFunctions.Tests.Deployment;
-using LeadFunctions.Tests.Hosting.StandInHost.Protocol;
+using LeadFunctions.Testing.StandInHost.Protocol;
 
 namespace LeadFunctions.Tests.Hosting;
 

@@ -9,8 +9,7 @@ using LeadFunctions.Functions;
 using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Deployment;
-using LeadFunctions.Tests.Hosting.StandInHost;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Testing.StandInHost;
 
 namespace LeadFunctions.Tests.Hosting;
 

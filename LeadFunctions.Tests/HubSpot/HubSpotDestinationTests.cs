@@ -1,112 +1,80 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Destinations.HubSpot;
+using LeadFunctions.Tests.Destinations;
 
 namespace LeadFunctions.Tests.HubSpot;
 
 /// <summary>One delivery at a time against the strict fake contacts API: exactly once, duplicate e-mails, rate limits, failure classes.</summary>
-public sealed class HubSpotDestinationTests : IAsyncLifetime
+public sealed class HubSpotDestinationTests : CrmDestinationSuite<FakeHubSpot, CrmDestination<HubSpotProtocol>>
 {
-    private FakeHubSpot _fake = null!;
-
-    public async Task InitializeAsync() => _fake = await FakeHubSpot.StartAsync();
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
     [Fact]
     public async Task A_lead_becomes_one_contact_keyed_by_its_lead_id_with_the_private_app_token()
     {
-        await using var harness = HubSpotHarness.Create(_fake);
+        await using var harness = HubSpotHarness.Create(Fake);
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var outcome = await harness.DeliverAsync(delivery);
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: false), outcome);
-        var contact = _fake.ContactWith(FakeHubSpot.LeadIdProperty, delivery.LeadId);
+        var contact = Fake.ContactWith(FakeHubSpot.LeadIdProperty, delivery.LeadId);
         Assert.Equal("ada1@contoso.example", contact["email"]!.GetValue<string>());
         Assert.Equal("Chief Mathematician", contact["jobtitle"]!.GetValue<string>());
-        Assert.Empty(_fake.Violations);
-        Assert.Equal(_fake.Requests, _fake.WithToken);
-    }
-
-    [Fact]
-    public async Task Delivering_the_same_lead_again_finds_it_by_the_unique_property_and_writes_nothing()
-    {
-        await using var harness = HubSpotHarness.Create(_fake);
-        var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
-        await harness.DeliverAsync(delivery);
-
-        var again = await harness.DeliverAsync(delivery with { Attempt = 2 });
-
-        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), again);
-        Assert.Single(_fake.Contacts);
-        Assert.Equal(0, _fake.Updates);
+        Assert.Empty(Fake.Violations);
+        Assert.Equal(Fake.Requests, Fake.WithToken);
     }
 
     [Fact]
     public async Task A_lead_without_an_email_address_is_still_one_contact()
     {
-        await using var harness = HubSpotHarness.Create(_fake);
+        await using var harness = HubSpotHarness.Create(Fake);
         var delivery = TestLeads.Delivery(TestLeads.Education(1));
 
         await harness.DeliverAsync(delivery);
         await harness.DeliverAsync(delivery with { Attempt = 2 });
 
-        var contact = Assert.Single(_fake.Contacts.Values);
+        var contact = Assert.Single(Fake.Contacts.Values);
         Assert.Null(contact["email"]);
         Assert.Equal("(not provided)", contact["lastname"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task A_create_whose_answer_is_lost_in_a_timeout_is_matched_not_duplicated()
-    {
-        _fake.SlowSuccessRate = 1;
-        _fake.SlowSuccessDelay = TimeSpan.FromSeconds(3);
-        await using var harness = HubSpotHarness.Create(_fake, HarnessTimeouts.AnswersLostAfterHalfASecond);
-
-        var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
-
-        Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
-        Assert.Equal(1, _fake.Creates);
-        Assert.Single(_fake.Contacts);
-    }
-
-    [Fact]
     public async Task An_email_that_belongs_to_a_contact_already_counts_as_delivered_by_default_and_changes_nothing()
     {
-        var existing = _fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Edited in HubSpot" });
-        await using var harness = HubSpotHarness.Create(_fake);
+        var existing = Fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Edited in HubSpot" });
+        await using var harness = HubSpotHarness.Create(Fake);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
-        var contact = Assert.Single(_fake.Contacts).Value;
+        var contact = Assert.Single(Fake.Contacts).Value;
         Assert.Equal("Edited in HubSpot", contact["jobtitle"]!.GetValue<string>());
-        Assert.Equal(0, _fake.Updates);
-        Assert.Equal(existing, Assert.Single(_fake.Contacts).Key);
+        Assert.Equal(0, Fake.Updates);
+        Assert.Equal(existing, Assert.Single(Fake.Contacts).Key);
     }
 
     [Fact]
     public async Task With_OnExistingContact_Update_the_existing_contact_gets_the_leads_properties()
     {
-        _fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Old title", [FakeHubSpot.LeadIdProperty] = "an-earlier-lead" });
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:OnExistingContact"] = "Update");
+        Fake.AddContact(new JsonObject { ["email"] = "ada1@contoso.example", ["jobtitle"] = "Old title", [FakeHubSpot.LeadIdProperty] = "an-earlier-lead" });
+        await using var harness = HubSpotHarness.Create(Fake, s => s["Destinations:HubSpot:OnExistingContact"] = "Update");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), outcome);
-        var contact = Assert.Single(_fake.Contacts).Value;
+        var contact = Assert.Single(Fake.Contacts).Value;
         Assert.Equal("Chief Mathematician", contact["jobtitle"]!.GetValue<string>());
         Assert.Equal("an-earlier-lead", contact[FakeHubSpot.LeadIdProperty]!.GetValue<string>());
-        Assert.Equal(1, _fake.Updates);
+        Assert.Equal(1, Fake.Updates);
     }
 
     [Fact]
     public async Task Rate_limit_headers_make_every_worker_wait_for_the_window_instead_of_hammering()
     {
-        _fake.Limit = new ServiceProtectionLimit(Requests: 6, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 0);
-        await using var harness = HubSpotHarness.Create(_fake, s =>
+        Fake.Limit = new ServiceProtectionLimit(Requests: 6, Window: TimeSpan.FromSeconds(1), RetryAfterSeconds: 0);
+        await using var harness = HubSpotHarness.Create(Fake, s =>
         {
             s["Destinations:HubSpot:Retries"] = "5";
             s["Destinations:HubSpot:TotalTimeout"] = "00:00:20";
@@ -115,16 +83,16 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(i)))));
 
         Assert.All(outcomes, o => Assert.IsType<DeliveryOutcome.Delivered>(o));
-        Assert.Equal(8, _fake.Contacts.Count);
+        Assert.Equal(8, Fake.Contacts.Count);
         // Only requests already in flight when the window ran out draw a 429: at most a few per window, never a storm.
-        Assert.True(_fake.Throttled <= 8, $"{_fake.Throttled} of {_fake.Requests} requests were throttled");
+        Assert.True(Fake.Throttled <= 8, $"{Fake.Throttled} of {Fake.Requests} requests were throttled");
     }
 
     [Fact]
     public async Task The_daily_limit_hands_the_lead_back_for_an_hour()
     {
-        _fake.DailyLimitExhausted = true;
-        await using var harness = HubSpotHarness.Create(_fake);
+        Fake.DailyLimitExhausted = true;
+        await using var harness = HubSpotHarness.Create(Fake);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -138,7 +106,7 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_mapped_property_that_does_not_exist_is_permanent_until_it_exists()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:marketplace_offer"] = "OfferTitle");
+        await using var harness = HubSpotHarness.Create(Fake, s => s["Destinations:HubSpot:Mapping:marketplace_offer"] = "OfferTitle");
         var delivery = TestLeads.Delivery(TestLeads.ContactMe(1));
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
@@ -146,14 +114,14 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
         Assert.Equal("PROPERTY_DOESNT_EXIST", cannot.Failure.Code);
         Assert.Contains("Destinations__HubSpot__Mapping__<property>", cannot.Failure.Message, StringComparison.Ordinal);
 
-        _fake.Properties["marketplace_offer"] = false;
+        Fake.Properties["marketplace_offer"] = false;
         Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(delivery));
     }
 
     [Fact]
     public async Task A_validation_error_that_quotes_lead_data_is_kept_without_it()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:email"] = "UserDetails.Phone");
+        await using var harness = HubSpotHarness.Create(Fake, s => s["Destinations:HubSpot:Mapping:email"] = "UserDetails.Phone");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
@@ -166,22 +134,20 @@ public sealed class HubSpotDestinationTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_token_is_permanent_at_once()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:AccessToken"] = "pat-revoked");
+        await using var harness = HubSpotHarness.Create(Fake, s => s["Destinations:HubSpot:AccessToken"] = "pat-revoked");
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
 
         Assert.Equal(401, cannot.Failure.Status);
         Assert.Contains("Destinations__HubSpot__AccessToken", cannot.Failure.Message, StringComparison.Ordinal);
-        Assert.Equal(1, _fake.Requests);
+        Assert.Equal(1, Fake.Requests);
     }
 
-    [Fact]
-    public async Task A_short_burst_of_5xx_is_absorbed_by_the_in_process_retries()
-    {
-        _fake.FailNextWith503(2);
-        await using var harness = HubSpotHarness.Create(_fake);
+    protected override Task<FakeHubSpot> StartFakeAsync() => FakeHubSpot.StartAsync();
 
-        Assert.Equal(new DeliveryOutcome.Delivered(false), await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1))));
-        Assert.Equal(2, _fake.Injected503);
-    }
+    protected override DestinationHarness<CrmDestination<HubSpotProtocol>> Harness(Action<Dictionary<string, string?>>? settings = null) => HubSpotHarness.Create(Fake, settings);
+
+    protected override JsonObject RecordOf(string leadId) => Fake.ContactWith(FakeHubSpot.LeadIdProperty, leadId);
+
+    protected override void AssertNothingWrittenAgain(string leadId) => Assert.Equal(0, Fake.Updates);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeadFunctions.Tests.Destinations;
-using LeadFunctions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace LeadFunctions.Tests.HubSpot;

@@ -1,6 +1,5 @@
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.HubSpot;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.HubSpot;
 

@@ -1,8 +1,10 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Destinations;
 
 namespace LeadFunctions.Tests.HubSpot;
 
@@ -11,27 +13,8 @@ namespace LeadFunctions.Tests.HubSpot;
 /// a DNC lead's contact marked with the do-not-contact property and its address opted out of all e-mail through the
 /// communication preferences API (hs_email_optout itself is read-only); campaign and offer fields; no personal data.
 /// </summary>
-public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
+public sealed class HubSpotLeadMeaningTests : LeadMeaningSuite<FakeHubSpot, CrmDestination<HubSpotProtocol>>
 {
-    private FakeHubSpot _fake = null!;
-
-    public async Task InitializeAsync() => _fake = await FakeHubSpot.StartAsync();
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
-    [Theory]
-    [MemberData(nameof(TestLeads.Scripts), MemberType = typeof(TestLeads))]
-    public async Task A_lead_in_any_script_arrives_as_the_customer_wrote_it(string first, string last, string company, string description)
-    {
-        var contact = await DeliverAsync(TestLeads.InScript(first, last, company, description));
-
-        Assert.Equal(first, Text(contact, "firstname"));
-        Assert.Equal(last, Text(contact, "lastname"));
-        Assert.Equal(company, Text(contact, "company"));
-        Assert.Equal("대한민국", Text(contact, "country"));
-        Assert.EndsWith("\n\n" + description, Text(contact, "message"), StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -41,7 +24,7 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
 
         Assert.Equal("true", Text(contact, FakeHubSpot.DoNotContactProperty));
         Assert.Equal("true", Text(contact, "hs_email_optout"));
-        Assert.True(_fake.OptedOut.ContainsKey("ada1@contoso.example"));
+        Assert.True(Fake.OptedOut.ContainsKey("ada1@contoso.example"));
     }
 
     [Fact]
@@ -50,30 +33,30 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
         var contact = await DeliverAsync(TestLeads.ContactMe(1));
 
         Assert.False(contact.ContainsKey(FakeHubSpot.DoNotContactProperty));
-        Assert.Empty(_fake.OptedOut);
+        Assert.Empty(Fake.OptedOut);
     }
 
     [Fact]
     public async Task A_do_not_contact_lead_delivered_again_opts_its_address_out_again_and_creates_nothing()
     {
-        await using var harness = HubSpotHarness.Create(_fake);
+        await using var harness = HubSpotHarness.Create(Fake);
         var delivery = TestLeads.Delivery(TestLeads.DoNotContact(1));
-        _fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
+        Fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
         Assert.IsType<DeliveryOutcome.CannotDeliver>(await harness.DeliverAsync(delivery));
-        _fake.Scopes[FakeHubSpot.OptOutScope] = true;
+        Fake.Scopes[FakeHubSpot.OptOutScope] = true;
 
         var replayed = await harness.DeliverAsync(delivery with { Attempt = 2 });
 
         Assert.Equal(new DeliveryOutcome.Delivered(AlreadyThere: true), replayed);
-        Assert.Single(_fake.Contacts);
-        Assert.True(_fake.OptedOut.ContainsKey("ada1@contoso.example"));
+        Assert.Single(Fake.Contacts);
+        Assert.True(Fake.OptedOut.ContainsKey("ada1@contoso.example"));
     }
 
     [Fact]
     public async Task Without_the_communication_preferences_scope_a_do_not_contact_lead_is_poisoned_with_what_to_do()
     {
-        _fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
-        await using var harness = HubSpotHarness.Create(_fake);
+        Fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
+        await using var harness = HubSpotHarness.Create(Fake);
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -87,7 +70,7 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task The_opt_out_is_switched_off_by_a_setting_and_the_property_by_an_empty_mapping()
     {
-        _fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
+        Fake.Scopes.TryRemove(FakeHubSpot.OptOutScope, out _);
 
         var contact = await DeliverAsync(TestLeads.DoNotContact(1), s =>
         {
@@ -96,13 +79,13 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
         });
 
         Assert.False(contact.ContainsKey(FakeHubSpot.DoNotContactProperty));
-        Assert.Empty(_fake.OptedOut);
+        Assert.Empty(Fake.OptedOut);
     }
 
     [Fact]
     public async Task HubSpots_own_opt_out_property_is_read_only_so_mapping_it_poisons_the_lead_with_what_to_do()
     {
-        await using var harness = HubSpotHarness.Create(_fake, s => s["Destinations:HubSpot:Mapping:hs_email_optout"] = "DoNotContact");
+        await using var harness = HubSpotHarness.Create(Fake, s => s["Destinations:HubSpot:Mapping:hs_email_optout"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -120,14 +103,14 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
         var contact = await DeliverAsync(lead);
 
         Assert.Equal("true", Text(contact, FakeHubSpot.DoNotContactProperty));
-        Assert.Empty(_fake.OptedOut);
+        Assert.Empty(Fake.OptedOut);
     }
 
     [Fact]
     public async Task Campaign_and_offer_fields_map_into_custom_properties()
     {
-        _fake.Properties["marketplace_campaign"] = false;
-        _fake.Properties["marketplace_offer_id"] = false;
+        Fake.Properties["marketplace_campaign"] = false;
+        Fake.Properties["marketplace_offer_id"] = false;
 
         var contact = await DeliverAsync(TestLeads.WithCampaign(5), s =>
         {
@@ -149,17 +132,16 @@ public sealed class HubSpotLeadMeaningTests : IAsyncLifetime
         Assert.StartsWith("AppSource: Contoso Analytics — Install", Text(contact, "message"), StringComparison.Ordinal);
     }
 
-    private async Task<JsonObject> DeliverAsync(JsonObject lead, Action<Dictionary<string, string?>>? settings = null)
+    protected override CrmFields Fields { get; } = new("firstname", "lastname", "company", "message");
+
+    protected override Task<FakeHubSpot> StartFakeAsync() => FakeHubSpot.StartAsync();
+
+    protected override DestinationHarness<CrmDestination<HubSpotProtocol>> Harness(Action<Dictionary<string, string?>>? settings = null) => HubSpotHarness.Create(Fake, settings);
+
+    protected override JsonObject RecordOf(string leadId) => Fake.ContactWith(FakeHubSpot.LeadIdProperty, leadId);
+
+    protected override void AssertTheRestOfTheScriptLead(JsonObject record)
     {
-        await using var harness = HubSpotHarness.Create(_fake, settings);
-        var delivery = TestLeads.Delivery(lead);
-
-        var outcome = await harness.DeliverAsync(delivery);
-
-        Assert.IsType<DeliveryOutcome.Delivered>(outcome);
-        Assert.Empty(_fake.Violations);
-        return _fake.ContactWith(FakeHubSpot.LeadIdProperty, delivery.LeadId);
+        Assert.Equal("대한민국", Text(record, "country"));
     }
-
-    private static string? Text(JsonObject contact, string property) => contact[property]?.GetValue<string>();
 }

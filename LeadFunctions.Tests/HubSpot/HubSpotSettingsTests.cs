@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.HubSpot;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Tests.HubSpot;

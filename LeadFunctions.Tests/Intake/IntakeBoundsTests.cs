@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Intake;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Intake;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Intake;
 

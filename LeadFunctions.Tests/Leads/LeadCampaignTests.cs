@@ -1,6 +1,5 @@
 using CsCheck;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Leads;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Leads;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Reliability;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using CsCheck;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Leads;
 using Xunit.Abstractions;
 

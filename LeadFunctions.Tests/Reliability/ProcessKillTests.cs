@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using LeadFunctions.Leads;
-using LeadFunctions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace LeadFunctions.Tests.Reliability;

@@ -1,4 +1,3 @@
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Reliability;
 

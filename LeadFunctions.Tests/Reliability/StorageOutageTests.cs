@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using LeadFunctions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace LeadFunctions.Tests.Reliability;

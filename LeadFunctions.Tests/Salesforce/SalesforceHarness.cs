@@ -1,6 +1,5 @@
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Salesforce;
-using LeadFunctions.Tests.Infrastructure;
 
 namespace LeadFunctions.Tests.Salesforce;
 

@@ -1,8 +1,10 @@
+using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations;
 using System.Text.Json.Nodes;
 using LeadFunctions.Delivery;
+using LeadFunctions.Destinations.Salesforce;
 using LeadFunctions.Destinations.Mapping;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Tests.Destinations;
 
 namespace LeadFunctions.Tests.Salesforce;
 
@@ -11,29 +13,9 @@ namespace LeadFunctions.Tests.Salesforce;
 /// checkboxes that take only true/false): text in any script, the opt-out fields of a DNC lead, campaign and offer
 /// fields, a lead without personal data.
 /// </summary>
-public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
+public sealed class SalesforceLeadMeaningTests : LeadMeaningSuite<FakeSalesforce, CrmDestination<SalesforceProtocol>>
 {
     private static readonly string[] OptOutFields = ["HasOptedOutOfEmail", "DoNotCall", "HasOptedOutOfFax"];
-
-    private FakeSalesforce _fake = null!;
-
-    public async Task InitializeAsync() => _fake = await FakeSalesforce.StartAsync();
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
-    [Theory]
-    [MemberData(nameof(TestLeads.Scripts), MemberType = typeof(TestLeads))]
-    public async Task A_lead_in_any_script_arrives_as_the_customer_wrote_it(string first, string last, string company, string description)
-    {
-        var lead = await DeliverAsync(TestLeads.InScript(first, last, company, description));
-
-        Assert.Equal(first, Text(lead, "FirstName"));
-        Assert.Equal(last, Text(lead, "LastName"));
-        Assert.Equal(company, Text(lead, "Company"));
-        Assert.Equal("과장", Text(lead, "Title"));
-        Assert.StartsWith("AppSource: 콘토소 분석 — Contact me\n\n", Text(lead, "Description"), StringComparison.Ordinal);
-        Assert.EndsWith("\n\n" + description, Text(lead, "Description"), StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task A_first_name_too_long_for_its_field_is_cut_between_characters()
@@ -75,7 +57,7 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task A_misspelt_opt_out_field_is_refused_by_the_strict_fake_and_poisons_the_lead()
     {
-        await using var harness = SalesforceHarness.Create(_fake, s => s["Destinations:Salesforce:Mapping:HasOptedOutOfEmails"] = "DoNotContact");
+        await using var harness = SalesforceHarness.Create(Fake, s => s["Destinations:Salesforce:Mapping:HasOptedOutOfEmails"] = "DoNotContact");
 
         var outcome = await harness.DeliverAsync(TestLeads.Delivery(TestLeads.DoNotContact(1)));
 
@@ -86,8 +68,8 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
     [Fact]
     public async Task Campaign_and_offer_fields_map_into_custom_fields()
     {
-        _fake.Fields["Campaign_Code__c"] = new SalesforceField(SalesforceFieldType.Text, 16);
-        _fake.Fields["Offer_Id__c"] = new SalesforceField(SalesforceFieldType.Text, 50);
+        Fake.Fields["Campaign_Code__c"] = new SalesforceField(SalesforceFieldType.Text, 16);
+        Fake.Fields["Offer_Id__c"] = new SalesforceField(SalesforceFieldType.Text, 50);
 
         var lead = await DeliverAsync(TestLeads.WithCampaign(3), s =>
         {
@@ -113,17 +95,17 @@ public sealed class SalesforceLeadMeaningTests : IAsyncLifetime
         Assert.StartsWith("AppSource: Contoso Analytics — Install", Text(lead, "Description"), StringComparison.Ordinal);
     }
 
-    private async Task<JsonObject> DeliverAsync(JsonObject lead, Action<Dictionary<string, string?>>? settings = null)
+    protected override CrmFields Fields { get; } = new("FirstName", "LastName", "Company", "Description");
+
+    protected override Task<FakeSalesforce> StartFakeAsync() => FakeSalesforce.StartAsync();
+
+    protected override DestinationHarness<CrmDestination<SalesforceProtocol>> Harness(Action<Dictionary<string, string?>>? settings = null) => SalesforceHarness.Create(Fake, settings);
+
+    protected override JsonObject RecordOf(string leadId) => Fake.LeadWith(FakeSalesforce.ExternalIdField, leadId);
+
+    protected override void AssertTheRestOfTheScriptLead(JsonObject record)
     {
-        await using var harness = SalesforceHarness.Create(_fake, settings);
-        var delivery = TestLeads.Delivery(lead);
-
-        var outcome = await harness.DeliverAsync(delivery);
-
-        Assert.IsType<DeliveryOutcome.Delivered>(outcome);
-        Assert.Empty(_fake.Violations);
-        return _fake.LeadWith(FakeSalesforce.ExternalIdField, delivery.LeadId);
+        Assert.Equal("과장", Text(record, "Title"));
+        Assert.StartsWith("AppSource: 콘토소 분석 — Contact me\n\n", Text(record, "Description"), StringComparison.Ordinal);
     }
-
-    private static string? Text(JsonObject lead, string field) => lead[field]?.GetValue<string>();
 }

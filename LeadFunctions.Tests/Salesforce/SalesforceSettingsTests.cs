@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Destinations.Salesforce;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Tests.Salesforce;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Tests.HubSpot;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;

@@ -5,7 +5,6 @@ using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using LeadFunctions.Tests.Cli;
-using LeadFunctions.Tests.Infrastructure;
 using LeadFunctions.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

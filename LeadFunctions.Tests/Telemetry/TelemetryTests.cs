@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 

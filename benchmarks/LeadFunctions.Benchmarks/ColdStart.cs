@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Queues;
-using LeadFunctions.Tests.Hosting.StandInHost;
+using LeadFunctions.Testing.StandInHost;
 
 namespace LeadFunctions.Benchmarks;
 

@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using LeadFunctions.Storage;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Testing;
 
 namespace LeadFunctions.Benchmarks;
 

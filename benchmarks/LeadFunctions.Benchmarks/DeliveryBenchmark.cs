@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeadFunctions.Tests.Infrastructure;
+using LeadFunctions.Testing;
 
 namespace LeadFunctions.Benchmarks;
 

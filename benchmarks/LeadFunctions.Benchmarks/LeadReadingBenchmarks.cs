@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using LeadFunctions.Destinations;
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Leads;
+using LeadFunctions.Testing;
 
 namespace LeadFunctions.Benchmarks;
 
@@ -45,7 +46,7 @@ public class LeadReadingBenchmarks
     public string? ReadLeadBefore()
     {
         using var document = JsonDocument.Parse(_sample);
-        return LeadFunctions.Tests.Leads.ReferenceLeadReader.Published.Read(document.RootElement).LeadId;
+        return ReferenceLeadReader.Published.Read(document.RootElement).LeadId;
     }
 
     /// <summary>The Table destination's mapping alone, on a lead read once (its canonical form already materialised).</summary>
