@@ -73,6 +73,9 @@ public sealed class CrmDestination<TProtocol>(
             return HealthCheckResult.Degraded($"{Name} asked this app to wait {wait:g} (rate limit); deliveries resume after that.");
         }
 
+        using var probe = protocol.HealthProbe();
+        if (probe is null) return HealthCheckResult.Healthy($"{Name}: settings usable; not probed (every request would post something).");
+
         IDisposable slot;
         using var slotWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         slotWait.CancelAfter(ProbeSlotWait);
@@ -89,11 +92,10 @@ public sealed class CrmDestination<TProtocol>(
         using var held = slot;
         try
         {
-            using var request = protocol.HealthProbe();
-            using var response = await httpClientFactory.CreateClient(Name).SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await httpClientFactory.CreateClient(Name).SendAsync(probe, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"{Name} {request.Method} {request.RequestUri} answered {(int)response.StatusCode}.");
+                : HealthCheckResult.Unhealthy($"{Name} {probe.Method} {probe.RequestUri} answered {(int)response.StatusCode}.");
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException
                                           or OperationCanceledException { CancellationToken.IsCancellationRequested: false }

@@ -11,8 +11,11 @@ public interface ICrmProtocol
     /// <summary>Creates the lead's record (<paramref name="record"/>, as mapped) once, and classifies the answer; within a slot.</summary>
     Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken);
 
-    /// <summary>A cheap request that needs the same access as a delivery, for the health endpoint.</summary>
-    HttpRequestMessage HealthProbe();
+    /// <summary>
+    /// A cheap request that needs the same access as a delivery, for the health endpoint; null where every request would
+    /// post something (a webhook, a chat): health then reports the settings usable and sends nothing.
+    /// </summary>
+    HttpRequestMessage? HealthProbe();
 
     /// <summary>What a retry after a lost answer finds, for the timeout reason; null for the general sentence.</summary>
     string? AfterTimeout => null;
