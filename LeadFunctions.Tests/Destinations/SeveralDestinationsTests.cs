@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using LeadFunctions.Destinations.Dataverse;
-using LeadFunctions.Tests.Dataverse;
+using LeadFunctions.Tests.Destinations.Dataverse;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

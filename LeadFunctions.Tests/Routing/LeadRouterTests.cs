@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
 using LeadFunctions.Routing;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

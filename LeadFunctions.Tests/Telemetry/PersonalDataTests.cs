@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using LeadFunctions.Tests.HubSpot;
-using LeadFunctions.Tests.Salesforce;
+using LeadFunctions.Tests.Destinations.HubSpot;
+using LeadFunctions.Tests.Destinations.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 

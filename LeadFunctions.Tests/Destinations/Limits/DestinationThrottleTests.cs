@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Limits;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,6 @@
 using LeadFunctions.Destinations.Dataverse;
 using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Destinations.Limits.Fleet;
-using LeadFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
