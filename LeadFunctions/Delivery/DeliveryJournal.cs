@@ -1,8 +1,6 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace LeadFunctions.Delivery;
 
 /// <summary>Settings of ProcessLead (<c>Delivery__…</c>).</summary>

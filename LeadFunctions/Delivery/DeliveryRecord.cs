@@ -1,7 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 

@@ -3,7 +3,6 @@ using LeadFunctions.Leads;
 using LeadFunctions.Routing;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 

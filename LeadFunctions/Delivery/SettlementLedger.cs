@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 

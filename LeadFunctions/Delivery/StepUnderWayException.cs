@@ -1,9 +1,6 @@
-using System.Text;
-using Azure;
 using Azure.Data.Tables;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Delivery;
 

@@ -1,6 +1,3 @@
-using LeadFunctions.Leads;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace LeadFunctions.Destinations;
 
 /// <summary>

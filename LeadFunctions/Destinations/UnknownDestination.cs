@@ -1,5 +1,4 @@
 using LeadFunctions.Leads;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Destinations;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using LeadFunctions.Delivery;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,6 +1,4 @@
 using LeadFunctions.Destinations;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting;
 

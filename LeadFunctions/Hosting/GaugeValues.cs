@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 

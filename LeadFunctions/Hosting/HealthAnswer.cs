@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-
 namespace LeadFunctions.Hosting;
 
 /// <summary>The detailed answer (behind a key): the overall status, each check's status, and each destination's status by name.</summary>

@@ -1,7 +1,4 @@
 using LeadFunctions.Settings;
-using LeadFunctions.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting;
 

@@ -1,7 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-
 namespace LeadFunctions.Hosting;
 
 /// <summary>Settings of the health endpoints (<c>Health__…</c>).</summary>

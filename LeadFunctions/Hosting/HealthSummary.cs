@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
-
 namespace LeadFunctions.Hosting;
 
 /// <summary>What anyone may learn: up, degraded or down.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 

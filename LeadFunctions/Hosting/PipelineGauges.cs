@@ -2,7 +2,6 @@ using LeadFunctions.Telemetry;
 using System.Diagnostics.Metrics;
 using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 

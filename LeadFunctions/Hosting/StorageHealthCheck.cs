@@ -1,6 +1,4 @@
-using LeadFunctions.Destinations;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Hosting;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace LeadFunctions.Intake;
 
 /// <summary>Settings of ReceiveLead (<c>Intake__…</c>).</summary>

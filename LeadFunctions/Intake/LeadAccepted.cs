@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using LeadFunctions.Hosting;
 using LeadFunctions.Leads;
-using LeadFunctions.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Intake;
 

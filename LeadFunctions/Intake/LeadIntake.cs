@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Intake;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace LeadFunctions.Leads;
 
 /// <summary>A marketplace lead after normalisation: canonical property names, strings only, nulls removed.</summary>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace LeadFunctions.Leads;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.Unicode;
 
 namespace LeadFunctions.Leads;

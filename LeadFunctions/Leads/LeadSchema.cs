@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
 
 namespace LeadFunctions.Leads;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace LeadFunctions.Leads;
 
 /// <summary>Recognises Partner Center's test leads: names <c>MSFT_TEST_&lt;digits&gt;</c>, email <c>MSFT_TEST_&lt;digits&gt;@test.com</c>.</summary>

@@ -1,6 +1,5 @@
 using LeadFunctions.Destinations;
 using LeadFunctions.Leads;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Routing;
 

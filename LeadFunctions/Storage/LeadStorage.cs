@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Storage;
 

@@ -1,4 +1,3 @@
-using Azure.Storage.Queues;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Storage;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LeadFunctions.Storage;
 
 /// <summary>A queue message's text from what is stored, decoded the way the app encodes it (host.json <c>messageEncoding</c>).</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LeadFunctions.Telemetry;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace LeadFunctions.Telemetry;
 
 /// <summary>Where traces and metrics go (<c>Telemetry__Exporter</c>); logs always go to the console too.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
@@ -6,8 +5,6 @@ using Azure.Identity;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.AzureTable;

@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Azure.Identity;
-using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Limits;
 using Polly.Timeout;
 using LeadFunctions.Telemetry;

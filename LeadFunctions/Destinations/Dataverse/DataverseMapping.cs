@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;

@@ -1,8 +1,6 @@
 using LeadFunctions.Destinations.Limits;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using Azure.Identity;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;

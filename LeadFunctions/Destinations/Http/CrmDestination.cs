@@ -1,7 +1,6 @@
 using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly.Timeout;
 
 namespace LeadFunctions.Destinations.Http;

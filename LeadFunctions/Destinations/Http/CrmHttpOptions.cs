@@ -1,5 +1,3 @@
-using LeadFunctions.Settings;
-using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Http;

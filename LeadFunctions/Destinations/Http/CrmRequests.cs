@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Http;

@@ -1,6 +1,5 @@
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Settings;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Http;
 

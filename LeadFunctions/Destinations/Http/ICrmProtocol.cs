@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace LeadFunctions.Destinations.Http;
 
 /// <summary>

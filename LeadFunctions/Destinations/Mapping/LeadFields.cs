@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Salesforce;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Settings;

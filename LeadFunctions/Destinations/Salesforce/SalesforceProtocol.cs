@@ -1,6 +1,4 @@
 using LeadFunctions.Destinations.Limits;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Leads;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Salesforce;

@@ -1,7 +1,3 @@
-using System.Text;
-using LeadFunctions.Intake;
-using Microsoft.Extensions.Options;
-
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>Standalone mode's stand-in for the host's <c>AuthorizationLevel.Function</c>: 401 without a valid key, and

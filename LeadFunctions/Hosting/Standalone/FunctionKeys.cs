@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using LeadFunctions.Intake;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using LeadFunctions.Intake;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 

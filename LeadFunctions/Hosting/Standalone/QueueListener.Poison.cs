@@ -1,5 +1,4 @@
 using Azure.Storage.Queues.Models;
-using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;

@@ -3,7 +3,6 @@ using Azure.Storage.Queues.Models;
 using LeadFunctions.Delivery;
 using LeadFunctions.Leads;
 using LeadFunctions.Storage;
-using Microsoft.Extensions.Options;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Hosting.Standalone;

@@ -1,7 +1,5 @@
-using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 

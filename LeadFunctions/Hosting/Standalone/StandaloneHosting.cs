@@ -2,7 +2,6 @@ using LeadFunctions.Settings;
 using LeadFunctions.Intake;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Hosting.Standalone;
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>Settings that only standalone mode has (<c>Standalone__…</c>); the queue trigger's settings come from host.json.</summary>

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using LeadFunctions.Settings;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
