@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Functions;
+using LeadFunctions.Routing;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 
@@ -31,7 +32,8 @@ public sealed partial class SettingsDocumentationTests
     {
         var documented = Documented().Where(d => !d.AzureOnly).Select(d => d.Name).SelectMany(Expand).ToHashSet(Names);
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        var inSample = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => ColumnPlaceholder().Replace(p.Name, "__${kind}__<column>")).ToHashSet(Names);
+        var inSample = sample.RootElement.GetProperty("Values").EnumerateObject()
+            .Select(p => RuleIndex().Replace(ColumnPlaceholder().Replace(p.Name, "__${kind}__<column>"), "Routes__<n>__")).ToHashSet(Names);
 
         Assert.Empty(documented.Except(inSample, Names).Order());
         Assert.Empty(inSample.Except(documented, Names).Order());
@@ -63,6 +65,8 @@ public sealed partial class SettingsDocumentationTests
             }
         }
 
+        // Routes__<n>__…: each rule of the ordered list (Routing/RoutesOptions.cs reads them by index).
+        foreach (var property in typeof(RouteRule).GetProperties(BindingFlags.Public | BindingFlags.Instance)) settings.Add($"Routes__<n>__{property.Name}");
         return settings;
     }
 
@@ -92,6 +96,9 @@ public sealed partial class SettingsDocumentationTests
 
     [GeneratedRegex(@"^\| `(?<name>[^`]+)` \|.*\| (?<sample>[^|]+) \|$")]
     private static partial Regex Row();
+
+    [GeneratedRegex(@"^Routes__[0-9]+__")]
+    private static partial Regex RuleIndex();
 
     [GeneratedRegex(@"__(?<kind>Mapping|MaxLength)__[^_].*$")]
     private static partial Regex ColumnPlaceholder();

@@ -35,7 +35,7 @@ public sealed class RoutesOptions
                 .Select(k => $"{at}__{k} is not a route setting ({string.Join(", ", Known)})."));
             foreach (var flag in Flags)
             {
-                if (section[flag] is { } text && !bool.TryParse(text, out _)) problems.Add($"{at}__{flag} must be true or false; it is '{LogTextOf(text)}'.");
+                if (section[flag] is { Length: > 0 } text && !bool.TryParse(text, out _)) problems.Add($"{at}__{flag} must be true or false; it is '{LogTextOf(text)}'.");
             }
 
             var rule = new RouteRule
