@@ -4,6 +4,9 @@ using BenchmarkDotNet.Attributes;
 using LeadFunctions.Destinations;
 using LeadFunctions.Destinations.AzureTable;
 using LeadFunctions.Leads;
+using LeadFunctions.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using LeadFunctions.Testing;
 
 namespace LeadFunctions.Benchmarks;
@@ -17,12 +20,14 @@ public class LeadReadingBenchmarks
 {
     private byte[] _sample = [];
     private LeadDelivery _delivery = null!;
+    private LeadRouter _router = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _sample = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Samples", "documented-sample-lead.json"));
         _delivery = Deliver(Read());
+        _router = Router();
     }
 
     /// <summary>Baseline: parse the bytes, touch the root.</summary>
@@ -59,6 +64,37 @@ public class LeadReadingBenchmarks
     {
         using var document = JsonDocument.Parse(_sample);
         return AzureTableDestination.ToEntity(Deliver(LeadReader.Published.Read(document.RootElement)));
+    }
+
+    /// <summary>
+    /// Routing a lead read once under docs/destinations.md's worked example (four rules with wildcards): the sample lead
+    /// matches none, so every rule is tried and the default set is the answer, the most a lead can cost.
+    /// </summary>
+    [Benchmark]
+    public RouteDecision RouteLead() => _router.Decide(_delivery.Lead);
+
+    /// <summary>Parse, read, route and map: the per-lead CPU path with routes.</summary>
+    [Benchmark]
+    public TableEntity ReadRouteAndMap()
+    {
+        using var document = JsonDocument.Parse(_sample);
+        var delivery = Deliver(LeadReader.Published.Read(document.RootElement));
+        _ = _router.Decide(delivery.Lead);
+        return AzureTableDestination.ToEntity(delivery);
+    }
+
+    private static LeadRouter Router()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Routes:0:Name"] = "test-leads", ["Routes:0:TestLead"] = "true", ["Routes:0:Destinations"] = "Table",
+            ["Routes:1:Name"] = "no-contact", ["Routes:1:DoNotContact"] = "true", ["Routes:1:Destinations"] = "Dataverse",
+            ["Routes:2:Name"] = "analytics-sales", ["Routes:2:Offer"] = "*Analytics*;contoso.analytics", ["Routes:2:Action"] = "Contact me",
+            ["Routes:2:Destinations"] = "HubSpot",
+            ["Routes:3:Name"] = "appsource", ["Routes:3:Source"] = "AppSource", ["Routes:3:Destinations"] = "Salesforce",
+        }).Build();
+        var routes = RoutesOptions.Read(configuration, DestinationExtensions.KnownNames);
+        return new LeadRouter(Options.Create(routes), Options.Create(new DestinationOptions { Default = "Table;Dataverse" }));
     }
 
     private LeadReadResult Read()
