@@ -36,7 +36,7 @@ public sealed class LeadDestinationsTests
         var outcome = await gone.DeliverAsync(null!, CancellationToken.None);
 
         var cannot = Assert.IsType<DeliveryOutcome.CannotDeliver>(outcome);
-        Assert.Contains("'Dataverse' is not in Destinations__Default any more", cannot.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("'Dataverse' is not configured any more (in Destinations__Default or a route", cannot.Failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
