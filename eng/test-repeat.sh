@@ -29,7 +29,8 @@ failed=0
 for run in $(seq "$repeat"); do
   tree="$PWD"
   if [ "$fresh" = 1 ]; then
-    tree="$out/clone-$run"
+    # Outside the repository: a clone inside it would be a second copy of every project (BenchmarkDotNet refuses that).
+    tree="$(mktemp -d "${TMPDIR:-/tmp}/leadfunctions-run-$run.XXXXXX")"
     git clone -q "$PWD" "$tree"
   fi
   started=$(date +%s)
@@ -42,6 +43,7 @@ for run in $(seq "$repeat"); do
   echo "$line" | tee -a "$out/summary.txt"
   [ "$status" = 0 ] || failed=1
   if [ "$fresh" = 1 ] && [ "$status" = 0 ]; then rm -rf "$tree"; fi
+  if [ "$fresh" = 1 ] && [ "$status" != 0 ]; then echo "  the failed run's clone is kept in $tree" | tee -a "$out/summary.txt"; fi
 done
 echo "Summary in $out/summary.txt; each run's output in $out/run-N.log"
 exit "$failed"

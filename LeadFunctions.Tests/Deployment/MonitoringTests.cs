@@ -176,7 +176,9 @@ public sealed partial class MonitoringTests(Azurite azurite) : IClassFixture<Azu
             Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString())).StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, (await app.PostLeadAsync("[]")).StatusCode);
             Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1));
-            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(Flush(app, telemetry).Any(p => p.Name == "leads.destination.health"))));
+            // The row is written before the delivery is counted: wait for the count and its latency too, then for the gauges.
+            Assert.True(await TestApp.EventuallyAsync(() => Task.FromResult(Flush(app, telemetry) is var points
+                && points.Any(p => p.Name == "leads.delivery.latency") && points.Any(p => p.Name == "leads.destination.health"))));
         }
 
         // Retried, then poisoned by a destination that first fails transiently, then for good.
