@@ -4,7 +4,10 @@ using LeadFunctions.Destinations.Webhook;
 
 namespace LeadFunctions.Tests.Destinations.Webhook;
 
-/// <summary>The webhook destination as the app wires it (<see cref="WebhookExtensions.AddWebhook"/>), posting to a <see cref="FakeWebhookReceiver"/>.</summary>
+/// <summary>
+/// The webhook destination as the app wires it (<see cref="WebhookExtensions.AddWebhook"/>), posting to a
+/// <see cref="FakeWebhookReceiver"/>.
+/// </summary>
 public sealed class WebhookHarness : DestinationHarness<CrmDestination<WebhookProtocol>>
 {
     /// <summary>A secret as a receiver's dashboard hands it out: whsec_ and 32 random bytes in base64.</summary>

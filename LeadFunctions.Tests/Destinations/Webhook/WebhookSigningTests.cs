@@ -33,16 +33,18 @@ public sealed class WebhookSigningTests : IAsyncLifetime
         Assert.True(IndependentVerifier.Verifies(WebhookHarness.Secret, received));
 
         // What a receiver must refuse: another secret, a changed body, another id, another timestamp.
+        var secret = WebhookHarness.Secret;
         Assert.False(IndependentVerifier.Verifies(WebhookHarness.NextSecret, received));
-        Assert.False(IndependentVerifier.Verifies(WebhookHarness.Secret, received with { Body = received.Body.Replace("ada1", "eve1", StringComparison.Ordinal) }));
-        Assert.False(IndependentVerifier.Verifies(WebhookHarness.Secret, received with { Id = "another" }));
-        Assert.False(IndependentVerifier.Verifies(WebhookHarness.Secret, received with { Timestamp = (seconds + 1).ToString(CultureInfo.InvariantCulture) }));
+        Assert.False(IndependentVerifier.Verifies(secret, received with { Body = received.Body.Replace("ada1", "eve1", StringComparison.Ordinal) }));
+        Assert.False(IndependentVerifier.Verifies(secret, received with { Id = "another" }));
+        Assert.False(IndependentVerifier.Verifies(secret, received with { Timestamp = (seconds + 1).ToString(CultureInfo.InvariantCulture) }));
     }
 
     [Fact]
     public async Task During_a_rotation_each_of_the_two_secrets_signs_and_either_alone_verifies()
     {
-        await using var harness = WebhookHarness.Create(Fake, s => s["Destinations:Webhook:Secret"] = $"{WebhookHarness.Secret} {WebhookHarness.NextSecret}");
+        var both = $"{WebhookHarness.Secret} {WebhookHarness.NextSecret}";
+        await using var harness = WebhookHarness.Create(Fake, s => s["Destinations:Webhook:Secret"] = both);
 
         await harness.DeliverAsync(TestLeads.Delivery(TestLeads.ContactMe(1)));
 
