@@ -4,6 +4,7 @@ using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
+using LeadFunctions.Destinations.Webhook;
 
 namespace LeadFunctions.Destinations;
 
@@ -28,6 +29,11 @@ public static class DestinationExtensions
             {
                 services.AddHubSpot(configuration);
                 return sp => sp.GetRequiredService<CrmDestination<HubSpotProtocol>>();
+            },
+            ["Webhook"] = (services, configuration) =>
+            {
+                services.AddWebhook(configuration);
+                return sp => sp.GetRequiredService<CrmDestination<WebhookProtocol>>();
             },
         };
 
