@@ -29,7 +29,9 @@ public sealed class LayerTests
     /// namespace (the contract every destination implements, and the registration of them all) stands above them.</summary>
     internal static readonly string[][] Destinations =
     [
-        ["LeadFunctions.Destinations.AzureTable", "LeadFunctions.Destinations.Dataverse", "LeadFunctions.Destinations.HubSpot", "LeadFunctions.Destinations.Salesforce"],
+        ["LeadFunctions.Destinations.AzureTable", "LeadFunctions.Destinations.Dataverse", "LeadFunctions.Destinations.HubSpot", "LeadFunctions.Destinations.Salesforce",
+            "LeadFunctions.Destinations.Teams", "LeadFunctions.Destinations.Slack"],
+        ["LeadFunctions.Destinations.Chat"],
         ["LeadFunctions.Destinations.Http"],
         ["LeadFunctions.Destinations.Limits", "LeadFunctions.Destinations.Mapping"],
     ];

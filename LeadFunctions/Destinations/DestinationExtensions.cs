@@ -4,6 +4,8 @@ using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
+using LeadFunctions.Destinations.Slack;
+using LeadFunctions.Destinations.Teams;
 
 namespace LeadFunctions.Destinations;
 
@@ -28,6 +30,16 @@ public static class DestinationExtensions
             {
                 services.AddHubSpot(configuration);
                 return sp => sp.GetRequiredService<CrmDestination<HubSpotProtocol>>();
+            },
+            ["Teams"] = (services, configuration) =>
+            {
+                services.AddTeams(configuration);
+                return sp => sp.GetRequiredService<CrmDestination<TeamsProtocol>>();
+            },
+            ["Slack"] = (services, configuration) =>
+            {
+                services.AddSlack(configuration);
+                return sp => sp.GetRequiredService<CrmDestination<SlackProtocol>>();
             },
         };
 
