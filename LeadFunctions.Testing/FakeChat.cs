@@ -57,7 +57,11 @@ public abstract class FakeChat : LoopbackFake
         if (await FaultAsync(context, concurrent) is { } fault) return fault;
         if (NextAnswers.TryDequeue(out var answer))
         {
-            if (answer.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (answer.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return await ErrorAsync(context.Response, answer.Status, answer.Code, $"Refused: {answer.Code}.");
         }
 

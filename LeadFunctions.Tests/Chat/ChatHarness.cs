@@ -10,7 +10,8 @@ namespace LeadFunctions.Tests.Chat;
 /// loopback webhook fake and at Azurite, with a sent-marks table of its own unless the test names one.
 /// </summary>
 public sealed class ChatHarness<TProtocol>(
-    string destination, FakeChat fake, Azurite azurite, Action<IServiceCollection, IConfiguration> add, Action<Dictionary<string, string?>>? settings = null)
+    string destination, FakeChat fake, Azurite azurite, Action<IServiceCollection, IConfiguration> add,
+    Action<Dictionary<string, string?>>? settings = null)
     : DestinationHarness<CrmDestination<TProtocol>>(SettingsFor(destination, fake, azurite, settings), (collection, configuration) =>
     {
         collection.AddLeadStorage(configuration);

@@ -142,7 +142,10 @@ public abstract class ChatPromiseSuite<TFake, TProtocol>(Azurite azurite) : IAsy
 
         var text = FakeChat.TextOf(Assert.Single(Fake.Messages));
         foreach (var shown in new[] { "Contoso Analytics", "Contact me", "Analytical Engines 1", "United Kingdom" }) Assert.Contains(shown, text);
-        foreach (var hidden in new[] { "Ada1", "Lovelace1", "ada1@contoso.example", "555", "Chief Mathematician" }) Assert.DoesNotContain(hidden, text);
+        foreach (var hidden in new[] { "Ada1", "Lovelace1", "ada1@contoso.example", "555", "Chief Mathematician" })
+        {
+            Assert.DoesNotContain(hidden, text);
+        }
         Assert.DoesNotContain(ChatMessage.DoNotContactText, text);
     }
 

@@ -23,7 +23,8 @@ public sealed class ChatSettingsTests
     [Fact]
     public void A_usable_Teams_Url_keeps_its_path_and_query_for_the_post()
     {
-        var settings = new TeamsSettings(Options.Create(new TeamsOptions { Url = "https://prod.westus.logic.azure.com:443/workflows/1/triggers/manual/paths/invoke?sig=x" }));
+        const string url = "https://prod.westus.logic.azure.com:443/workflows/1/triggers/manual/paths/invoke?sig=x";
+        var settings = new TeamsSettings(Options.Create(new TeamsOptions { Url = url }));
 
         Assert.Null(settings.Problem);
         Assert.Equal("https://prod.westus.logic.azure.com/", settings.ApiRoot.ToString());

@@ -28,7 +28,8 @@ public sealed class SlackEndToEndTests(Azurite azurite) : IClassFixture<Azurite>
         var lead = TestLeads.ContactMe(1).ToJsonString();
 
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(lead)).StatusCode);
-        Assert.True(await TestApp.EventuallyAsync(async () => await app.CountRowsAsync() == 1 && await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
+        Assert.True(await TestApp.EventuallyAsync(async () =>
+            await app.CountRowsAsync() == 1 && await TestApp.CountMessagesAsync(app.PoisonQueue) == 1));
         var poisoned = Assert.Single(await app.PoisonedAsync());
         Assert.Equal(["Slack"], poisoned.GetProperty("destinations").EnumerateArray().Select(d => d.GetString()));
         var reason = poisoned.GetProperty("lastError");

@@ -58,6 +58,7 @@ public sealed partial class ChatSentMarks(LeadStorage storage, string tableName,
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Destination}: lead {LeadId} was posted but its sent mark could not be written ({Status} {Code})")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Destination}: lead {LeadId} was posted but its sent mark could not be written ({Status} {Code})")]
     private static partial void LogNotMarked(ILogger logger, string destination, string leadId, int status, string? code);
 }

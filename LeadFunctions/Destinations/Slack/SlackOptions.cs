@@ -12,7 +12,7 @@ public sealed class SlackOptions : CrmHttpOptions, IChatOptions
 
     public SlackOptions() => MaxConcurrency = 1;
 
-    /// <summary>The Slack app's incoming webhook URL, <c>https://hooks.slack.com/services/T…/B…/…</c>: a Key Vault reference in Azure.</summary>
+    /// <summary>The Slack app's incoming webhook URL, <c>https://hooks.slack.com/services/T…/B…/…</c>: a Key Vault reference.</summary>
     public string? Url { get; set; }
 
     public string? PersonalFields { get; set; }

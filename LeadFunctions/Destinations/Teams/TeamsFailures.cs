@@ -20,7 +20,8 @@ public static class TeamsFailures
             : null, [null, null]);
         var (code, text) = (error[0], error[1]);
         var said = text is null ? "" : $" {CrmAnswer.Redact(LogText.FirstLine(text), sentValues)}";
-        var failure = new DeliveryFailure(TeamsProtocol.Name, status, LogText.Id(code), $"Workflows answered {status}.{said} {Advice(status)}".TrimEnd());
+        var message = $"Workflows answered {status}.{said} {Advice(status)}".TrimEnd();
+        var failure = new DeliveryFailure(TeamsProtocol.Name, status, LogText.Id(code), message);
         return IsTransient(status) ? new DeliveryOutcome.RetryLater(failure, retryAfter) : new DeliveryOutcome.CannotDeliver(failure);
     }
 
