@@ -30,7 +30,9 @@ public sealed class LayerTests
     internal static readonly string[][] Destinations =
     [
         ["LeadFunctions.Destinations.AzureTable", "LeadFunctions.Destinations.Dataverse", "LeadFunctions.Destinations.HubSpot", "LeadFunctions.Destinations.Salesforce",
-            "LeadFunctions.Destinations.Webhook"],
+            "LeadFunctions.Destinations.Webhook",
+            "LeadFunctions.Destinations.Teams", "LeadFunctions.Destinations.Slack"],
+        ["LeadFunctions.Destinations.Chat"],
         ["LeadFunctions.Destinations.Http"],
         ["LeadFunctions.Destinations.Limits", "LeadFunctions.Destinations.Mapping"],
     ];

@@ -5,6 +5,8 @@ using LeadFunctions.Destinations.Limits.Fleet;
 using LeadFunctions.Destinations.HubSpot;
 using LeadFunctions.Destinations.Salesforce;
 using LeadFunctions.Destinations.Webhook;
+using LeadFunctions.Destinations.Slack;
+using LeadFunctions.Destinations.Teams;
 
 namespace LeadFunctions.Destinations;
 
@@ -34,6 +36,16 @@ public static class DestinationExtensions
             {
                 services.AddWebhook(configuration);
                 return sp => sp.GetRequiredService<CrmDestination<WebhookProtocol>>();
+            },
+            ["Teams"] = (services, configuration) =>
+            {
+                services.AddTeams(configuration);
+                return sp => sp.GetRequiredService<CrmDestination<TeamsProtocol>>();
+            },
+            ["Slack"] = (services, configuration) =>
+            {
+                services.AddSlack(configuration);
+                return sp => sp.GetRequiredService<CrmDestination<SlackProtocol>>();
             },
         };
 

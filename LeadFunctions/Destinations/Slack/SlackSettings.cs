@@ -1,0 +1,7 @@
+using LeadFunctions.Destinations.Chat;
+using Microsoft.Extensions.Options;
+
+namespace LeadFunctions.Destinations.Slack;
+
+/// <summary>The Slack settings as read once at start (<see cref="ChatSettings{TOptions}"/>).</summary>
+public sealed class SlackSettings(IOptions<SlackOptions> options) : ChatSettings<SlackOptions>(options);
