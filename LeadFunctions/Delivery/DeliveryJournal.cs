@@ -4,11 +4,8 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>
-/// A record of every delivery (table <c>Delivery__JournalTable</c>, default <c>LeadDeliveries</c>): which lead reached
-/// which destination when, after how many attempts. It answers "did my lead arrive?" and "how many in the last hour?"
-/// without the CRM. Partitioned by the UTC hour of delivery; no lead data, only ids and times.
-/// </summary>
+/// <summary>A record of every delivery, partitioned by its UTC hour: "did my lead arrive?" answered without the CRM. No
+/// lead data, only ids and times.</summary>
 public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<DeliveryOptions> options, ILogger<DeliveryJournal> logger)
 {
     private readonly TableClient? _table =

@@ -5,10 +5,8 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// The pipeline's state as gauges (docs/operate.md, "Pipeline gauges"), recorded once a minute by RecordGauges or
-/// <see cref="Hosting.Standalone.GaugeTimer"/>. Destination health is the cached probe: gauges never call a CRM.
-/// </summary>
+/// <summary>The pipeline's state as gauges (docs/operate.md, "Pipeline gauges"). Destination health is the cached probe:
+/// gauges never call a CRM.</summary>
 public sealed partial class PipelineGauges
 {
     public const string QueueDepth = "leads.queue.depth";

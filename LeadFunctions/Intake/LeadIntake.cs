@@ -6,9 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// ReceiveLead: what <c>POST /api/leads</c> does after the key check (docs/design.md, "Endpoint answers"), in both modes.
-/// </summary>
+/// <summary>What <c>POST /api/leads</c> does after the key check, in both modes (docs/design.md, "Endpoint answers").</summary>
 public sealed partial class LeadIntake(
     IOptions<IntakeOptions> options,
     LeadQueue queue,

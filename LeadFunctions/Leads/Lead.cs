@@ -22,10 +22,7 @@ public sealed record Lead(
     /// <summary>The campaign codes and parameters found in <see cref="Description"/>, which itself stays as it came.</summary>
     public LeadCampaign Campaign => LeadCampaign.Parse(Description);
 
-    /// <summary>
-    /// A field by its path, e.g. <c>UserDetails.Email</c>, case-insensitively; also the derived fields listed in
-    /// docs/lead.md, "Fields a mapping can name". An object or array is its JSON.
-    /// </summary>
+    /// <summary>A field by its path, case-insensitively, or a derived field (docs/lead.md, "Fields a mapping can name").</summary>
     public string? Field(string path)
     {
         switch (path.ToUpperInvariant())

@@ -50,10 +50,7 @@ public sealed class LeadSchema
         pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/",
             StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
-    /// <summary>
-    /// True when the schema constrains only declared properties' types, which <see cref="LeadReader"/> checks itself;
-    /// any other keyword sends every lead through <see cref="Validator"/>.
-    /// </summary>
+    /// <summary>True when the schema constrains only types, which <see cref="LeadReader"/> checks itself.</summary>
     public bool TypesOnly { get; }
 
     public static LeadSchema Load(string schemaJson)

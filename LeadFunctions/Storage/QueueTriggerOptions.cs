@@ -1,9 +1,6 @@
 namespace LeadFunctions.Storage;
 
-/// <summary>
-/// The queue trigger's settings from <c>host.json</c> <c>extensions.queues</c> (overridable like the Functions host's,
-/// e.g. <c>AzureFunctionsJobHost__extensions__queues__maxDequeueCount</c>). The standalone listener obeys the same values.
-/// </summary>
+/// <summary>The queue trigger's settings from host.json <c>extensions.queues</c>; the standalone listener obeys them too.</summary>
 public sealed class QueueTriggerOptions
 {
     public const string Section = "AzureFunctionsJobHost:extensions:queues";

@@ -3,10 +3,8 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Telemetry;
 
-/// <summary>
-/// A lead's spans: intake's producer span travels in the envelope (<c>traceParent</c>) and ProcessLead continues it,
-/// so request, message and CRM call are one trace. Attributes carry ids and codes, never lead data.
-/// </summary>
+/// <summary>Intake's span travels in the envelope and ProcessLead continues it, so request, message and CRM call are one
+/// trace. Attributes carry ids and codes, never lead data.</summary>
 public static class LeadTracing
 {
     public const string SourceName = "LeadFunctions";

@@ -2,13 +2,10 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// The Dataverse <c>lead</c> in the shared mapping format (<see cref="FieldMapping"/>, docs/dataverse.md "The mapping"):
-/// standard column lengths, <c>leadid</c> reserved, <c>lastname</c> and <c>subject</c> always filled (the lead form requires them).
-/// </summary>
+/// <summary>The Dataverse <c>lead</c> in the shared mapping format (docs/dataverse.md "The mapping"); <c>lastname</c> and
+/// <c>subject</c> are always filled because the lead form requires them.</summary>
 public static partial class DataverseMapping
 {
-    /// <summary>Maximum lengths of the standard lead text columns a mapping is likely to use.</summary>
     public static IReadOnlyDictionary<string, int> StandardMaxLengths { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["firstname"] = 50,

@@ -10,10 +10,8 @@ using Microsoft.Identity.Client;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// Each lead as one Dataverse <c>lead</c>: its id is the v5 UUID of the lead id and the write a create-only upsert, so a
-/// retry finds the record (<c>412</c>) instead of making a second one (docs/dataverse.md, docs/design.md "Exactly once").
-/// </summary>
+/// <summary>Each lead as one Dataverse <c>lead</c> whose id is the v5 UUID of the lead id, written by a create-only upsert,
+/// so a retry finds the record (<c>412</c>) instead of making a second one (docs/design.md "Exactly once").</summary>
 public sealed class DataverseProtocol(
     DataverseSettings settings, [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -73,10 +71,7 @@ public sealed class DataverseProtocol(
     /// <summary><c>412</c> (already there) is an answer the server gave without trouble.</summary>
     public bool Succeeded(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.PreconditionFailed || response.IsSuccessStatusCode;
 
-    /// <summary>
-    /// Create-only upsert: <c>PATCH leads(id)</c> with <c>If-None-Match: *</c> creates the record (<c>204</c>) or, when one
-    /// with that id exists, changes nothing and answers <c>412</c>. Safe to send again.
-    /// </summary>
+    /// <summary><c>PATCH leads(id)</c> with <c>If-None-Match: *</c>: creates (<c>204</c>) or, when the id exists, answers <c>412</c>.</summary>
     public static HttpRequestMessage CreateLead(Guid leadId, JsonObject record, bool suppressDuplicateDetection)
     {
         var request = CrmRequests.Json(HttpMethod.Patch, $"leads({leadId:D})", record);

@@ -5,10 +5,8 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// Each lead as one HubSpot contact, keyed by a unique lead-id property: a read by it, then a batch upsert by it; the
-/// <c>409</c> of an e-mail address taken, and the opt-out of a do-not-contact address (docs/destinations.md, "HubSpot").
-/// </summary>
+/// <summary>Each lead as one HubSpot contact, keyed by a unique lead-id property: read by it, then upserted by it
+/// (docs/destinations.md, "HubSpot").</summary>
 public sealed class HubSpotProtocol(
     HubSpotSettings settings, [FromKeyedServices(HubSpotProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {

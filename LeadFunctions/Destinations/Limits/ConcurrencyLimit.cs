@@ -1,10 +1,7 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// How many requests may be in flight: at first the ceiling (<c>MaxConcurrency</c>, or the server's hint or the fleet's
-/// share when lower); halved when a throttling episode starts, then one more after each <see cref="Value"/> successes in
-/// a row. Not thread-safe: <see cref="Slots"/> holds its lock.
-/// </summary>
+/// <summary>How many requests may be in flight: halved when a throttling episode starts, then one more after each
+/// <see cref="Value"/> successes in a row. Not thread-safe: <see cref="Slots"/> holds its lock.</summary>
 internal sealed class ConcurrencyLimit(int maxConcurrency)
 {
     private readonly int _max = maxConcurrency;
@@ -32,7 +29,6 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
         return _value;
     }
 
-    /// <summary>True when the limit grew.</summary>
     public bool Succeeded()
     {
         if (_value >= _ceiling || ++_successes < _value) return false;

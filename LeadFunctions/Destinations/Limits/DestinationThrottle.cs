@@ -2,11 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// How much this app sends to one CRM (one per destination): the <see cref="Gate"/> a <c>429</c> closes, the learned
-/// <see cref="Pacer"/>, the concurrency <see cref="Slots"/> and, with several instances on one CRM user, their
-/// <see cref="FleetSharing"/> (docs/design.md, "D6. Many instances, one CRM limit").
-/// </summary>
+/// <summary>How much this app sends to one CRM: gate, pace, slots and the fleet's share
+/// (docs/design.md, "D6. Many instances, one CRM limit").</summary>
 public sealed class DestinationThrottle
 {
     private readonly TimeProvider _time;

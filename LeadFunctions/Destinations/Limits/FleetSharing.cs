@@ -1,9 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// The throttle's side of the fleet (docs/design.md, "D6. Many instances, one CRM limit"): what the coordinator reads of
-/// this instance, and the fleet's share it applies to the gate, the pace and the slots (which keep the claim).
-/// </summary>
+/// <summary>The throttle's side of the fleet: what the coordinator reads of this instance, and the share it applies.</summary>
 internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, TimeProvider time)
 {
     private bool _shared;

@@ -2,10 +2,8 @@ using Polly;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// Waits for the throttle's gate and pace before each attempt: between the retries and the attempt timeout, so that every
-/// retry is paced too and a request waiting for its turn is not mistaken for a server that does not answer.
-/// </summary>
+/// <summary>Waits for gate and pace between the retries and the attempt timeout, so every retry is paced too and a
+/// request waiting for its turn is not mistaken for a server that does not answer.</summary>
 internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(

@@ -1,10 +1,7 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// The learned pace: a <c>429</c> teaches the rate the server admits, from when the requests answered were sent
-/// (<see cref="PaceLearning"/>); requests are then spaced at it instead of bursting into the next <c>429</c>
-/// (docs/benchmarks.md, section 5). In a fleet the pace is the fleet's, and this instance takes its own turns of it.
-/// </summary>
+/// <summary>The learned pace: requests are spaced at the rate a <c>429</c> taught instead of bursting into the next one
+/// (docs/benchmarks.md, section 5). In a fleet, this instance takes its own turns of the fleet's pace.</summary>
 internal sealed class Pacer
 {
     private const int MaxRemembered = 1 << 16; // answers remembered for learning (fewer give a lower, safe rate)

@@ -1,10 +1,7 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// Request slots under the <see cref="ConcurrencyLimit"/>, given in the order asked for. Once a fleet claim is awaited,
-/// slots are given only while it is held; the claim is kept here, so that taking a slot and giving the claim back
-/// exclude each other (docs/design.md, "D6. Many instances, one CRM limit").
-/// </summary>
+/// <summary>Request slots under the <see cref="ConcurrencyLimit"/>, in the order asked for. The fleet claim is kept here,
+/// so that taking a slot and giving the claim back exclude each other.</summary>
 internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxWait)
 {
     private readonly Lock _lock = new();

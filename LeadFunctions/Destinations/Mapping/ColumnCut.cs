@@ -2,10 +2,8 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// Cuts what is too long for a column (in UTF-16 characters) so that what remains is still what it was: text between
-/// characters as a person sees them (never inside an emoji or before a combining mark), and JSON stays valid JSON.
-/// </summary>
+/// <summary>Cuts what is too long for a column so that what remains is still what it was: text between characters as a
+/// person sees them (never inside an emoji or before a combining mark), and JSON stays valid JSON.</summary>
 public static class ColumnCut
 {
     /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>
@@ -35,10 +33,7 @@ public static class ColumnCut
         return text[..cut];
     }
 
-    /// <summary>
-    /// The JSON of <paramref name="node"/> in at most <paramref name="maxLength"/> characters, still valid: the longest strings
-    /// are shortened first (ending with <see cref="CutMark"/>); only if that cannot fit are the last members left out.
-    /// </summary>
+    /// <summary>The longest strings are shortened first; only if that cannot fit are the last members left out.</summary>
     public static string Json(JsonNode node, int maxLength)
     {
         var json = ReadableJson.Write(node);
@@ -62,7 +57,6 @@ public static class ColumnCut
         }
     }
 
-    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits; null when nothing does.</summary>
     private static string? Shortened(JsonNode node, int maxLength)
     {
         // The largest string length that fits, by bisection: a lead's JSON is small, each try is one write.

@@ -2,10 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>), plus the derived fields
-/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c>, <c>Notes</c> and <c>DoNotContact</c>.
-/// </summary>
+/// <summary>The values a mapping can name: any field of the lead by its path, plus a few derived fields.</summary>
 public static class LeadFields
 {
     /// <summary>What fills a required field when the lead has nothing for it.</summary>

@@ -17,10 +17,8 @@ public sealed record MappingRules
     /// <summary>True where field names are lower case (Dataverse logical names, HubSpot internal names): settings are lowered to match.</summary>
     public bool LowerCaseNames { get; init; }
 
-    /// <summary>The default mapping: field and source, in the order they are sent.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Defaults { get; init; }
 
-    /// <summary>Maximum lengths of the standard text fields a mapping is likely to use.</summary>
     public IReadOnlyDictionary<string, int> StandardMaxLengths { get; init; } = new Dictionary<string, int>();
 
     /// <summary>The maximum length of any other text field (e.g. HubSpot's 65,536 characters per property); null: unknown.</summary>
@@ -38,7 +36,6 @@ public sealed record MappingRules
     /// <summary>True where every field value is text (HubSpot's properties): flags and numbers are sent as their JSON text.</summary>
     public bool TextValuesOnly { get; init; }
 
-    /// <summary>How field names compare: exactly for lower-case names, else ignoring case (Salesforce API names).</summary>
     public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
     /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Destinations__Dataverse__Mapping__subject</c>.</summary>
@@ -46,7 +43,6 @@ public sealed record MappingRules
 
     public string Normalize(string field) => LowerCaseNames ? field.Trim().ToLowerInvariant() : field.Trim();
 
-    /// <summary>The configured length, else the standard one, else the default; null when none is known.</summary>
     public int? MaxLengthOf(string field, IReadOnlyDictionary<string, int> configured) =>
         configured.TryGetValue(field, out var length) ? length
         : StandardMaxLengths.TryGetValue(field, out var standard) ? standard

@@ -23,10 +23,7 @@ public sealed partial class QueueListener
         await _queue.UpdateMessageAsync(message.MessageId, popReceipt(), visibilityTimeout: _trigger.VisibilityTimeout).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Poisons a message with its reason, then deletes it: a lead envelope with the reason as its <c>lastError</c>,
-    /// anything else as an <see cref="UnreadableMessage"/> that keeps the text as it was.
-    /// </summary>
+    /// <summary>An envelope gets the reason as its <c>lastError</c>; anything else becomes an <see cref="UnreadableMessage"/>.</summary>
     private async Task MoveToPoisonAsync(
         QueueMessage message, string text, bool decoded, string code, string reason, Func<string> popReceipt, CancellationTokenSource renewal)
     {
