@@ -41,7 +41,6 @@ public static class Program
         return app;
     }
 
-    /// <summary>What both modes run: every step from a lead arriving to its destinations having it.</summary>
     private static void AddLeadPipeline(this IHostApplicationBuilder builder, HostingMode mode)
     {
         builder.AddHosting(mode);                                          // Hosting/: settings as the host reads them, clock, start-up checks

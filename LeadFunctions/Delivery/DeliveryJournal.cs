@@ -37,7 +37,6 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         }
     }
 
-    /// <summary>Deliveries since <paramref name="since"/>, newest partitions first.</summary>
     public async IAsyncEnumerable<DeliveryRecord> SinceAsync(DateTimeOffset since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

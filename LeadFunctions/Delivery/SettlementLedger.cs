@@ -58,7 +58,6 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
         return true;
     }
 
-    /// <summary>Records that <paramref name="step"/> is done: every other copy skips it.</summary>
     public async Task DoneAsync(QueuedMessage message, string step, CancellationToken cancellationToken)
     {
         if (message.MessageId is null) return;

@@ -4,7 +4,6 @@ namespace LeadFunctions.Destinations;
 /// and classifies every failure instead of throwing.</summary>
 public interface ILeadDestination
 {
-    /// <summary>The name used in settings (<c>Destinations__Default</c>), logs and failure reasons.</summary>
     string Name { get; }
 
     Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken);

@@ -24,7 +24,6 @@ public sealed class ProcessLead(LeadProcessor processor)
     internal static long? Number(IReadOnlyDictionary<string, object?> metadata, string name) =>
         Text(metadata, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    /// <summary>A trigger metadata value as text, with any JSON string quoting taken off.</summary>
     internal static string? Text(IReadOnlyDictionary<string, object?> metadata, string name)
     {
         if (!metadata.TryGetValue(name, out var value) || value is null) return null;

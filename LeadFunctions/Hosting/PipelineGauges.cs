@@ -70,14 +70,12 @@ public sealed partial class PipelineGauges
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Whatever storage throws (after its retries, an AggregateException).
             var cause = e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e;
             LogQueueUnreadable(_logger, queue.Name, cause.GetType().Name, (cause as Azure.RequestFailedException)?.Status);
             return null;
         }
     }
 
-    /// <summary>From the destination health check, which probes at most once per <c>Health__ProbeInterval</c>.</summary>
     private async Task<Dictionary<string, HealthStatus>> DestinationsAsync(CancellationToken cancellationToken)
     {
         var report = await _checks.CheckHealthAsync(check => check.Name == HealthChecks.Destination, cancellationToken).ConfigureAwait(false);

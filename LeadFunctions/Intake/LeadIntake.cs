@@ -93,7 +93,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Every refusal: counted, logged as one line (paths bounded and cleaned), answered as problem details.</summary>
     private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
     {
         metrics.Refused(refusal.Reason);

@@ -19,7 +19,6 @@ public sealed record Lead(
     /// <summary>Action <c>DNC</c>, in <c>ActionCode</c> or the lead source; delivered with do-not-contact set (docs/lead.md).</summary>
     public bool DoNotContact => LeadActions.IsDoNotContact(ActionCode) || LeadActions.IsDoNotContact(Source.Action);
 
-    /// <summary>The campaign codes and parameters found in <see cref="Description"/>, which itself stays as it came.</summary>
     public LeadCampaign Campaign => LeadCampaign.Parse(Description);
 
     /// <summary>A field by its path, case-insensitively, or a derived field (docs/lead.md, "Fields a mapping can name").</summary>
@@ -41,7 +40,6 @@ public sealed record Lead(
         return node is JsonValue value && value.TryGetValue(out string? text) ? text : node is null ? null : ReadableJson.Write(node);
     }
 
-    /// <summary>The node at <paramref name="path"/> in the normalised payload (names matched case-insensitively); null when absent.</summary>
     public JsonNode? Node(string path)
     {
         JsonNode? node = Canonical;

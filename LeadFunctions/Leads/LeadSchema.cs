@@ -5,7 +5,6 @@ namespace LeadFunctions.Leads;
 /// <summary>The lead schema Microsoft publishes (<c>lead.schema.json</c>): it drives both normalisation and validation.</summary>
 public sealed class LeadSchema
 {
-    /// <summary>Keywords that describe or name a schema without constraining the data.</summary>
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal) { "$schema", "id", "$id", "title", "description", "$comment" };
 
     private readonly Lazy<JsonSchema> _validator;

@@ -67,7 +67,6 @@ public sealed record UnreadableMessage
         }
     }
 
-    /// <summary>Reads a poison message that is such a wrapper; null for anything else.</summary>
     public static UnreadableMessage? TryParse(string text)
     {
         if (!text.StartsWith("{\"unreadable\":", StringComparison.Ordinal)) return null;

@@ -13,7 +13,6 @@ public sealed class QueueTriggerOptions
 
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a failed message stays invisible before its next try.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
 
     [Range(1, int.MaxValue, ErrorMessage = "host.json extensions.queues.maxDequeueCount must be at least 1.")]

@@ -11,7 +11,6 @@ public static class LeadTracing
 
     public static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>The producer span around enqueueing; the envelope carries its context.</summary>
     public static Activity? StartEnqueue(string queueName, string leadId)
     {
         var activity = Source.StartActivity($"{queueName} send", ActivityKind.Producer);
@@ -21,7 +20,6 @@ public static class LeadTracing
         return activity;
     }
 
-    /// <summary>The consumer span of a delivery attempt, continuing the trace the envelope carries.</summary>
     public static Activity? StartProcess(LeadEnvelope envelope)
     {
         var links = Activity.Current is { } invocation ? new[] { new ActivityLink(invocation.Context) } : null;

@@ -6,7 +6,6 @@ public enum TelemetryExporter
     Auto,
     AzureMonitor,
 
-    /// <summary>OTLP, configured by OpenTelemetry's standard <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
     Otlp,
 
     /// <summary>Every span and metric printed to the console: verbose, for a look at one lead's trace.</summary>

@@ -23,7 +23,6 @@ public static class DataverseFailures
         _ => false,
     };
 
-    /// <summary>The outcome of an answer to the create-only upsert.</summary>
     public static DeliveryOutcome Classify(int status, DataverseError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
         if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);

@@ -63,7 +63,6 @@ public static partial class DataverseMapping
         Required = [new("lastname", LeadFields.LastNameFallback), new("subject", LeadFields.Subject)],
     };
 
-    /// <summary>The mapping the settings describe (<c>Destinations__Dataverse__Mapping__…</c> and <c>…MaxLength__…</c>).</summary>
     public static FieldMapping? TryCreate(DataverseOptions options, out IReadOnlyList<string> problems) =>
         FieldMapping.TryCreate(Rules(options.LeadSourceCode), options.Mapping, options.MaxLength, out problems);
 

@@ -60,7 +60,6 @@ public static class CrmAnswer
         }
     }
 
-    /// <summary>A non-empty string property of a CRM's JSON answer (an error's code or message), or null.</summary>
     public static string? Text(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String &&
         value.GetString() is { Length: > 0 } text

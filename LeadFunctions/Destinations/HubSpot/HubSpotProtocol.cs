@@ -20,7 +20,6 @@ public sealed class HubSpotProtocol(
 
     private readonly string _idProperty = settings.LeadIdProperty;
 
-    /// <summary>Reads one contact: needs a valid token with the contacts read scope.</summary>
     public HttpRequestMessage HealthProbe() => new(HttpMethod.Get, $"{Contacts}?limit=1&properties=hs_object_id");
 
     public async Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)
@@ -97,7 +96,6 @@ public sealed class HubSpotProtocol(
         return Classify(response, error with { OptOut = true }, record);
     }
 
-    /// <summary>Writes the lead's properties to the contact that has its e-mail address; that contact keeps its own lead id.</summary>
     private async Task<DeliveryOutcome> UpdateAsync(HttpClient http, string contactId, JsonObject record, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["properties"] = record };

@@ -36,7 +36,6 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
         return true;
     }
 
-    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>); true when it changed.</summary>
     public bool Hint(int hint) => hint >= 1 && _hint != hint && Set(hint, _share);
 
     public void Share(int share) => Set(_hint, Math.Max(0, share));

@@ -23,8 +23,6 @@ public sealed class DestinationThrottle
         Fleet = new FleetSharing(_gate, _pacer, _slots, time);
     }
 
-    // What the parts say: the concurrency limit and its ceiling, the slots in flight, how long the gate stays closed, the
-    // requests per second paced at (null: not paced), whether the fleet's share is applied, and the fleet's handle.
     public int Limit => _slots.Limit;
     public int Ceiling => _slots.Ceiling;
     public int InFlight => _slots.InFlight;

@@ -39,7 +39,6 @@ internal sealed class Pacer
         }
     }
 
-    /// <summary>The answers to requests sent after <paramref name="fromUtcTicks"/> and up to <paramref name="toUtcTicks"/>.</summary>
     public int CountAnswered(long fromUtcTicks, long toUtcTicks)
     {
         lock (_lock) return CountAnsweredLocked(fromUtcTicks, toUtcTicks);
@@ -95,7 +94,6 @@ internal sealed class Pacer
         }
     }
 
-    /// <summary>Paces alone again (the fleet cannot be reached), from the pace it had.</summary>
     public void Alone()
     {
         lock (_lock) _of = 1;

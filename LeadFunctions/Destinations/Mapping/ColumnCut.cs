@@ -9,7 +9,6 @@ public static class ColumnCut
     /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>
     public const string CutMark = "…";
 
-    /// <summary>The longest start of <paramref name="text"/>, at most <paramref name="maxLength"/> long, that ends on a character boundary.</summary>
     public static string Text(string text, int maxLength)
     {
         if (text.Length <= maxLength) return text;

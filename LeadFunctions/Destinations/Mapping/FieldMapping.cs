@@ -17,7 +17,6 @@ public sealed partial class FieldMapping
 
     public IReadOnlyList<string> Fields => _columns.Select(c => c.Name).ToList();
 
-    /// <summary>The mapping of <paramref name="rules"/> changed by the settings, or null and the problems, one sentence each.</summary>
     public static FieldMapping? TryCreate(
         MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength,
         out IReadOnlyList<string> problems)

@@ -8,7 +8,6 @@ public static class LeadFields
     /// <summary>What fills a required field when the lead has nothing for it.</summary>
     public const string NotProvided = "(not provided)";
 
-    /// <summary>The value of <paramref name="path"/> for this delivery; null when the lead does not have it (or it is blank).</summary>
     public static string? Resolve(LeadDelivery delivery, string path)
     {
         var lead = delivery.Lead;

@@ -5,10 +5,8 @@ namespace LeadFunctions.Destinations.Mapping;
 /// <summary>One destination's records to a <see cref="FieldMapping"/>: field names, defaults, lengths, reserved and required fields.</summary>
 public sealed record MappingRules
 {
-    /// <summary>The destination's name in settings: <c>Destinations__{Destination}__Mapping__…</c>.</summary>
     public required string Destination { get; init; }
 
-    /// <summary>What a valid field name looks like, e.g. a Dataverse column logical name.</summary>
     public required Regex FieldName { get; init; }
 
     /// <summary>The rule in words, completing "'x' is not …", e.g. "a Dataverse column logical name (lower-case letters, digits and _)".</summary>
@@ -24,10 +22,8 @@ public sealed record MappingRules
     /// <summary>The maximum length of any other text field (e.g. HubSpot's 65,536 characters per property); null: unknown.</summary>
     public int? DefaultMaxLength { get; init; }
 
-    /// <summary>Fields the destination fills itself (the record key), with the reason they cannot be mapped.</summary>
     public IReadOnlyDictionary<string, string> Reserved { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Fields that are never left empty, with what fills them when the lead has nothing for them.</summary>
     public IReadOnlyList<KeyValuePair<string, Func<Lead, string>>> Required { get; init; } = [];
 
     /// <summary>Fields that are left out rather than cut when too long (a cut e-mail address is not an address).</summary>
@@ -38,7 +34,6 @@ public sealed record MappingRules
 
     public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
-    /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Destinations__Dataverse__Mapping__subject</c>.</summary>
     public string Setting(string kind, string field) => $"Destinations__{Destination}__{kind}__{field}";
 
     public string Normalize(string field) => LowerCaseNames ? field.Trim().ToLowerInvariant() : field.Trim();

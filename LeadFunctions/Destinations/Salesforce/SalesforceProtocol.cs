@@ -15,7 +15,6 @@ public sealed class SalesforceProtocol(
 
     private readonly string _leadIdField = settings.LeadIdField;
 
-    /// <summary>Reads the Lead object's basic information: needs a token and read access to Lead.</summary>
     public HttpRequestMessage HealthProbe() => new(HttpMethod.Get, "sobjects/Lead");
 
     public async Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)

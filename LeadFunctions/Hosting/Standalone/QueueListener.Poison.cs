@@ -42,7 +42,6 @@ public sealed partial class QueueListener
             logger, LogText.Id(message.MessageId)!, message.DequeueCount, leadQueue.PoisonName, code, LogText.Of(reason, LogText.ReasonLength)!);
     }
 
-    /// <summary>False when <paramref name="text"/> is not a lead envelope, or no longer fits with its last error.</summary>
     private async Task<bool> TryPoisonEnvelopeAsync(string? text, DeliveryFailure failure)
     {
         if (text is null || LeadEnvelope.TryParse(text, out _) is not { } envelope) return false;
