@@ -10,8 +10,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace LeadFunctions;
 
-/// <summary>Marketplace leads in over HTTP, through a queue, into each destination: one pipeline, two ways to drive it
-/// (docs/design.md, "Hosting modes").</summary>
+/// <summary>Marketplace leads in over HTTP, through a queue, into each destination (docs/design.md, "Hosting modes").</summary>
 public static class Program
 {
     public static Task Main(string[] args) => HostingMode.FromArguments(args).IsFunctions

@@ -4,8 +4,7 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>A record of every delivery, partitioned by its UTC hour: "did my lead arrive?" answered without the CRM. No
-/// lead data, only ids and times.</summary>
+/// <summary>"Did my lead arrive?" answered without the CRM: ids and times, no lead data.</summary>
 public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<DeliveryOptions> options, ILogger<DeliveryJournal> logger)
 {
     private readonly TableClient? _table =

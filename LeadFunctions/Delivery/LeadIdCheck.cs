@@ -2,8 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>Destinations key records by the lead id, so an envelope whose id is not its lead's hash would skip or
-/// overwrite another lead's record: it is poisoned instead (docs/design.md, "Exactly once").</summary>
+/// <summary>An id that is not its lead's could skip or overwrite another lead's record (docs/design.md, "Exactly once").</summary>
 public static class LeadIdCheck
 {
     public const string Code = "LeadIdMismatch";

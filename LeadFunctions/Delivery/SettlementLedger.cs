@@ -6,8 +6,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>Which receipt of a queue message takes each step that writes a new message: copies of a message share their
-/// steps (docs/design.md, "Copies of a message").</summary>
+/// <summary>Copies of a queue message share the steps that write a new message (docs/design.md, "Copies of a message").</summary>
 public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time,
     ILogger<SettlementLedger> logger)
 {

@@ -1,7 +1,6 @@
 namespace LeadFunctions.Destinations;
 
-/// <summary>Anything leads go to: creates each record exactly once, keyed by the lead id (docs/design.md, "Exactly once"),
-/// and classifies every failure instead of throwing.</summary>
+/// <summary>Creates each record exactly once, keyed by the lead id, and classifies failures instead of throwing.</summary>
 public interface ILeadDestination
 {
     string Name { get; }

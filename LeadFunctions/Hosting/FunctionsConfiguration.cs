@@ -3,8 +3,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>Reads settings where the Functions host does, so both modes see the same values
-/// (docs/design.md, "D2. Standalone mode stays").</summary>
+/// <summary>Reads settings where the Functions host does (docs/design.md, "D2. Standalone mode stays").</summary>
 public static class FunctionsConfiguration
 {
     public const string HostJson = "host.json";

@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>The health endpoints: up or down for strangers, each check's status with the function key
-/// (docs/design.md, "D4. Health says little to strangers").</summary>
+/// <summary>Up or down for strangers, more with the key (docs/design.md, "D4. Health says little to strangers").</summary>
 public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHealth> logger)
 {
     /// <summary>The routes below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>

@@ -5,8 +5,7 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>The pipeline's state as gauges (docs/operate.md, "Pipeline gauges"). Destination health is the cached probe:
-/// gauges never call a CRM.</summary>
+/// <summary>Destination health is the cached probe: gauges never call a CRM (docs/operate.md, "Pipeline gauges").</summary>
 public sealed partial class PipelineGauges
 {
     public const string QueueDepth = "leads.queue.depth";

@@ -2,8 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>Keeps the intake's answers small whatever the body holds: a body of repeated names cannot make an answer
-/// many times its size (docs/design.md, "Endpoint answers").</summary>
+/// <summary>A body of repeated names cannot make an answer many times its size (docs/design.md, "Endpoint answers").</summary>
 public static class AnswerBounds
 {
     /// <summary>The most notes (in a <c>202</c>) or errors (in a <c>400</c>) one answer lists.</summary>

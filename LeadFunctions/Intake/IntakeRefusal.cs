@@ -2,8 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>Why ReceiveLead answered without accepting a lead, as problem details and as the reason counted in
-/// <c>leads.rejected</c> (docs/design.md, "Endpoint answers").</summary>
+/// <summary>Why ReceiveLead refused a lead, as problem details and as a reason (docs/design.md, "Endpoint answers").</summary>
 public sealed record IntakeRefusal(int Status, string Title, string Detail, string Reason, IReadOnlyList<LeadFinding>? Errors = null)
 {
     public string ProblemType => $"urn:leadfunctions:problem:{(Reason == "invalid" ? "invalid-lead" : Reason)}";
@@ -32,8 +31,7 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal TooLargeToStore(int maxMessageBytes) => new(StatusCodes.Status413PayloadTooLarge, "Lead too large",
         $"The lead is too large to be stored (a queue message holds at most {maxMessageBytes} bytes once encoded).", "too-large");
 
-    /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the
-    /// detail says how many more there are.</summary>
+    /// <summary>Lists at most <see cref="AnswerBounds.MaxListed"/> problems; the detail says how many more there are.</summary>
     public static IntakeRefusal Invalid(IReadOnlyList<LeadFinding> problems)
     {
         var (listed, omitted) = AnswerBounds.Of(problems);

@@ -5,8 +5,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>Reads a lead's body, never past the limit: what a broken or hostile client sends becomes a
-/// <see cref="BodyFailure"/>, not an exception; the text ends up as UTF-8 whatever its <c>charset</c>, or is refused.</summary>
+/// <summary>Never past the limit; a broken or hostile client's body becomes a <see cref="BodyFailure"/>, not an exception.</summary>
 public static class LeadBody
 {
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
@@ -46,8 +45,7 @@ public static class LeadBody
         }
     }
 
-    /// <summary>A <c>Content-Encoding</c> other than <c>identity</c>: refused (415), not decoded, since a small body could
-    /// expand past every size limit; Partner Center posts plain JSON.</summary>
+    /// <summary>Refused (415), not decoded: a small body could expand past every size limit.</summary>
     public static bool HasContentCoding(HttpRequest request) =>
         request.Headers.ContentEncoding.SelectMany(v => (v ?? "").Split(','))
             .Select(c => c.Trim())

@@ -45,7 +45,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Steps 1 to 3: a JSON content type, a body within the limits, JSON in a charset the app reads.</summary>
     private async Task<(JsonDocument? Document, IntakeRefusal? Refusal)> ReadJsonAsync(HttpRequest request)
     {
         if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset) return (null, IntakeRefusal.ContentType);
@@ -68,7 +67,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Step 4: the lead in its envelope, durably in the queue; null when stored, else why not.</summary>
     private async Task<IntakeRefusal?> StoreAsync(string leadId, JsonElement lead, CancellationToken cancellationToken)
     {
         Activity.Current?.SetTag("lead.id", leadId);

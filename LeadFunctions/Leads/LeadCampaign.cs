@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>The campaign codes and URL query parameters a lead's <c>Description</c> carries (docs/lead.md, "Campaigns").
-/// Nothing is ever refused; the raw <c>Description</c> is always kept.</summary>
+/// <summary>Found in a lead's <c>Description</c>, which is always kept as it came (docs/lead.md, "Campaigns").</summary>
 public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnlyList<KeyValuePair<string, string>> Parameters)
 {
     private static readonly string[] CodeParameters = ["mktcmpid", "utm_campaign"];

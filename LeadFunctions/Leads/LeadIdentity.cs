@@ -5,7 +5,6 @@ namespace LeadFunctions.Leads;
 /// <summary>The lead id: a hash of the canonical payload, so the same lead posted twice has the same id.</summary>
 public static class LeadIdentity
 {
-    /// <summary>How long a lead id is: 16 bytes of the hash, in lowercase hexadecimal.</summary>
     public const int Length = 32;
 
     public static bool IsWellFormed(string? text) =>

@@ -3,8 +3,7 @@ using System.Text.Unicode;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>Reads a payload leniently (docs/design.md, "Endpoint answers"). One pass normalises and type-checks;
-/// JsonSchema.Net runs only when that pass cannot prove it valid, so its report stays the one clients see.</summary>
+/// <summary>JsonSchema.Net runs only when one pass cannot prove the payload valid (docs/design.md, "Endpoint answers").</summary>
 public sealed partial class LeadReader(LeadSchema schema)
 {
     public static LeadReader Published { get; } = new(LeadSchema.Published);

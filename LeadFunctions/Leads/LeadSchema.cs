@@ -25,7 +25,6 @@ public sealed class LeadSchema
 
     private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
 
-    /// <summary>Every way a (canonical) payload breaks the schema, each at its JSON path (<c>$.UserDetails.Email</c>).</summary>
     public List<LeadFinding> Errors(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);

@@ -1,7 +1,6 @@
 namespace LeadFunctions.Leads;
 
-/// <summary>JSON that people read or a CRM stores, with non-Latin scripts and emoji kept as characters, not <c>\u</c>
-/// escapes. Not for the canonical form the lead id hashes: it keeps its own escaping, so lead ids never change.</summary>
+/// <summary>Non-Latin scripts and emoji as characters. Not for the canonical form: lead ids never change.</summary>
 public static class ReadableJson
 {
     public static JsonSerializerOptions Options { get; } = new() { Encoder = ReadableJsonEncoder.Instance };

@@ -2,8 +2,7 @@ using System.Text.Encodings.Web;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>Escapes only what RFC 8259 requires, plus U+2028/U+2029 (System.Text.Json's relaxed encoder still escapes
-/// everything outside the BMP, dotnet/runtime#42847). Never embedded in a web page, so HTML characters stay.</summary>
+/// <summary>Escapes only what RFC 8259 requires, plus U+2028/U+2029 (the relaxed encoder escapes beyond the BMP).</summary>
 public sealed class ReadableJsonEncoder : JavaScriptEncoder
 {
     public static ReadableJsonEncoder Instance { get; } = new();

@@ -15,7 +15,6 @@ public sealed record UnreadableDetails
 
     public long DequeueCount { get; init; }
 
-    /// <summary>The message text: decoded as host.json says when <see cref="Decoded"/>, else exactly as it was stored.</summary>
     public required string Text { get; init; }
 
     /// <summary>Whether <see cref="Text"/> is the decoded text (replayed encoded) or as stored.</summary>

@@ -1,7 +1,6 @@
 namespace LeadFunctions.Leads;
 
-/// <summary>A queue message the app could not read, kept as it was with the reason beside it
-/// (docs/design.md, "The queue message").</summary>
+/// <summary>A message kept as it was, with the reason beside it (docs/design.md, "The queue message").</summary>
 public sealed record UnreadableMessage
 {
     /// <summary>The message is not in the encoding host.json's <c>messageEncoding</c> says (not base64).</summary>

@@ -2,8 +2,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace LeadFunctions.Settings;
 
-/// <summary>Settings under an old name keep working, with a warning at start; the new name wins when both are set
-/// (docs/settings.md, "Renamed settings").</summary>
+/// <summary>Settings under an old name keep working; the new name wins (docs/settings.md, "Renamed settings").</summary>
 public sealed class RenamedSettings
 {
     /// <summary>Old prefix → new prefix, most specific first (keys as configuration spells them, ':' between parts).</summary>

@@ -23,8 +23,7 @@ public static class ValidatedOptions
         return result.Failed ? throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures) : options;
     }
 
-    /// <summary>Every problem, one sentence each. Unlike the start-up check, <see cref="IValidatableObject.Validate"/> runs even
-    /// when an attribute failed, so all are reported at once (a <c>Validate</c> must not count on the attributes).</summary>
+    /// <summary>Unlike at start, <c>Validate</c> runs even when an attribute failed, so it must not count on them.</summary>
     public static IReadOnlyList<string> ProblemsOf(object options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -5,8 +5,7 @@ using Azure.Storage.Queues;
 
 namespace LeadFunctions.Storage;
 
-/// <summary>A write to a queue or table that may not exist yet (a new deployment, Azurite started empty): on "not found"
-/// it is created and the write made once more, so nothing needs creating beforehand.</summary>
+/// <summary>A write to a queue or table that may not exist yet: on "not found" it is created and the write made again.</summary>
 public static class CreateWhenMissing
 {
     public static Task WriteAsync(QueueClient queue, Func<Task> write, CancellationToken cancellationToken) =>

@@ -18,7 +18,6 @@ public sealed class QueueTriggerOptions
     [Range(1, int.MaxValue, ErrorMessage = "host.json extensions.queues.maxDequeueCount must be at least 1.")]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary><c>base64</c> (the host's default) or <c>none</c>.</summary>
     [RegularExpression("(?i)^(base64|none)$", ErrorMessage = "host.json extensions.queues.messageEncoding must be base64 or none.")]
     public string MessageEncoding { get; set; } = "base64";
 

@@ -1,7 +1,6 @@
 namespace LeadFunctions.Storage;
 
-/// <summary>The storage account, configured like the Functions host's <c>AzureWebJobsStorage</c>: a connection string
-/// or identity-based settings.</summary>
+/// <summary>The storage account, configured like the Functions host's <c>AzureWebJobsStorage</c>.</summary>
 public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "AzureWebJobsStorage";

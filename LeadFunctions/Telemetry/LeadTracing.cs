@@ -3,8 +3,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Telemetry;
 
-/// <summary>Intake's span travels in the envelope and ProcessLead continues it, so request, message and CRM call are one
-/// trace. Attributes carry ids and codes, never lead data.</summary>
+/// <summary>Request, message and CRM call as one trace; attributes carry ids and codes, never lead data.</summary>
 public static class LeadTracing
 {
     public const string SourceName = "LeadFunctions";

@@ -1,7 +1,6 @@
 namespace LeadFunctions.Telemetry;
 
-/// <summary>Text from outside, bounded and with control, format and separator characters and lone surrogates replaced,
-/// so no value can forge a log line, drive a terminal or flood the log.</summary>
+/// <summary>Bounded and cleaned, so no value can forge a log line, drive a terminal or flood the log.</summary>
 public static class LogText
 {
     /// <summary>The longest value a log line carries from a lead (offer titles and codes are short in practice).</summary>

@@ -9,8 +9,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.AzureTable;
 
-/// <summary>Each lead as a row with Partner Center's own columns (existing consumers keep working), create-only and keyed
-/// by the lead id.</summary>
+/// <summary>Partner Center's own columns (existing consumers keep working); create-only, keyed by the lead id.</summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {
     /// <summary>Table string properties hold at most 64 KiB (32 K UTF-16 characters); longer text is cut, never refused.</summary>

@@ -5,8 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on
-/// (docs/dataverse.md). It never stops the app and never delays intake.</summary>
+/// <summary>At start, logs what is wrong in words an operator can act on; never stops the app nor delays intake.</summary>
 public sealed partial class DataverseConnectionCheck(
     DataverseSettings settings,
     DataverseToken token,

@@ -2,8 +2,7 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>The Dataverse <c>lead</c> in the shared mapping format (docs/dataverse.md "The mapping"); <c>lastname</c> and
-/// <c>subject</c> are always filled because the lead form requires them.</summary>
+/// <summary><c>lastname</c> and <c>subject</c> always filled: the lead form requires them (docs/dataverse.md "The mapping").</summary>
 public static partial class DataverseMapping
 {
     public static IReadOnlyDictionary<string, int> StandardMaxLengths { get; } = new Dictionary<string, int>(StringComparer.Ordinal)

@@ -10,8 +10,7 @@ using Microsoft.Identity.Client;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>Each lead as one Dataverse <c>lead</c> whose id is the v5 UUID of the lead id, written by a create-only upsert,
-/// so a retry finds the record (<c>412</c>) instead of making a second one (docs/design.md "Exactly once").</summary>
+/// <summary>A create-only upsert by a v5 UUID: a retry finds the record (<c>412</c>) (docs/design.md "Exactly once").</summary>
 public sealed class DataverseProtocol(
     DataverseSettings settings, [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -80,7 +79,6 @@ public sealed class DataverseProtocol(
         return WithODataHeaders(request);
     }
 
-    /// <summary><c>GET WhoAmI</c>: who the token is, and the server's <c>x-ms-dop-hint</c>.</summary>
     public static HttpRequestMessage WhoAmI() => WithODataHeaders(new HttpRequestMessage(HttpMethod.Get, "WhoAmI"));
 
     private static HttpRequestMessage WithODataHeaders(HttpRequestMessage request)

@@ -2,7 +2,6 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root and the token scope.</summary>
 public sealed class DataverseSettings : CrmSettings<DataverseOptions>
 {
     public const string ApiPath = "api/data/v9.2/";

@@ -4,8 +4,7 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>One credential for the app's lifetime, and a cache of our own so that developer credentials (a CLI per call)
-/// are not asked per request.</summary>
+/// <summary>Our own cache, so developer credentials (a CLI per call) are not asked per request.</summary>
 public sealed class DataverseToken : IBearerToken, IDisposable
 {
     /// <summary>Renew this long before a token expires, so no request leaves with a token about to lapse.</summary>
@@ -33,8 +32,7 @@ public sealed class DataverseToken : IBearerToken, IDisposable
         _ => DefaultCredential(options),
     };
 
-    /// <summary>Unless the settings name a client id or tenant, <c>AZURE_CLIENT_ID</c> and <c>AZURE_TENANT_ID</c> stand: null
-    /// would ask for a system-assigned identity the app does not have (docs/dataverse.md).</summary>
+    /// <summary>Null ids would ask for a system-assigned identity the app does not have (docs/dataverse.md).</summary>
     private static DefaultAzureCredential DefaultCredential(DataverseOptions options)
     {
         var credential = new DefaultAzureCredentialOptions();

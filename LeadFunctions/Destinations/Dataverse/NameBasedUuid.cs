@@ -2,8 +2,7 @@ using System.Security.Cryptography;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>Version 5 UUIDs (RFC 4122 §4.3; .NET has none): a retried create addresses the same Dataverse record
-/// (docs/design.md, "Exactly once").</summary>
+/// <summary>Version 5 UUIDs (RFC 4122 §4.3; .NET has none), so a retried create addresses the same record.</summary>
 public static class NameBasedUuid
 {
     /// <summary>The namespace of lead ids, fixed forever: changing it would give every lead a new id, and delivered leads a second record.</summary>

@@ -22,8 +22,7 @@ public sealed class HubSpotOptions : CrmHttpOptions
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
     public string LeadIdProperty { get; set; } = "marketplace_lead_id";
 
-    /// <summary>True: a do-not-contact lead's address is unsubscribed from all e-mail (needs the scope
-    /// <c>communication_preferences.write</c>). False: only the mapped do-not-contact property is set.</summary>
+    /// <summary>True: a do-not-contact lead's address is unsubscribed from all e-mail (needs its own scope).</summary>
     public bool DoNotContactOptOut { get; set; } = true;
 
     /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>

@@ -5,8 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>Each lead as one HubSpot contact, keyed by a unique lead-id property: read by it, then upserted by it
-/// (docs/destinations.md, "HubSpot").</summary>
+/// <summary>Read by a unique lead-id property, then upserted by it (docs/destinations.md, "HubSpot").</summary>
 public sealed class HubSpotProtocol(
     HubSpotSettings settings, [FromKeyedServices(HubSpotProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -84,7 +83,6 @@ public sealed class HubSpotProtocol(
             ? address
             : null;
 
-    /// <summary>Opts the address out of all e-mail (HubSpot's "Opted out of all email"); null when done, else the failure.</summary>
     private async Task<DeliveryOutcome?> OptOutAsync(HttpClient http, string email, JsonObject record, CancellationToken cancellationToken)
     {
         var path = $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL";

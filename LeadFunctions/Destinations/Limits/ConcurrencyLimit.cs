@@ -1,7 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>How many requests may be in flight: halved when a throttling episode starts, then one more after each
-/// <see cref="Value"/> successes in a row. Not thread-safe: <see cref="Slots"/> holds its lock.</summary>
+/// <summary>Halved when a throttling episode starts, then ramps up. Not thread-safe: <see cref="Slots"/> holds its lock.</summary>
 internal sealed class ConcurrencyLimit(int maxConcurrency)
 {
     private readonly int _max = maxConcurrency;

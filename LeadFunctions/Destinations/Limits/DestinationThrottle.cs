@@ -2,8 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>How much this app sends to one CRM: gate, pace, slots and the fleet's share
-/// (docs/design.md, "D6. Many instances, one CRM limit").</summary>
+/// <summary>How much this app sends to one CRM (docs/design.md, "D6. Many instances, one CRM limit").</summary>
 public sealed class DestinationThrottle
 {
     private readonly TimeProvider _time;
@@ -80,6 +79,5 @@ public sealed class DestinationThrottle
         if (succeeded) _slots.Succeeded();
     }
 
-    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>): the limit never exceeds it.</summary>
     public void AdoptHint(int hint) => _slots.AdoptHint(hint);
 }

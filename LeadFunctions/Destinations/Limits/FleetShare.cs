@@ -1,6 +1,5 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>One instance's share of what the fleet may send to a CRM user; its turns come <paramref name="Rank"/>-th of
-/// every <paramref name="Of"/> of the fleet's pace.</summary>
+/// <summary>Its turns come <paramref name="Rank"/>-th of every <paramref name="Of"/> of the fleet's pace.</summary>
 public sealed record FleetShare(
     int Concurrency, double? Pace, DateTimeOffset PaceSince, TimeSpan Window, DateTimeOffset NotBefore, int Rank = 0, int Of = 1);

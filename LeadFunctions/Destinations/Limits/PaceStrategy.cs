@@ -2,8 +2,7 @@ using Polly;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>Waits for gate and pace between the retries and the attempt timeout, so every retry is paced too and a
-/// request waiting for its turn is not mistaken for a server that does not answer.</summary>
+/// <summary>Inside the attempt timeout, so that a request waiting for its turn is not taken for a silent server.</summary>
 internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(

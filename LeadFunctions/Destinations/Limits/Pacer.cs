@@ -1,7 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>The learned pace: requests are spaced at the rate a <c>429</c> taught instead of bursting into the next one
-/// (docs/benchmarks.md, section 5). In a fleet, this instance takes its own turns of the fleet's pace.</summary>
+/// <summary>Requests spaced at the rate a <c>429</c> taught, not bursting into the next (docs/benchmarks.md, section 5).</summary>
 internal sealed class Pacer
 {
     private const int MaxRemembered = 1 << 16; // answers remembered for learning (fewer give a lower, safe rate)
@@ -44,7 +43,6 @@ internal sealed class Pacer
         lock (_lock) return CountAnsweredLocked(fromUtcTicks, toUtcTicks);
     }
 
-    /// <summary>Learns from a <c>429</c> that closed the gate until <paramref name="untilUtcTicks"/>, when the new pace starts.</summary>
     public void Learn(long nowUtcTicks, long untilUtcTicks, TimeSpan retryAfter)
     {
         lock (_lock)

@@ -2,8 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>Cuts what is too long for a column so that what remains is still what it was: text between characters as a
-/// person sees them (never inside an emoji or before a combining mark), and JSON stays valid JSON.</summary>
+/// <summary>Never inside an emoji or before a combining mark; JSON stays valid JSON.</summary>
 public static class ColumnCut
 {
     /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>

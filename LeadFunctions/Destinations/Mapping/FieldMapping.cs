@@ -1,7 +1,6 @@
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>Turns a lead into the body of a record: a destination's default mapping changed by settings
-/// (docs/dataverse.md, "The mapping").</summary>
+/// <summary>A destination's default mapping changed by settings (docs/dataverse.md, "The mapping").</summary>
 public sealed partial class FieldMapping
 {
     private readonly MappingRules _rules;
@@ -65,7 +64,6 @@ public sealed partial class FieldMapping
         return errors.Count == 0 ? new FieldMapping(rules, columns, lengths) : null;
     }
 
-    /// <summary>The record body for one lead: only the fields the lead has values for, text cut to length.</summary>
     public JsonObject Map(LeadDelivery delivery)
     {
         var record = new JsonObject(new JsonNodeOptions { PropertyNameCaseInsensitive = !_rules.LowerCaseNames });

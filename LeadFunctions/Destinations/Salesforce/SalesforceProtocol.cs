@@ -6,8 +6,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>Each lead as one Salesforce <c>Lead</c>, keyed by a lead-id field: looked up first, then upserted or created
-/// (docs/destinations.md, "How a lead becomes one Lead").</summary>
+/// <summary>Looked up by a lead-id field, then upserted or created (docs/destinations.md, "How a lead becomes one Lead").</summary>
 public sealed class SalesforceProtocol(
     SalesforceSettings settings, [FromKeyedServices(SalesforceProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {

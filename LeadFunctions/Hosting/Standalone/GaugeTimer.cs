@@ -1,7 +1,6 @@
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>Standalone mode's RecordGauges timer; the first time one interval after start, so that start-up is not slowed
-/// by a destination probe.</summary>
+/// <summary>Standalone mode's RecordGauges; first one interval after start, so a destination probe never slows start-up.</summary>
 public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<StandaloneOptions> options, TimeProvider time,
     ILogger<GaugeTimer> logger) : BackgroundService
 {

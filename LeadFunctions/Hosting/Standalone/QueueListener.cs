@@ -7,8 +7,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>Standalone mode's queue trigger, with the host.json semantics of the Functions one. Messages are decoded one
-/// by one, so a badly encoded one is poisoned with its reason instead of failing a whole receive.</summary>
+/// <summary>Decoding one by one, a badly encoded message is poisoned with its reason instead of failing a whole receive.</summary>
 public sealed partial class QueueListener(
     LeadStorage storage,
     LeadQueue leadQueue,

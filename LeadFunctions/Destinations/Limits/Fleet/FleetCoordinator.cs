@@ -5,8 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>Makes every instance that delivers to one CRM user behave as one client, renewing its membership each
-/// <c>RenewEvery</c> and at once after a <c>429</c> (docs/design.md, "D6. Many instances, one CRM limit").</summary>
+/// <summary>Instances on one CRM user behave as one client (docs/design.md, "D6. Many instances, one CRM limit").</summary>
 internal sealed class FleetCoordinator : BackgroundService
 {
     private const int Attempts = 5; // renewals that lose the race for the shared row this often wait for the next turn
@@ -90,10 +89,8 @@ internal sealed class FleetCoordinator : BackgroundService
         }
     }
 
-    /// <summary>From now on, every <c>429</c> and pause of the throttle is shared at once.</summary>
     internal void Attach() => _fleet.Episodes = Seen;
 
-    /// <summary>Reads the fleet, decides, writes this instance's row (and the shared row if it changed), applies the share.</summary>
     internal async Task RenewAsync(CancellationToken cancellationToken)
     {
         if (!Active) return;

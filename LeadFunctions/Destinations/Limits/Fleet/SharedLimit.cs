@@ -1,7 +1,6 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>What the instances sharing one CRM user hold in common, in one row changed only with its ETag: pace, gate, the
-/// <c>429</c> episode being learned from, and the claims on the fleet-wide concurrency (never more than it).</summary>
+/// <summary>What the instances sharing one CRM user hold in common, in one row changed only with its ETag.</summary>
 public sealed record SharedLimit(
     double? Pace = null, DateTimeOffset PaceSince = default, TimeSpan Window = default, DateTimeOffset NotBefore = default,
     DateTimeOffset? Episode = null, TimeSpan EpisodeWait = default, double? EpisodePace = null, TimeSpan LookBack = default, bool Learned = true)
