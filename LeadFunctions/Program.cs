@@ -10,11 +10,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace LeadFunctions;
 
-/// <summary>
-/// LeadFunctions: marketplace leads in over HTTP, through a queue, into each destination. Five functions
-/// (<c>Functions/</c>): ReceiveLead, ProcessLead, Health, HealthDetails, RecordGauges. One pipeline, two ways to drive
-/// it (docs/design.md, "Hosting modes").
-/// </summary>
+/// <summary>Marketplace leads in over HTTP, through a queue, into each destination (docs/design.md, "Hosting modes").</summary>
 public static class Program
 {
     public static Task Main(string[] args) => HostingMode.FromArguments(args).IsFunctions
@@ -44,7 +40,6 @@ public static class Program
         return app;
     }
 
-    /// <summary>What both modes run: every step from a lead arriving to its destinations having it.</summary>
     private static void AddLeadPipeline(this IHostApplicationBuilder builder, HostingMode mode)
     {
         builder.AddHosting(mode);                                          // Hosting/: settings as the host reads them, clock, start-up checks

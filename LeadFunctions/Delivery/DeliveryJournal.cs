@@ -4,11 +4,7 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>
-/// A record of every delivery (table <c>Delivery__JournalTable</c>, default <c>LeadDeliveries</c>): which lead reached
-/// which destination when, after how many attempts. It answers "did my lead arrive?" and "how many in the last hour?"
-/// without the CRM. Partitioned by the UTC hour of delivery; no lead data, only ids and times.
-/// </summary>
+/// <summary>"Did my lead arrive?" answered without the CRM: ids and times, no lead data.</summary>
 public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<DeliveryOptions> options, ILogger<DeliveryJournal> logger)
 {
     private readonly TableClient? _table =
@@ -40,7 +36,6 @@ public sealed partial class DeliveryJournal(LeadStorage storage, IOptions<Delive
         }
     }
 
-    /// <summary>Deliveries since <paramref name="since"/>, newest partitions first.</summary>
     public async IAsyncEnumerable<DeliveryRecord> SinceAsync(DateTimeOffset since,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -15,14 +15,12 @@ public sealed class DeliveryOptions : IValidatableObject
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>What to do with Partner Center's test leads (<c>MSFT_TEST_…</c>): deliver them like any lead, or skip them.</summary>
     public TestLeadHandling TestLeads { get; set; } = TestLeadHandling.Deliver;
 
     /// <summary>The table that records each delivery (lead id, destination, times); empty turns the journal off.</summary>
     public string? JournalTable { get; set; } = "LeadDeliveries";
 
-    /// <summary>The table that records which copy of a queue message poisons or re-schedules a lead, so that it happens
-    /// once (<see cref="SettlementLedger"/>).</summary>
+    /// <summary>Where <see cref="SettlementLedger"/> records which copy of a message poisons or re-schedules a lead.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Delivery__SettlementTable must be a table name: 3 to 63 letters and digits, " +
         "starting with a letter.")]
     public string SettlementTable { get; set; } = "LeadSettlements";

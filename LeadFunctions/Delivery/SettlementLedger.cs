@@ -6,10 +6,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Delivery;
 
-/// <summary>
-/// Which receipt of a queue message takes each step that writes a new message (poisoning, re-scheduling), in table
-/// <c>Delivery__SettlementTable</c>: copies of a message share their steps (docs/design.md, "Copies of a message").
-/// </summary>
+/// <summary>Copies of a queue message share the steps that write a new message (docs/design.md, "Copies of a message").</summary>
 public sealed partial class SettlementLedger(LeadStorage storage, IOptions<DeliveryOptions> options, TimeProvider time,
     ILogger<SettlementLedger> logger)
 {
@@ -18,10 +15,7 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
 
     private readonly TableClient _table = storage.Tables.GetTableClient(options.Value.SettlementTable);
 
-    /// <summary>
-    /// True when no copy has taken <paramref name="step"/>, this receipt took it, or its taker left it unfinished too
-    /// long; false when it is done. A message without an id (not from a queue) always takes it.
-    /// </summary>
+    /// <summary>False when the step is done; a message without an id (not from a queue) always takes it.</summary>
     /// <exception cref="StepUnderWayException">Another receipt is taking the step right now.</exception>
     public async Task<bool> TakeAsync(QueuedMessage message, string leadId, string step, CancellationToken cancellationToken)
     {
@@ -63,7 +57,6 @@ public sealed partial class SettlementLedger(LeadStorage storage, IOptions<Deliv
         return true;
     }
 
-    /// <summary>Records that <paramref name="step"/> is done: every other copy skips it.</summary>
     public async Task DoneAsync(QueuedMessage message, string step, CancellationToken cancellationToken)
     {
         if (message.MessageId is null) return;

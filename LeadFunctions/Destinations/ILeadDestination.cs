@@ -1,12 +1,8 @@
 namespace LeadFunctions.Destinations;
 
-/// <summary>
-/// Anything leads go to (a CRM, a table): creates each record exactly once, keyed by the lead id (docs/design.md, "Exactly
-/// once"), and classifies every failure as retry-later or cannot-deliver instead of throwing.
-/// </summary>
+/// <summary>Creates each record exactly once, keyed by the lead id, and classifies failures instead of throwing.</summary>
 public interface ILeadDestination
 {
-    /// <summary>The name used in settings (<c>Destinations__Default</c>), logs and failure reasons.</summary>
     string Name { get; }
 
     Task<DeliveryOutcome> DeliverAsync(LeadDelivery delivery, CancellationToken cancellationToken);

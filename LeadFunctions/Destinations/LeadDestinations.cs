@@ -1,17 +1,11 @@
 namespace LeadFunctions.Destinations;
 
-/// <summary>
-/// The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for
-/// (<see cref="Leads.LeadEnvelope.Destinations"/>).
-/// </summary>
+/// <summary>The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for.</summary>
 public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
 {
     public IReadOnlyList<ILeadDestination> Configured => configured;
 
-    /// <summary>
-    /// The destinations of a message: every configured one when <paramref name="targets"/> is absent, else those it names;
-    /// a name no longer configured poisons the lead, so a replay never delivers where nobody asked for it.
-    /// </summary>
+    /// <summary>A name no longer configured poisons the lead, so a replay never delivers where nobody asked for it.</summary>
     public IReadOnlyList<ILeadDestination> For(IReadOnlyList<string>? targets)
     {
         if (targets is not { Count: > 0 }) return configured;

@@ -2,10 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations;
 
-/// <summary>
-/// Stands in for a destination that is not known (or no longer configured): intake goes on, and each lead is poisoned
-/// with the reason, ready to be replayed once the setting is fixed.
-/// </summary>
+/// <summary>Intake goes on, and each lead is poisoned with the reason, ready to replay once the setting is fixed.</summary>
 public sealed class UnknownDestination(string target, IEnumerable<string> known, string? reason = null) : ILeadDestination
 {
     private readonly string _reason =

@@ -3,16 +3,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace LeadFunctions.Functions;
 
-/// <summary>
-/// The queue trigger: the host polls, counts dequeues and poisons at <c>maxDequeueCount</c>; <see cref="LeadProcessor"/>
-/// decides about the lead. Throwing asks the host for another try.
-/// </summary>
+/// <summary>The queue trigger; <see cref="LeadProcessor"/> decides about the lead. Throwing asks the host for another try.</summary>
 public sealed class ProcessLead(LeadProcessor processor)
 {
     /// <summary>The app setting that names the lead queue (the host resolves <c>%LeadQueueName%</c> from it).</summary>
     public const string QueueSetting = "LeadQueueName";
 
-    /// <summary>A connection string, or identity-based <c>AzureWebJobsStorage__…</c> settings.</summary>
     public const string Connection = "AzureWebJobsStorage";
 
     [Function(nameof(ProcessLead))]
@@ -28,7 +24,6 @@ public sealed class ProcessLead(LeadProcessor processor)
     internal static long? Number(IReadOnlyDictionary<string, object?> metadata, string name) =>
         Text(metadata, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    /// <summary>A trigger metadata value as text, with any JSON string quoting taken off.</summary>
     internal static string? Text(IReadOnlyDictionary<string, object?> metadata, string name)
     {
         if (!metadata.TryGetValue(name, out var value) || value is null) return null;

@@ -4,10 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace LeadFunctions.Functions;
 
-/// <summary>
-/// <c>POST /api/leads?code=KEY</c>, the endpoint Partner Center posts leads to. The host has checked the function key
-/// before the request gets here; <see cref="LeadIntake"/> does the rest.
-/// </summary>
+/// <summary><c>POST /api/leads?code=KEY</c>, which Partner Center posts leads to; the host has checked the key.</summary>
 public sealed class ReceiveLead(LeadIntake intake)
 {
     [Function(nameof(ReceiveLead))]

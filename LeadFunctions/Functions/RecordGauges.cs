@@ -3,10 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace LeadFunctions.Functions;
 
-/// <summary>
-/// Once a minute, the pipeline gauges (<see cref="PipelineGauges"/>). A timer runs on one instance at a time, so they
-/// are recorded once however far the app scales out.
-/// </summary>
+/// <summary>A timer runs on one instance at a time, so the gauges are recorded once however far the app scales out.</summary>
 public sealed class RecordGauges(PipelineGauges gauges)
 {
     /// <summary>NCRONTAB (with seconds): at second 0 of every minute.</summary>

@@ -2,10 +2,7 @@ using LeadFunctions.Destinations;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// The destinations' health, from one probe shared by every caller for <see cref="HealthOptions.ProbeInterval"/>:
-/// however many requests arrive, a CRM sees at most one probe per interval.
-/// </summary>
+/// <summary>One probe shared by every caller: however many requests arrive, a CRM sees at most one probe per interval.</summary>
 internal sealed class DestinationHealthCheck(LeadDestinations destinations, IOptions<HealthOptions> options, TimeProvider time)
     : IHealthCheck, IDisposable
 {

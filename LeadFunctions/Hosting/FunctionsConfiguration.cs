@@ -3,11 +3,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// Reads settings where the Functions host does, so both modes see the same values: host.json under
-/// <c>AzureFunctionsJobHost</c> (app settings override it), and in standalone mode <c>local.settings.json</c>'s
-/// <c>Values</c> below environment variables, from the content root only (docs/design.md, "D2. Standalone mode stays").
-/// </summary>
+/// <summary>Reads settings where the Functions host does (docs/design.md, "D2. Standalone mode stays").</summary>
 public static class FunctionsConfiguration
 {
     public const string HostJson = "host.json";

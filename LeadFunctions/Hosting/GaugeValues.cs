@@ -3,12 +3,7 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// The pipeline gauges' values at one moment, named as the metrics are: what <see cref="PipelineGauges"/> records and
-/// what <c>leadfunctions status --json</c> prints under <c>gauges</c>. A null value is one that could not be read.
-/// </summary>
-/// <param name="OldestAgeSeconds">How long the oldest waiting lead has waited (<see cref="QueueState.OldestAgeSeconds"/>); 0 when none waits.</param>
-/// <param name="DestinationHealth">Each destination's <see cref="Health"/>, by its <c>Destinations__Default</c> name.</param>
+/// <summary>The pipeline gauges at one moment, as recorded and as <c>leadfunctions status --json</c> prints them; null: unreadable.</summary>
 public sealed record GaugeValues(
     [property: JsonPropertyName(PipelineGauges.QueueDepth)] int? QueueDepth,
     [property: JsonPropertyName(PipelineGauges.OldestAge)] double? OldestAgeSeconds,

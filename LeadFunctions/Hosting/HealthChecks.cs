@@ -2,8 +2,7 @@ using LeadFunctions.Settings;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>The checks behind <see cref="LeadHealth"/>: storage (the lead queue), probed each time; the destinations,
-/// probed at most once per interval.</summary>
+/// <summary>Storage is probed each time; the destinations at most once per interval.</summary>
 public static class HealthChecks
 {
     public const string Storage = "storage";

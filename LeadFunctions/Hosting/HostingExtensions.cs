@@ -4,7 +4,6 @@ namespace LeadFunctions.Hosting;
 
 public static class HostingExtensions
 {
-    /// <summary>What both modes need from their host: settings read as the Functions host reads them, one clock, JSON, start-up checks.</summary>
     public static IHostApplicationBuilder AddHosting(this IHostApplicationBuilder builder, HostingMode mode)
     {
         builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath, mode);

@@ -5,10 +5,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// Every type the app's HTTP answers carry as JSON, source-generated (no reflection at run time).
-/// <see cref="HostingExtensions.AddHosting"/> puts it first in ASP.NET Core's resolver chain.
-/// </summary>
+/// <summary>Every type the app's HTTP answers carry as JSON, source-generated (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ServiceAnswer))]
 [JsonSerializable(typeof(HealthSummary))]

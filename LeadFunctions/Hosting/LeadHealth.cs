@@ -2,10 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// The health endpoints, the same in both modes: up or down for strangers, each check's status with the function key;
-/// a CRM is probed at most once per <see cref="HealthOptions.ProbeInterval"/> (docs/design.md, "D4. Health says little to strangers").
-/// </summary>
+/// <summary>Up or down for strangers, more with the key (docs/design.md, "D4. Health says little to strangers").</summary>
 public sealed partial class LeadHealth(HealthCheckService checks, ILogger<LeadHealth> logger)
 {
     /// <summary>The routes below the host's route prefix (host.json <c>extensions.http.routePrefix</c>).</summary>

@@ -5,10 +5,7 @@ using LeadFunctions.Storage;
 
 namespace LeadFunctions.Hosting;
 
-/// <summary>
-/// The pipeline's state as gauges (docs/operate.md, "Pipeline gauges"), recorded once a minute by RecordGauges or
-/// <see cref="Hosting.Standalone.GaugeTimer"/>. Destination health is the cached probe: gauges never call a CRM.
-/// </summary>
+/// <summary>Destination health is the cached probe: gauges never call a CRM (docs/operate.md, "Pipeline gauges").</summary>
 public sealed partial class PipelineGauges
 {
     public const string QueueDepth = "leads.queue.depth";
@@ -72,14 +69,12 @@ public sealed partial class PipelineGauges
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Whatever storage throws (after its retries, an AggregateException).
             var cause = e is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : e;
             LogQueueUnreadable(_logger, queue.Name, cause.GetType().Name, (cause as Azure.RequestFailedException)?.Status);
             return null;
         }
     }
 
-    /// <summary>From the destination health check, which probes at most once per <c>Health__ProbeInterval</c>.</summary>
     private async Task<Dictionary<string, HealthStatus>> DestinationsAsync(CancellationToken cancellationToken)
     {
         var report = await _checks.CheckHealthAsync(check => check.Name == HealthChecks.Destination, cancellationToken).ConfigureAwait(false);

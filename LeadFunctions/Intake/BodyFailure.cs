@@ -3,7 +3,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>Why a request body could not be read.</summary>
 public enum BodyFailure
 {
     None,

@@ -5,10 +5,7 @@ public sealed class IntakeOptions
 {
     public const string Section = "Intake";
 
-    /// <summary>
-    /// Standalone mode only: the accepted function keys, <c>;</c>-separated, so a new key can be added before the old one
-    /// is removed. In Functions mode the host checks the keys before a request reaches the app.
-    /// </summary>
+    /// <summary>Standalone mode only: <c>;</c>-separated, so a new key can be added before the old one is removed.</summary>
     public string? Keys { get; set; }
 
     /// <summary>The largest body accepted, in bytes (real leads are under 2 KiB).</summary>

@@ -2,11 +2,7 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// Why ReceiveLead answered without accepting a lead: the status, the problem details' title, detail and type
-/// (<c>urn:leadfunctions:problem:&lt;reason&gt;</c>), and the reason counted in <c>leads.rejected</c>
-/// (docs/design.md, "Endpoint answers"). Each kind of refusal is made in one place, here.
-/// </summary>
+/// <summary>Why ReceiveLead refused a lead, as problem details and as a reason (docs/design.md, "Endpoint answers").</summary>
 public sealed record IntakeRefusal(int Status, string Title, string Detail, string Reason, IReadOnlyList<LeadFinding>? Errors = null)
 {
     public string ProblemType => $"urn:leadfunctions:problem:{(Reason == "invalid" ? "invalid-lead" : Reason)}";
@@ -14,7 +10,6 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal ContentType { get; } = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
         "Post the lead as application/json, in UTF-8 (or UTF-16, UTF-32 or ISO-8859-1 with a charset that says so).", "content-type");
 
-    /// <summary>A body in a content coding (gzip, br…): not decoded, refused (docs/design.md, "Endpoint answers").</summary>
     public static IntakeRefusal ContentEncoding { get; } = new(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
         "Send the lead uncompressed: a body with a Content-Encoding other than identity is not accepted.", "content-encoding");
 
@@ -36,8 +31,7 @@ public sealed record IntakeRefusal(int Status, string Title, string Detail, stri
     public static IntakeRefusal TooLargeToStore(int maxMessageBytes) => new(StatusCodes.Status413PayloadTooLarge, "Lead too large",
         $"The lead is too large to be stored (a queue message holds at most {maxMessageBytes} bytes once encoded).", "too-large");
 
-    /// <summary>A body that is not a lead: at most <see cref="AnswerBounds.MaxListed"/> problems are listed, and the
-    /// detail says how many more there are.</summary>
+    /// <summary>Lists at most <see cref="AnswerBounds.MaxListed"/> problems; the detail says how many more there are.</summary>
     public static IntakeRefusal Invalid(IReadOnlyList<LeadFinding> problems)
     {
         var (listed, omitted) = AnswerBounds.Of(problems);

@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// The answer to an accepted lead: its stable id, whether this instance already had it, what was coerced (at most
-/// <see cref="AnswerBounds.MaxListed"/> notes) and how many notes were left out.
-/// </summary>
+/// <summary>The answer to an accepted lead: its stable id, whether this instance already had it, and what was coerced.</summary>
 public sealed record LeadAccepted(
     string LeadId,
     bool Duplicate,

@@ -5,16 +5,11 @@ using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// Reads a lead's body: at most the limit, never more; what a broken or hostile client sends (a malformed chunked
-/// body, a body that stops or trickles, a connection that goes away) becomes a <see cref="BodyFailure"/>, not an
-/// exception; and the text ends up as UTF-8 whatever <c>charset</c> it came in, or is refused.
-/// </summary>
+/// <summary>Never past the limit; a broken or hostile client's body becomes a <see cref="BodyFailure"/>, not an exception.</summary>
 public static class LeadBody
 {
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
-    /// <summary>The body, or why there is none.</summary>
     public static async Task<BodyRead> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes) return BodyRead.Failed(BodyFailure.TooLarge);
@@ -50,17 +45,13 @@ public static class LeadBody
         }
     }
 
-    /// <summary>JSON, or no content type at all (lenient: a lead is never refused for a missing header).</summary>
-    /// <summary>
-    /// True when the body is in a content coding (<c>Content-Encoding</c> other than <c>identity</c>): the app does not
-    /// decode gzip, deflate or br. Partner Center posts plain JSON; decoding would let a small body expand past every
-    /// size limit before it is read, so such a body is refused with 415 rather than read as if it were plain.
-    /// </summary>
+    /// <summary>Refused (415), not decoded: a small body could expand past every size limit.</summary>
     public static bool HasContentCoding(HttpRequest request) =>
         request.Headers.ContentEncoding.SelectMany(v => (v ?? "").Split(','))
             .Select(c => c.Trim())
             .Any(c => c.Length > 0 && !c.Equals("identity", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Lenient: a lead is never refused for a missing content type.</summary>
     public static bool IsJsonOrUnspecified(HttpRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.ContentType)) return true;
@@ -71,10 +62,7 @@ public static class LeadBody
             || type.Equals("text/json", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>
-    /// The encoding the <c>charset</c> parameter declares, if this app reads it: UTF-8 when there is none (RFC 8259),
-    /// UTF-8, US-ASCII, UTF-16, UTF-32 and ISO-8859-1. Null for any other: the body is refused rather than misread.
-    /// </summary>
+    /// <summary>The declared <c>charset</c> (UTF-8 when none, RFC 8259); null for one this app does not read: refused, not misread.</summary>
     public static string? DeclaredCharset(HttpRequest request)
     {
         var charset = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ? mediaType.Charset.Value?.Trim('"') : null;
@@ -87,10 +75,7 @@ public static class LeadBody
         };
     }
 
-    /// <summary>
-    /// The body as UTF-8 without a byte-order mark (RFC 8259 lets a parser ignore one), decoded from
-    /// <paramref name="charset"/> (one <see cref="DeclaredCharset"/> gave); null when the bytes are not valid in it.
-    /// </summary>
+    /// <summary>UTF-8 without a byte-order mark (RFC 8259 lets a parser ignore one); null when the bytes are not valid in it.</summary>
     public static byte[]? ToUtf8(byte[] body, string charset)
     {
         if (charset == "UTF-8") return body.AsSpan().StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body;

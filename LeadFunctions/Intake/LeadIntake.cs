@@ -6,9 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// ReceiveLead: what <c>POST /api/leads</c> does after the key check (docs/design.md, "Endpoint answers"), in both modes.
-/// </summary>
+/// <summary>What <c>POST /api/leads</c> does after the key check, in both modes (docs/design.md, "Endpoint answers").</summary>
 public sealed partial class LeadIntake(
     IOptions<IntakeOptions> options,
     LeadQueue queue,
@@ -47,7 +45,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Steps 1 to 3: a JSON content type, a body within the limits, JSON in a charset the app reads.</summary>
     private async Task<(JsonDocument? Document, IntakeRefusal? Refusal)> ReadJsonAsync(HttpRequest request)
     {
         if (!LeadBody.IsJsonOrUnspecified(request) || LeadBody.DeclaredCharset(request) is not { } charset) return (null, IntakeRefusal.ContentType);
@@ -70,7 +67,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Step 4: the lead in its envelope, durably in the queue; null when stored, else why not.</summary>
     private async Task<IntakeRefusal?> StoreAsync(string leadId, JsonElement lead, CancellationToken cancellationToken)
     {
         Activity.Current?.SetTag("lead.id", leadId);
@@ -95,7 +91,6 @@ public sealed partial class LeadIntake(
         }
     }
 
-    /// <summary>Every refusal: counted, logged as one line (paths bounded and cleaned), answered as problem details.</summary>
     private ProblemHttpResult Refuse(HttpRequest request, IntakeRefusal refusal)
     {
         metrics.Refused(refusal.Reason);

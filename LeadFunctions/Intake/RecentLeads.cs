@@ -2,15 +2,11 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace LeadFunctions.Intake;
 
-/// <summary>
-/// Lead ids this instance accepted in the last day, to answer <c>duplicate: true</c> on a re-post. Informational only:
-/// a duplicate is still enqueued, since delivery is idempotent and this memory is per instance.
-/// </summary>
+/// <summary>Informational only: a duplicate is still enqueued, since delivery is idempotent and this is per instance.</summary>
 public sealed class RecentLeads : IDisposable
 {
     private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    /// <summary>Records the id; true when it was already recorded.</summary>
     public bool Record(string leadId)
     {
         var seen = _seen.TryGetValue(leadId, out _);

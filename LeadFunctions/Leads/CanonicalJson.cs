@@ -25,7 +25,6 @@ public static class CanonicalJson
             ? JsonNode.Parse(Write(value, static (writer, v) => WriteElement(writer, v)).Span)
             : JsonNode.Parse(value.GetRawText());
 
-    /// <summary>Notes every name repeated inside an unknown value, in document order, at its path.</summary>
     internal static void NoteDuplicates(JsonElement value, string path, ref LeadReader.Walk walk)
     {
         if (value.ValueKind == JsonValueKind.Array)

@@ -19,13 +19,9 @@ public sealed record Lead(
     /// <summary>Action <c>DNC</c>, in <c>ActionCode</c> or the lead source; delivered with do-not-contact set (docs/lead.md).</summary>
     public bool DoNotContact => LeadActions.IsDoNotContact(ActionCode) || LeadActions.IsDoNotContact(Source.Action);
 
-    /// <summary>The campaign codes and parameters found in <see cref="Description"/>, which itself stays as it came.</summary>
     public LeadCampaign Campaign => LeadCampaign.Parse(Description);
 
-    /// <summary>
-    /// A field by its path, e.g. <c>UserDetails.Email</c>, case-insensitively; also the derived fields listed in
-    /// docs/lead.md, "Fields a mapping can name". An object or array is its JSON.
-    /// </summary>
+    /// <summary>A field by its path, case-insensitively, or a derived field (docs/lead.md, "Fields a mapping can name").</summary>
     public string? Field(string path)
     {
         switch (path.ToUpperInvariant())
@@ -44,7 +40,6 @@ public sealed record Lead(
         return node is JsonValue value && value.TryGetValue(out string? text) ? text : node is null ? null : ReadableJson.Write(node);
     }
 
-    /// <summary>The node at <paramref name="path"/> in the normalised payload (names matched case-insensitively); null when absent.</summary>
     public JsonNode? Node(string path)
     {
         JsonNode? node = Canonical;

@@ -14,6 +14,5 @@ public static class LeadActions
         _ => actionCode,
     };
 
-    /// <summary>True for <c>DNC</c>, "do not contact" (any case, surrounding spaces ignored).</summary>
     public static bool IsDoNotContact(string? actionCode) => string.Equals(actionCode?.Trim(), "DNC", StringComparison.OrdinalIgnoreCase);
 }

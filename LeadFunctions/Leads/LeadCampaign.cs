@@ -2,20 +2,13 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// The campaign information a lead's <c>Description</c> carries: a <c>Campaigns:</c> line and marketplace URL query
-/// parameters (docs/lead.md, "Campaigns"). Nothing is ever refused; the raw <c>Description</c> is always kept.
-/// </summary>
-/// <param name="Codes">The campaign codes, in order, each once.</param>
-/// <param name="Parameters">Every named value, in order (names as sent; a name may repeat).</param>
+/// <summary>Found in a lead's <c>Description</c>, which is always kept as it came (docs/lead.md, "Campaigns").</summary>
 public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnlyList<KeyValuePair<string, string>> Parameters)
 {
-    /// <summary>The parameters whose values are campaign codes: Microsoft's own and the generic one it also recognises.</summary>
     private static readonly string[] CodeParameters = ["mktcmpid", "utm_campaign"];
 
     public static LeadCampaign None { get; } = new([], []);
 
-    /// <summary>Every campaign code, separated by ", "; null when there is none.</summary>
     public string? CodesText => Codes.Count == 0 ? null : string.Join(", ", Codes);
 
     /// <summary>A parameter's values (name matched case-insensitively), separated by ", "; null when absent.</summary>
@@ -74,11 +67,9 @@ public sealed partial record LeadCampaign(IReadOnlyList<string> Codes, IReadOnly
         }
     }
 
-    /// <summary>A line that starts with "Campaigns:" (or "Campaign:"); the rest of it in group "list".</summary>
     [GeneratedRegex(@"^\s*campaigns?\s*:(?<list>.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex CampaignsLine();
 
-    /// <summary>An http(s) URL: up to the next space or quote.</summary>
     [GeneratedRegex(@"https?://[^\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Url();
 

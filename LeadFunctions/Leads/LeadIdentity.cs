@@ -5,10 +5,8 @@ namespace LeadFunctions.Leads;
 /// <summary>The lead id: a hash of the canonical payload, so the same lead posted twice has the same id.</summary>
 public static class LeadIdentity
 {
-    /// <summary>How long a lead id is: 16 bytes of the hash, in lowercase hexadecimal.</summary>
     public const int Length = 32;
 
-    /// <summary>Whether <paramref name="text"/> has the form of a lead id this app gives (32 lowercase hexadecimal characters).</summary>
     public static bool IsWellFormed(string? text) =>
         text is { Length: Length } && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 

@@ -15,7 +15,6 @@ public sealed partial class LeadReader
         public void Note(string path, string name, string message) => (Notes ??= []).Add(new LeadFinding($"{path}.{name}", message));
     }
 
-    /// <summary>A property: its canonical name, its text (strings and coerced scalars) or children.</summary>
     internal readonly record struct Entry(string Name, JsonElement Value, string? Text, LeadObject? Children);
 
     /// <summary>One object of the normalised lead, in the order names first appeared (a repeated name moves to the end).</summary>
@@ -90,7 +89,6 @@ public sealed partial class LeadReader
 
         public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
 
-        /// <summary>What <see cref="Lead.Canonical"/> holds, names in the order they came.</summary>
         public JsonObject ToJsonObject()
         {
             // Built from a sized collection: JsonObject then allocates its dictionary once instead of growing it.

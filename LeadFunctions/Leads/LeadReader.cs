@@ -3,11 +3,7 @@ using System.Text.Unicode;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// Turns a posted payload into a <see cref="Lead"/>, leniently (docs/design.md, "Endpoint answers"); what cannot be read
-/// is reported as problems, each with its JSON path. One pass normalises and type-checks; JsonSchema.Net runs only when
-/// that pass cannot prove the payload valid, so its report stays the one clients see.
-/// </summary>
+/// <summary>JsonSchema.Net runs only when one pass cannot prove the payload valid (docs/design.md, "Endpoint answers").</summary>
 public sealed partial class LeadReader(LeadSchema schema)
 {
     public static LeadReader Published { get; } = new(LeadSchema.Published);

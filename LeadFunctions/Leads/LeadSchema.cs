@@ -5,7 +5,6 @@ namespace LeadFunctions.Leads;
 /// <summary>The lead schema Microsoft publishes (<c>lead.schema.json</c>): it drives both normalisation and validation.</summary>
 public sealed class LeadSchema
 {
-    /// <summary>Keywords that describe or name a schema without constraining the data.</summary>
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal) { "$schema", "id", "$id", "title", "description", "$comment" };
 
     private readonly Lazy<JsonSchema> _validator;
@@ -26,7 +25,6 @@ public sealed class LeadSchema
 
     private static readonly EvaluationOptions ListErrors = new() { OutputFormat = OutputFormat.List };
 
-    /// <summary>Every way a (canonical) payload breaks the schema, each at its JSON path (<c>$.UserDetails.Email</c>).</summary>
     public List<LeadFinding> Errors(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
@@ -50,10 +48,7 @@ public sealed class LeadSchema
         pointer.Length == 0 ? "$" : "$" + string.Concat(pointer.Split('/').Skip(1).Select(s => "." + s.Replace("~1", "/",
             StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)));
 
-    /// <summary>
-    /// True when the schema constrains only declared properties' types, which <see cref="LeadReader"/> checks itself;
-    /// any other keyword sends every lead through <see cref="Validator"/>.
-    /// </summary>
+    /// <summary>True when the schema constrains only types, which <see cref="LeadReader"/> checks itself.</summary>
     public bool TypesOnly { get; }
 
     public static LeadSchema Load(string schemaJson)

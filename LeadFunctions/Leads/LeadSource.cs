@@ -1,13 +1,9 @@
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// <c>LeadSource</c> as Partner Center sends it: a bare source (<c>AzureMarketplace</c>, <c>AppSource</c>, <c>SPZA</c>…)
-/// or the composite <c>Source-Action|Offer</c> (e.g. <c>SPZA-PLT|contoso.analytics</c>). The raw string is kept.
-/// </summary>
+/// <summary>A bare source (<c>SPZA</c>) or the composite <c>Source-Action|Offer</c>; the raw string is kept.</summary>
 public sealed partial record LeadSource(string? Raw, string? Source, string? Action, string? Offer)
 {
-    /// <summary>The publisher id when the offer part is an offer's id, <c>publisher.offer</c> (e.g. <c>contoso</c>);
-    /// null for a display name.</summary>
+    /// <summary>The publisher id when the offer part is <c>publisher.offer</c> (e.g. <c>contoso</c>); null for a display name.</summary>
     public string? PublisherId => OfferIdForm().Match(Offer ?? "") is { Success: true } id ? id.Groups["publisher"].Value : null;
 
     /// <summary>The offer id when the offer part is <c>publisher.offer</c> (e.g. <c>analytics</c>); null for a display name.</summary>

@@ -2,11 +2,7 @@ using System.Text.Encodings.Web;
 
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// Escapes only what RFC 8259 requires, plus U+2028/U+2029: Korean, emoji and the like are written as themselves.
-/// System.Text.Json's encoders escape all non-ASCII, or (relaxed) everything outside the BMP (dotnet/runtime#42847).
-/// HTML-sensitive characters are not escaped: this JSON is never embedded in a web page.
-/// </summary>
+/// <summary>Escapes only what RFC 8259 requires, plus U+2028/U+2029 (the relaxed encoder escapes beyond the BMP).</summary>
 public sealed class ReadableJsonEncoder : JavaScriptEncoder
 {
     public static ReadableJsonEncoder Instance { get; } = new();

@@ -11,16 +11,13 @@ public sealed record UnreadableDetails
 
     public required DateTimeOffset At { get; init; }
 
-    /// <summary>The message's id in the lead queue.</summary>
     public string? MessageId { get; init; }
 
     public long DequeueCount { get; init; }
 
-    /// <summary>The message text: decoded as host.json says when <see cref="Decoded"/>, else exactly as it was stored.</summary>
     public required string Text { get; init; }
 
-    /// <summary>Whether <see cref="Text"/> is the decoded text (replayed encoded) or the stored text that could not be
-    /// decoded (replayed as stored).</summary>
+    /// <summary>Whether <see cref="Text"/> is the decoded text (replayed encoded) or as stored.</summary>
     public bool Decoded { get; init; }
 
     /// <summary>How many characters were cut off the end of <see cref="Text"/> to fit one queue message; 0 when it is whole.</summary>

@@ -1,9 +1,6 @@
 namespace LeadFunctions.Leads;
 
-/// <summary>
-/// A queue message the app could not read, kept in the poison queue as it was, with the reason beside it
-/// (docs/design.md, "The queue message").
-/// </summary>
+/// <summary>A message kept as it was, with the reason beside it (docs/design.md, "The queue message").</summary>
 public sealed record UnreadableMessage
 {
     /// <summary>The message is not in the encoding host.json's <c>messageEncoding</c> says (not base64).</summary>
@@ -47,10 +44,7 @@ public sealed record UnreadableMessage
         }
     }
 
-    /// <summary>
-    /// As JSON of at most <paramref name="maxBytes"/>: whole when it fits, else with the end of its text cut off. Only
-    /// another writer's message can need that.
-    /// </summary>
+    /// <summary>Whole when it fits, else with the end of its text cut off (only another writer's message can need that).</summary>
     public string ToJson(int maxBytes, bool base64)
     {
         var message = this;
@@ -72,7 +66,6 @@ public sealed record UnreadableMessage
         }
     }
 
-    /// <summary>Reads a poison message that is such a wrapper; null for anything else.</summary>
     public static UnreadableMessage? TryParse(string text)
     {
         if (!text.StartsWith("{\"unreadable\":", StringComparison.Ordinal)) return null;

@@ -2,10 +2,7 @@ using Microsoft.Extensions.Configuration.Memory;
 
 namespace LeadFunctions.Settings;
 
-/// <summary>
-/// Settings under an old name keep working (docs/settings.md, "Renamed settings"): each old key whose new key is not
-/// set is read as the new one, and start-up logs a warning naming both. The new name wins when both are set.
-/// </summary>
+/// <summary>Settings under an old name keep working; the new name wins (docs/settings.md, "Renamed settings").</summary>
 public sealed class RenamedSettings
 {
     /// <summary>Old prefix → new prefix, most specific first (keys as configuration spells them, ':' between parts).</summary>
@@ -19,7 +16,6 @@ public sealed class RenamedSettings
 
     private RenamedSettings(IReadOnlyList<(string Old, string New)> used) => Used = used;
 
-    /// <summary>Adds the old names' values under the new names where those are missing.</summary>
     public static RenamedSettings Apply(IConfigurationManager configuration)
     {
         var used = new List<(string Old, string New)>();

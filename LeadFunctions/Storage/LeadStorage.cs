@@ -50,7 +50,6 @@ public sealed class LeadStorage
 
     public QueueClient PoisonQueue { get; }
 
-    /// <summary>host.json <c>messageEncoding</c>: it decides how much text fits in one message.</summary>
     public QueueMessageEncoding MessageEncoding { get; }
 
     /// <summary>Messages as stored, not decoded: operators must see and move what another writer did not encode.</summary>

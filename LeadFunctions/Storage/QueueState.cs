@@ -5,15 +5,9 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Storage;
 
-/// <summary>
-/// What a queue holds, read without changing anything (depth from its properties, oldest waiting message from a peek);
-/// the pipeline gauges and <c>leadfunctions status</c> both read queues through this.
-/// </summary>
-/// <param name="Messages">All messages, including those being processed and re-scheduled (approximate count).</param>
-/// <param name="OldestWaitingSince">
-/// When the oldest visible message was written or, for a re-scheduled lead, when its retry fell due (<see cref="LeadEnvelope.RetryAt"/>).
-/// </param>
-/// <param name="OldestNotEncoded">True when that message is not encoded as host.json says: nobody can decode it.</param>
+/// <summary>What a queue holds, read without changing it, for the pipeline gauges and <c>leadfunctions status</c>.</summary>
+/// <param name="Messages">Approximate; includes those being processed and re-scheduled.</param>
+/// <param name="OldestWaitingSince">When written or, for a re-scheduled lead, when its retry fell due.</param>
 public sealed record QueueState(string Name, bool Exists, int Messages, DateTimeOffset? OldestWaitingSince, double? OldestAgeSeconds,
     bool? OldestNotEncoded)
 {

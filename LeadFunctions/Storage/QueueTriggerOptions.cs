@@ -1,9 +1,6 @@
 namespace LeadFunctions.Storage;
 
-/// <summary>
-/// The queue trigger's settings from <c>host.json</c> <c>extensions.queues</c> (overridable like the Functions host's,
-/// e.g. <c>AzureFunctionsJobHost__extensions__queues__maxDequeueCount</c>). The standalone listener obeys the same values.
-/// </summary>
+/// <summary>The queue trigger's settings from host.json <c>extensions.queues</c>; the standalone listener obeys them too.</summary>
 public sealed class QueueTriggerOptions
 {
     public const string Section = "AzureFunctionsJobHost:extensions:queues";
@@ -16,13 +13,11 @@ public sealed class QueueTriggerOptions
 
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a failed message stays invisible before its next try.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
 
     [Range(1, int.MaxValue, ErrorMessage = "host.json extensions.queues.maxDequeueCount must be at least 1.")]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary><c>base64</c> (the host's default) or <c>none</c>.</summary>
     [RegularExpression("(?i)^(base64|none)$", ErrorMessage = "host.json extensions.queues.messageEncoding must be base64 or none.")]
     public string MessageEncoding { get; set; } = "base64";
 

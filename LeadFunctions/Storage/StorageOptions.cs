@@ -1,10 +1,6 @@
 namespace LeadFunctions.Storage;
 
-/// <summary>
-/// The storage account, configured like the Functions host's <c>AzureWebJobsStorage</c>: a connection string, or
-/// identity-based settings (<c>AzureWebJobsStorage__accountName</c> or <c>__queueServiceUri</c>/<c>__tableServiceUri</c>,
-/// with <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity).
-/// </summary>
+/// <summary>The storage account, configured like the Functions host's <c>AzureWebJobsStorage</c>.</summary>
 public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "AzureWebJobsStorage";

@@ -3,10 +3,8 @@ using Azure.Identity;
 
 namespace LeadFunctions.Telemetry;
 
-/// <summary>
-/// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> turned into the Azure Monitor exporters' credential: the host reads
-/// it, the exporters do not (docs/design.md, "D7. Telemetry by identity; one trace from host to CRM is not adopted yet").
-/// </summary>
+/// <summary><c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> as the exporters' credential: the host reads it, the exporters
+/// do not (docs/design.md, "D7. Telemetry by identity; one trace from host to CRM is not adopted yet").</summary>
 public static class AppInsightsAuthentication
 {
     public const string Setting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 
 namespace LeadFunctions.Telemetry;
 
-/// <summary>
-/// A metric dimension whose values come from leads: free text any key holder controls, and each value a billed time
-/// series, so values are cleaned, cut, and folded into <see cref="Other"/> past a limit (docs/operate.md, "Pipeline metrics").
-/// </summary>
+/// <summary>Each value a billed series any key holder controls: bounded (docs/operate.md, "Pipeline metrics").</summary>
 internal sealed class BoundedDimension
 {
     public const int MaxLength = 40;

@@ -3,17 +3,13 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Telemetry;
 
-/// <summary>
-/// A lead's spans: intake's producer span travels in the envelope (<c>traceParent</c>) and ProcessLead continues it,
-/// so request, message and CRM call are one trace. Attributes carry ids and codes, never lead data.
-/// </summary>
+/// <summary>Request, message and CRM call as one trace; attributes carry ids and codes, never lead data.</summary>
 public static class LeadTracing
 {
     public const string SourceName = "LeadFunctions";
 
     public static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>The producer span around enqueueing; the envelope carries its context.</summary>
     public static Activity? StartEnqueue(string queueName, string leadId)
     {
         var activity = Source.StartActivity($"{queueName} send", ActivityKind.Producer);
@@ -23,7 +19,6 @@ public static class LeadTracing
         return activity;
     }
 
-    /// <summary>The consumer span of a delivery attempt, continuing the trace the envelope carries.</summary>
     public static Activity? StartProcess(LeadEnvelope envelope)
     {
         var links = Activity.Current is { } invocation ? new[] { new ActivityLink(invocation.Context) } : null;

@@ -1,10 +1,6 @@
 namespace LeadFunctions.Telemetry;
 
-/// <summary>
-/// Text from outside (a lead, a CRM's error, a queue message, a table row) as a log line, span or the CLI may show it:
-/// bounded, with control, format and line-separator characters and lone surrogates replaced, so no value can forge a
-/// log line, drive a terminal or flood the log.
-/// </summary>
+/// <summary>Bounded and cleaned, so no value can forge a log line, drive a terminal or flood the log.</summary>
 public static class LogText
 {
     /// <summary>The longest value a log line carries from a lead (offer titles and codes are short in practice).</summary>
@@ -23,7 +19,6 @@ public static class LogText
     /// <summary>The first line of a message from outside, cleaned like <see cref="Of"/>, at most <see cref="ReasonLength"/>.</summary>
     public static string FirstLine(string? message) => Of(message?.Split('\n', 2)[0].Trim() ?? "", ReasonLength)!;
 
-    /// <summary>An id from outside, cleaned and at most <see cref="IdLength"/> characters.</summary>
     public static string? Id(string? value) => Of(value, IdLength);
 
     public static string? Of(string? value, int maxLength = LeadValueLength)

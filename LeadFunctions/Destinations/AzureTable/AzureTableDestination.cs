@@ -9,10 +9,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.AzureTable;
 
-/// <summary>
-/// Each lead as a row of <c>MarketplaceLeads</c>, with Partner Center's own columns (existing consumers keep working) and
-/// a few more; create-only, keyed by the lead id, so a second delivery finds the row and counts as delivered.
-/// </summary>
+/// <summary>Partner Center's own columns (existing consumers keep working); create-only, keyed by the lead id.</summary>
 public sealed class AzureTableDestination(LeadStorage storage, IOptions<AzureTableOptions> options) : ILeadDestination
 {
     /// <summary>Table string properties hold at most 64 KiB (32 K UTF-16 characters); longer text is cut, never refused.</summary>

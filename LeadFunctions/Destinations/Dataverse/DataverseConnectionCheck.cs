@@ -5,10 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// At start, asks Dataverse <c>WhoAmI</c> once and logs what is wrong in words an operator can act on (docs/dataverse.md);
-/// it also picks up the server's <c>x-ms-dop-hint</c>. It never stops the app and never delays intake.
-/// </summary>
+/// <summary>At start, logs what is wrong in words an operator can act on; never stops the app nor delays intake.</summary>
 public sealed partial class DataverseConnectionCheck(
     DataverseSettings settings,
     DataverseToken token,
@@ -49,21 +46,10 @@ public sealed partial class DataverseConnectionCheck(
             var error = await DataverseError.ReadAsync(response, stoppingToken).ConfigureAwait(false);
             var said = DataverseFailures.Describe(status, error with { Message = error.Message ?? "(no message)" });
             var who = await IdentityAsync(stoppingToken).ConfigureAwait(false);
-            switch (status)
-            {
-                case 401:
-                    LogTokenRefused(logger, url, who, said);
-                    break;
-                case 403:
-                    LogNoApplicationUser(logger, url, who, said);
-                    break;
-                case 404:
-                    LogNotFound(logger, url, said);
-                    break;
-                default:
-                    LogUnexpectedAnswer(logger, url, status, said);
-                    break;
-            }
+            if (status == 401) LogTokenRefused(logger, url, who, said);
+            else if (status == 403) LogNoApplicationUser(logger, url, who, said);
+            else if (status == 404) LogNotFound(logger, url, said);
+            else LogUnexpectedAnswer(logger, url, status, said);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -109,7 +95,10 @@ public sealed partial class DataverseConnectionCheck(
         try
         {
             var jwt = await token.GetAsync(cancellationToken).ConfigureAwait(false);
-            var payload = jwt?.Split('.') is [_, var middle, _] ? Base64UrlDecode(middle) : null;
+            // A payload that is not base64url lands in the catch below, as any other failure does.
+            var payload = jwt?.Split('.') is [_, var middle, _]
+                ? Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(middle))
+                : null;
             var appId = payload is null ? null : Property(payload, "appid") ?? Property(payload, "azp");
             var tenant = payload is null ? null : Property(payload, "tid");
             return appId is null ? configured : $"client id {appId} (tenant {tenant})";
@@ -119,18 +108,6 @@ public sealed partial class DataverseConnectionCheck(
 #pragma warning restore CA1031
         {
             return configured;
-        }
-    }
-
-    private static string? Base64UrlDecode(string text)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(text));
-        }
-        catch (FormatException)
-        {
-            return null;
         }
     }
 

@@ -1,6 +1,5 @@
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>How the app gets its Entra ID token for Dataverse.</summary>
 public enum DataverseCredential
 {
     /// <summary>DefaultAzureCredential: the function app's managed identity in Azure, a developer login locally.</summary>

@@ -7,7 +7,6 @@ public sealed record DataverseError(string? Code, string? Message)
 {
     public static DataverseError None { get; } = new(null, null);
 
-    /// <summary>Reads the error of a failed response; the body is buffered, so it can be read again.</summary>
     public static async Task<DataverseError> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         Parse(await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false));
 

@@ -4,7 +4,6 @@ namespace LeadFunctions.Destinations.Dataverse;
 
 public static class DataverseExtensions
 {
-    /// <summary>The Dataverse destination: one token credential, the settings, the HTTP client and its throttle, the connection check.</summary>
     public static IServiceCollection AddDataverse(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp =>

@@ -4,22 +4,16 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// What a Dataverse answer means for the lead, by status and OData error code (docs/dataverse.md, "What failures look
-/// like"): the reason carries status, code and the server's message with any value we sent cut out, plus what to do.
-/// </summary>
+/// <summary>What a Dataverse answer means for the lead (docs/dataverse.md, "What failures look like").</summary>
 public static class DataverseFailures
 {
     /// <summary>A duplicate-detection rule matched (only with <c>SuppressDuplicateDetection=false</c>); answered as 500.</summary>
     public const string DuplicateDetected = "0x80040333";
 
-    /// <summary>A value is longer than its column allows.</summary>
     public const string StringTooLong = "0x80044331";
 
-    /// <summary>A property in the body is not a column of the table.</summary>
     public const string UnknownProperty = "0x80060888";
 
-    /// <summary>True when trying the same request again may succeed.</summary>
     public static bool IsTransient(int status, string? code) => status switch
     {
         408 or 429 => true,
@@ -29,7 +23,6 @@ public static class DataverseFailures
         _ => false,
     };
 
-    /// <summary>The outcome of an answer to the create-only upsert.</summary>
     public static DeliveryOutcome Classify(int status, DataverseError error, TimeSpan? retryAfter, IEnumerable<string>? sentValues = null)
     {
         if (status is >= 200 and < 300) return new DeliveryOutcome.Delivered(AlreadyThere: false);
@@ -42,7 +35,6 @@ public static class DataverseFailures
             : new DeliveryOutcome.CannotDeliver(failure);
     }
 
-    /// <summary>The server's message, without values we sent, followed by what the operator can do about it.</summary>
     public static string Describe(int status, DataverseError error, IEnumerable<string>? sentValues = null)
     {
         var message = CrmAnswer.Redact(LogText.FirstLine(error.Message), sentValues);

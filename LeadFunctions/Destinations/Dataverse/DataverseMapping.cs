@@ -2,13 +2,9 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// The Dataverse <c>lead</c> in the shared mapping format (<see cref="FieldMapping"/>, docs/dataverse.md "The mapping"):
-/// standard column lengths, <c>leadid</c> reserved, <c>lastname</c> and <c>subject</c> always filled (the lead form requires them).
-/// </summary>
+/// <summary><c>lastname</c> and <c>subject</c> always filled: the lead form requires them (docs/dataverse.md "The mapping").</summary>
 public static partial class DataverseMapping
 {
-    /// <summary>Maximum lengths of the standard lead text columns a mapping is likely to use.</summary>
     public static IReadOnlyDictionary<string, int> StandardMaxLengths { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["firstname"] = 50,
@@ -66,7 +62,6 @@ public static partial class DataverseMapping
         Required = [new("lastname", LeadFields.LastNameFallback), new("subject", LeadFields.Subject)],
     };
 
-    /// <summary>The mapping the settings describe (<c>Destinations__Dataverse__Mapping__…</c> and <c>…MaxLength__…</c>).</summary>
     public static FieldMapping? TryCreate(DataverseOptions options, out IReadOnlyList<string> problems) =>
         FieldMapping.TryCreate(Rules(options.LeadSourceCode), options.Mapping, options.MaxLength, out problems);
 

@@ -11,7 +11,6 @@ public sealed class DataverseOptions : CrmHttpOptions
     /// <summary>Dataverse's limit of 52 concurrent requests per user, for all instances together.</summary>
     public DataverseOptions() => FleetMaxConcurrency = 52;
 
-    /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com</c>; the Web API is <c>{Url}/api/data/v9.2/</c>.</summary>
     [CrmUrl("Destinations__Dataverse__Url", "the environment URL", "https://contoso.crm.dynamics.com", AllowedPath = "/" + DataverseSettings.ApiPath)]
     public string? Url { get; set; }
 

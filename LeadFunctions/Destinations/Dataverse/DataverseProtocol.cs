@@ -10,10 +10,7 @@ using Microsoft.Identity.Client;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// Each lead as one Dataverse <c>lead</c>: its id is the v5 UUID of the lead id and the write a create-only upsert, so a
-/// retry finds the record (<c>412</c>) instead of making a second one (docs/dataverse.md, docs/design.md "Exactly once").
-/// </summary>
+/// <summary>A create-only upsert by a v5 UUID: a retry finds the record (<c>412</c>) (docs/design.md "Exactly once").</summary>
 public sealed class DataverseProtocol(
     DataverseSettings settings, [FromKeyedServices(DataverseProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -73,10 +70,7 @@ public sealed class DataverseProtocol(
     /// <summary><c>412</c> (already there) is an answer the server gave without trouble.</summary>
     public bool Succeeded(HttpResponseMessage response) => response.StatusCode == HttpStatusCode.PreconditionFailed || response.IsSuccessStatusCode;
 
-    /// <summary>
-    /// Create-only upsert: <c>PATCH leads(id)</c> with <c>If-None-Match: *</c> creates the record (<c>204</c>) or, when one
-    /// with that id exists, changes nothing and answers <c>412</c>. Safe to send again.
-    /// </summary>
+    /// <summary><c>PATCH leads(id)</c> with <c>If-None-Match: *</c>: creates (<c>204</c>) or, when the id exists, answers <c>412</c>.</summary>
     public static HttpRequestMessage CreateLead(Guid leadId, JsonObject record, bool suppressDuplicateDetection)
     {
         var request = CrmRequests.Json(HttpMethod.Patch, $"leads({leadId:D})", record);
@@ -85,7 +79,6 @@ public sealed class DataverseProtocol(
         return WithODataHeaders(request);
     }
 
-    /// <summary><c>GET WhoAmI</c>: who the token is, and the server's <c>x-ms-dop-hint</c>.</summary>
     public static HttpRequestMessage WhoAmI() => WithODataHeaders(new HttpRequestMessage(HttpMethod.Get, "WhoAmI"));
 
     private static HttpRequestMessage WithODataHeaders(HttpRequestMessage request)

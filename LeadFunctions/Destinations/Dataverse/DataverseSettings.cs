@@ -2,7 +2,6 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>The Dataverse settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the Web API root and the token scope.</summary>
 public sealed class DataverseSettings : CrmSettings<DataverseOptions>
 {
     public const string ApiPath = "api/data/v9.2/";
@@ -17,10 +16,8 @@ public sealed class DataverseSettings : CrmSettings<DataverseOptions>
         Scope = environment.GetLeftPart(UriPartial.Authority) + "/.default";
     }
 
-    /// <summary>The environment URL, e.g. <c>https://contoso.crm.dynamics.com/</c>.</summary>
     public Uri Environment { get; } = new("https://unconfigured.invalid/");
 
-    /// <summary>The token scope, <c>{Environment}/.default</c>.</summary>
     public string Scope { get; } = "https://unconfigured.invalid/.default";
 
     /// <summary>Dataverse's service protection counts per application user: the environment and the identity the token is for.</summary>

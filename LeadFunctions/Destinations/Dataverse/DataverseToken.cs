@@ -4,10 +4,7 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// The bearer token for Dataverse: one credential for the app's lifetime, and a cache of our own so that developer
-/// credentials (a CLI per call) are not asked per request. No token when <c>Credential=None</c>.
-/// </summary>
+/// <summary>Our own cache, so developer credentials (a CLI per call) are not asked per request.</summary>
 public sealed class DataverseToken : IBearerToken, IDisposable
 {
     /// <summary>Renew this long before a token expires, so no request leaves with a token about to lapse.</summary>
@@ -35,10 +32,7 @@ public sealed class DataverseToken : IBearerToken, IDisposable
         _ => DefaultCredential(options),
     };
 
-    /// <summary>
-    /// The app's identity. Unless the settings name a client id or tenant, <c>AZURE_CLIENT_ID</c> and <c>AZURE_TENANT_ID</c>
-    /// stand: null would ask for a system-assigned identity the app does not have (docs/dataverse.md).
-    /// </summary>
+    /// <summary>Null ids would ask for a system-assigned identity the app does not have (docs/dataverse.md).</summary>
     private static DefaultAzureCredential DefaultCredential(DataverseOptions options)
     {
         var credential = new DefaultAzureCredentialOptions();

@@ -2,10 +2,7 @@ using System.Security.Cryptography;
 
 namespace LeadFunctions.Destinations.Dataverse;
 
-/// <summary>
-/// Name-based UUIDs, version 5 (RFC 4122 §4.3, SHA-1; .NET has none): Dataverse record ids are derived from lead ids, so a
-/// retried create addresses the same record (docs/design.md, "Exactly once").
-/// </summary>
+/// <summary>Version 5 UUIDs (RFC 4122 §4.3; .NET has none), so a retried create addresses the same record.</summary>
 public static class NameBasedUuid
 {
     /// <summary>The namespace of lead ids, fixed forever: changing it would give every lead a new id, and delivered leads a second record.</summary>
@@ -17,7 +14,6 @@ public static class NameBasedUuid
     /// <summary>The Dataverse <c>leadid</c> of a lead: v5 of its lead id in <see cref="LeadNamespace"/>.</summary>
     public static Guid ForLead(string leadId) => Create(LeadNamespace, leadId);
 
-    /// <summary>The v5 UUID of <paramref name="name"/> (UTF-8) in <paramref name="namespaceId"/>.</summary>
     public static Guid Create(Guid namespaceId, string name)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -5,7 +5,6 @@ namespace LeadFunctions.Destinations.Http;
 /// <summary>What HTTP answers have in common (a CRM's, and the lead endpoint's to the CLI): the wait they ask for, safe error text.</summary>
 public static class CrmAnswer
 {
-    /// <summary>The wait a response asks for (<c>Retry-After</c> as seconds or as a date), if any.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) => RetryAfter(response.Headers.RetryAfter, time);
 
     public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch
@@ -60,7 +59,6 @@ public static class CrmAnswer
         }
     }
 
-    /// <summary>A non-empty string property of a CRM's JSON answer (an error's code or message), or null.</summary>
     public static string? Text(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String &&
         value.GetString() is { Length: > 0 } text

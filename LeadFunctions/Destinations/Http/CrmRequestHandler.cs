@@ -4,10 +4,7 @@ using LeadFunctions.Destinations.Limits;
 
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>
-/// Runs once per HTTP attempt, inside the resilience handler's retries: adds the bearer token, renews it once on a
-/// <c>401</c> (a second <c>401</c> is permanent), and tells the shared <see cref="DestinationThrottle"/> what the server said.
-/// </summary>
+/// <summary>Once per HTTP attempt, inside the retries: the token (renewed once on a <c>401</c>), and the throttle told.</summary>
 public sealed class CrmRequestHandler(IBearerToken token, DestinationThrottle throttle, TimeProvider time, ICrmProtocol protocol) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -31,10 +28,7 @@ public sealed class CrmRequestHandler(IBearerToken token, DestinationThrottle th
         return response;
     }
 
-    /// <summary>
-    /// A <c>429</c> closes the gate for its <c>Retry-After</c> (and teaches the pace); any other answer counts against the
-    /// server's limit from when it was sent (the server admitted it then, however late the answer is read).
-    /// </summary>
+    /// <summary>An answer counts from when it was sent: the server admitted it then, however late it is read.</summary>
     private void Observe(HttpResponseMessage response, DateTimeOffset sentAt)
     {
         protocol.Observe(response);

@@ -1,9 +1,6 @@
 namespace LeadFunctions.Destinations.Http;
 
-/// <summary>
-/// One cached bearer token, renewed by one caller at a time: fresh until a margin before it expires (or its refresh time),
-/// replaced at once when the CRM refused it — unless another request already replaced it.
-/// </summary>
+/// <summary>Renewed by one caller at a time; replaced when the CRM refused it, unless another request already did.</summary>
 public sealed class TokenCache(TimeProvider time, TimeSpan margin) : IDisposable
 {
     private readonly SemaphoreSlim _renewing = new(1, 1);

@@ -4,10 +4,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// What a HubSpot answer means for the lead: <c>408</c>, <c>429</c> and <c>5xx</c> are transient, the rest permanent; the
-/// reason is the message without any value we sent, plus what to do (docs/destinations.md, "Rate limits and failures").
-/// </summary>
+/// <summary>What a HubSpot answer means for the lead (docs/destinations.md, "Rate limits and failures").</summary>
 public static class HubSpotFailures
 {
     /// <summary>How long to wait after the account's daily request limit is used up (it resets at midnight in the account's time zone).</summary>

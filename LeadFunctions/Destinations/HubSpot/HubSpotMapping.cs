@@ -2,13 +2,9 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// A HubSpot contact in the shared mapping format (<see cref="FieldMapping"/>): lower-case property names, 65,536 characters
-/// per property, the lead-id property reserved, a last name always filled, an e-mail address too long left out.
-/// </summary>
+/// <summary>A HubSpot contact in the shared mapping format (<see cref="FieldMapping"/>).</summary>
 public static partial class HubSpotMapping
 {
-    /// <summary>The longest value HubSpot stores in a text property.</summary>
     public const int MaxPropertyLength = 65_536;
 
     /// <summary>The custom contact property (single checkbox) that marks a do-not-contact lead's contact.</summary>

@@ -14,10 +14,7 @@ public sealed class HubSpotOptions : CrmHttpOptions
     [CrmUrl("Destinations__HubSpot__Url", "HubSpot's API root", "https://api.hubapi.com")]
     public string Url { get; set; } = "https://api.hubapi.com";
 
-    /// <summary>
-    /// The private app's access token (scopes crm.objects.contacts.read and .write, and communication_preferences.write for
-    /// <see cref="DoNotContactOptOut"/>); a Key Vault reference in Azure.
-    /// </summary>
+    /// <summary>The private app's access token; a Key Vault reference in Azure.</summary>
     [Required(ErrorMessage = "Destinations__HubSpot__AccessToken is missing: the access token of a private app with the scopes " +
         "crm.objects.contacts.read and crm.objects.contacts.write.")]
     public string? AccessToken { get; set; }
@@ -25,10 +22,7 @@ public sealed class HubSpotOptions : CrmHttpOptions
     /// <summary>The custom contact property that holds the lead id: single-line text, "Require unique values" on.</summary>
     public string LeadIdProperty { get; set; } = "marketplace_lead_id";
 
-    /// <summary>
-    /// True: a do-not-contact lead's address is unsubscribed from all e-mail (needs the scope
-    /// <c>communication_preferences.write</c>). False: only the mapped do-not-contact property is set.
-    /// </summary>
+    /// <summary>True: a do-not-contact lead's address is unsubscribed from all e-mail (needs its own scope).</summary>
     public bool DoNotContactOptOut { get; set; } = true;
 
     /// <summary>What to do when the lead's e-mail address belongs to a contact that exists already (HubSpot's <c>409</c>).</summary>

@@ -5,10 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>
-/// Each lead as one HubSpot contact, keyed by a unique lead-id property: a read by it, then a batch upsert by it; the
-/// <c>409</c> of an e-mail address taken, and the opt-out of a do-not-contact address (docs/destinations.md, "HubSpot").
-/// </summary>
+/// <summary>Read by a unique lead-id property, then upserted by it (docs/destinations.md, "HubSpot").</summary>
 public sealed class HubSpotProtocol(
     HubSpotSettings settings, [FromKeyedServices(HubSpotProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -22,7 +19,6 @@ public sealed class HubSpotProtocol(
 
     private readonly string _idProperty = settings.LeadIdProperty;
 
-    /// <summary>Reads one contact: needs a valid token with the contacts read scope.</summary>
     public HttpRequestMessage HealthProbe() => new(HttpMethod.Get, $"{Contacts}?limit=1&properties=hs_object_id");
 
     public async Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)
@@ -87,7 +83,6 @@ public sealed class HubSpotProtocol(
             ? address
             : null;
 
-    /// <summary>Opts the address out of all e-mail (HubSpot's "Opted out of all email"); null when done, else the failure.</summary>
     private async Task<DeliveryOutcome?> OptOutAsync(HttpClient http, string email, JsonObject record, CancellationToken cancellationToken)
     {
         var path = $"communication-preferences/v4/statuses/{Uri.EscapeDataString(email)}/unsubscribe-all?channel=EMAIL";
@@ -99,7 +94,6 @@ public sealed class HubSpotProtocol(
         return Classify(response, error with { OptOut = true }, record);
     }
 
-    /// <summary>Writes the lead's properties to the contact that has its e-mail address; that contact keeps its own lead id.</summary>
     private async Task<DeliveryOutcome> UpdateAsync(HttpClient http, string contactId, JsonObject record, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["properties"] = record };

@@ -2,7 +2,6 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.HubSpot;
 
-/// <summary>The HubSpot settings as read once at start (<see cref="CrmSettings{TOptions}"/>), with the API root.</summary>
 public sealed class HubSpotSettings : CrmSettings<HubSpotOptions>
 {
     public HubSpotSettings(IOptions<HubSpotOptions> options)

@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// How many requests may be in flight: at first the ceiling (<c>MaxConcurrency</c>, or the server's hint or the fleet's
-/// share when lower); halved when a throttling episode starts, then one more after each <see cref="Value"/> successes in
-/// a row. Not thread-safe: <see cref="Slots"/> holds its lock.
-/// </summary>
+/// <summary>Halved when a throttling episode starts, then ramps up. Not thread-safe: <see cref="Slots"/> holds its lock.</summary>
 internal sealed class ConcurrencyLimit(int maxConcurrency)
 {
     private readonly int _max = maxConcurrency;
@@ -32,7 +28,6 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
         return _value;
     }
 
-    /// <summary>True when the limit grew.</summary>
     public bool Succeeded()
     {
         if (_value >= _ceiling || ++_successes < _value) return false;
@@ -40,7 +35,6 @@ internal sealed class ConcurrencyLimit(int maxConcurrency)
         return true;
     }
 
-    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>); true when it changed.</summary>
     public bool Hint(int hint) => hint >= 1 && _hint != hint && Set(hint, _share);
 
     public void Share(int share) => Set(_hint, Math.Max(0, share));

@@ -2,11 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// How much this app sends to one CRM (one per destination): the <see cref="Gate"/> a <c>429</c> closes, the learned
-/// <see cref="Pacer"/>, the concurrency <see cref="Slots"/> and, with several instances on one CRM user, their
-/// <see cref="FleetSharing"/> (docs/design.md, "D6. Many instances, one CRM limit").
-/// </summary>
+/// <summary>How much this app sends to one CRM (docs/design.md, "D6. Many instances, one CRM limit").</summary>
 public sealed class DestinationThrottle
 {
     private readonly TimeProvider _time;
@@ -26,8 +22,6 @@ public sealed class DestinationThrottle
         Fleet = new FleetSharing(_gate, _pacer, _slots, time);
     }
 
-    // What the parts say: the concurrency limit and its ceiling, the slots in flight, how long the gate stays closed, the
-    // requests per second paced at (null: not paced), whether the fleet's share is applied, and the fleet's handle.
     public int Limit => _slots.Limit;
     public int Ceiling => _slots.Ceiling;
     public int InFlight => _slots.InFlight;
@@ -85,6 +79,5 @@ public sealed class DestinationThrottle
         if (succeeded) _slots.Succeeded();
     }
 
-    /// <summary>The server's recommended degree of parallelism (Dataverse's <c>x-ms-dop-hint</c>): the limit never exceeds it.</summary>
     public void AdoptHint(int hint) => _slots.AdoptHint(hint);
 }

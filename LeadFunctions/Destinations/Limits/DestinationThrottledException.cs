@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// A request was not sent: the CRM asked to wait longer than a delivery may wait in process (<c>MaxThrottleWait</c>), or
-/// (<paramref name="noSlot"/>) the fleet left this instance no slot that long, or (<paramref name="lapsed"/>) its claim
-/// lapsed. The delivery comes back through the queue after <see cref="Wait"/>.
-/// </summary>
+/// <summary>Longer than a delivery may wait in process: the delivery comes back through the queue after <see cref="Wait"/>.</summary>
 public sealed class DestinationThrottledException(TimeSpan wait, bool noSlot = false, bool lapsed = false)
     : Exception(lapsed
         ? "This instance's claim on the CRM user's concurrency lapsed (its fleet membership was not renewed in time); " +

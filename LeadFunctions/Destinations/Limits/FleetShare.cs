@@ -1,9 +1,5 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// One instance's share of what the fleet may send to a CRM user: <paramref name="Concurrency"/> in flight; requests per
-/// second (null: not paced) from <paramref name="PaceSince"/> over a server window of <paramref name="Window"/>; nobody
-/// before <paramref name="NotBefore"/>; its turns come <paramref name="Rank"/>-th of every <paramref name="Of"/> of the fleet's.
-/// </summary>
+/// <summary>Its turns come <paramref name="Rank"/>-th of every <paramref name="Of"/> of the fleet's pace.</summary>
 public sealed record FleetShare(
     int Concurrency, double? Pace, DateTimeOffset PaceSince, TimeSpan Window, DateTimeOffset NotBefore, int Rank = 0, int Of = 1);

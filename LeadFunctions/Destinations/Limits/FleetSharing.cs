@@ -1,9 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// The throttle's side of the fleet (docs/design.md, "D6. Many instances, one CRM limit"): what the coordinator reads of
-/// this instance, and the fleet's share it applies to the gate, the pace and the slots (which keep the claim).
-/// </summary>
+/// <summary>The throttle's side of the fleet: what the coordinator reads of this instance, and the share it applies.</summary>
 internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, TimeProvider time)
 {
     private bool _shared;
@@ -14,20 +11,16 @@ internal sealed class FleetSharing(Gate gate, Pacer pacer, Slots slots, TimeProv
     /// <summary>Told of every <c>429</c> and pause, for the coordinator to share with the other instances at once.</summary>
     public Action<ThrottleEpisode>? Episodes { get; set; }
 
-    // What a renewal reads of this instance: the most it claims, its slots in flight, its last paced turn, and its answers.
     public int OwnCeiling => slots.OwnCeiling;
     public int InFlight => slots.InFlight;
     public DateTimeOffset? LastPacedTurn => pacer.LastTurn;
     public int CountAnswered(DateTimeOffset from, DateTimeOffset to) => pacer.CountAnswered(from.UtcTicks, to.UtcTicks);
     public bool TakeBusy() => slots.TakeBusy();
 
-    /// <summary>From now on, before anything is sent: no slot and no attempt without a claim held (none before the first renewal).</summary>
     public void AwaitClaim() => slots.AwaitClaim();
 
-    /// <summary>Before a smaller claim is written: at most <paramref name="concurrency"/> new requests; returns those in flight, to claim.</summary>
     public int HoldTo(int concurrency) => slots.HoldTo(concurrency);
 
-    /// <summary>Takes no more slots and starts no more attempts (leaving the fleet); returns the requests still in flight.</summary>
     public int Relinquish() => slots.Relinquish();
 
     /// <summary>Applies the fleet's share, with a claim held until <paramref name="heldUntil"/>; the fleet then learns from <c>429</c>s.</summary>

@@ -3,7 +3,6 @@ namespace LeadFunctions.Destinations.Limits;
 /// <summary>What the limits need of a destination's settings: whose limits they are, the fleet's share of them, and an attempt's time.</summary>
 public interface ILimitedUser
 {
-    /// <summary>The destination's name, for logs and the fleet's partition.</summary>
     string Name { get; }
 
     /// <summary>Whom the CRM counts its limits against: instances with the same owner share one budget. Only a hash is stored.</summary>

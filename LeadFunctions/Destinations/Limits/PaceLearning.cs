@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// How a pace is learned from a <c>429</c> and grows afterwards: the rules one <see cref="Pacer"/> applies to its own
-/// answers and the fleet to every instance's (docs/design.md, "D6. Many instances, one CRM limit"). Times are UTC ticks;
-/// a pace is requests per second.
-/// </summary>
+/// <summary>Alone or in a fleet (docs/design.md, "D6. Many instances, one CRM limit"). Times are UTC ticks.</summary>
 internal static class PaceLearning
 {
     // Paced at 95 % of the rate answered (the margin absorbs jitter on the way); growing 1 % per four windows without a
@@ -44,10 +40,7 @@ internal static class PaceLearning
         return grown < 1e6 ? grown : null;
     }
 
-    /// <summary>
-    /// An instance's turn at or after <paramref name="earliest"/> and the next, taking every <paramref name="of"/>-th turn of the
-    /// fleet's pace from <paramref name="rank"/>: numbered from the pace's start, the instances' turns interleave as one client's.
-    /// </summary>
+    /// <summary>Numbered from the pace's start, the instances' turns interleave as one client's.</summary>
     public static (long Turn, long Next) FleetTurn(double pace, int rank, int of, long window, long since, long earliest)
     {
         var fleetPace = pace * of;

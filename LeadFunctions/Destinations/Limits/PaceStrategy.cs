@@ -2,10 +2,7 @@ using Polly;
 
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// Waits for the throttle's gate and pace before each attempt: between the retries and the attempt timeout, so that every
-/// retry is paced too and a request waiting for its turn is not mistaken for a server that does not answer.
-/// </summary>
+/// <summary>Inside the attempt timeout, so that a request waiting for its turn is not taken for a silent server.</summary>
 internal sealed class PaceStrategy(DestinationThrottle throttle) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(

@@ -5,7 +5,6 @@ namespace LeadFunctions.Destinations.Limits;
 
 internal static class PaceStrategyExtensions
 {
-    /// <summary>Adds the <see cref="PaceStrategy"/> of <paramref name="throttle"/> at this point of the pipeline.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Polly validates options by their data annotations; these have none.")]
     public static ResiliencePipelineBuilder<HttpResponseMessage> AddPace(
         this ResiliencePipelineBuilder<HttpResponseMessage> pipeline, DestinationThrottle throttle) =>

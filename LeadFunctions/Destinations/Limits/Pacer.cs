@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// The learned pace: a <c>429</c> teaches the rate the server admits, from when the requests answered were sent
-/// (<see cref="PaceLearning"/>); requests are then spaced at it instead of bursting into the next <c>429</c>
-/// (docs/benchmarks.md, section 5). In a fleet the pace is the fleet's, and this instance takes its own turns of it.
-/// </summary>
+/// <summary>Requests spaced at the rate a <c>429</c> taught, not bursting into the next (docs/benchmarks.md, section 5).</summary>
 internal sealed class Pacer
 {
     private const int MaxRemembered = 1 << 16; // answers remembered for learning (fewer give a lower, safe rate)
@@ -42,13 +38,11 @@ internal sealed class Pacer
         }
     }
 
-    /// <summary>The answers to requests sent after <paramref name="fromUtcTicks"/> and up to <paramref name="toUtcTicks"/>.</summary>
     public int CountAnswered(long fromUtcTicks, long toUtcTicks)
     {
         lock (_lock) return CountAnsweredLocked(fromUtcTicks, toUtcTicks);
     }
 
-    /// <summary>Learns from a <c>429</c> that closed the gate until <paramref name="untilUtcTicks"/>, when the new pace starts.</summary>
     public void Learn(long nowUtcTicks, long untilUtcTicks, TimeSpan retryAfter)
     {
         lock (_lock)
@@ -98,7 +92,6 @@ internal sealed class Pacer
         }
     }
 
-    /// <summary>Paces alone again (the fleet cannot be reached), from the pace it had.</summary>
     public void Alone()
     {
         lock (_lock) _of = 1;

@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits;
 
-/// <summary>
-/// Request slots under the <see cref="ConcurrencyLimit"/>, given in the order asked for. Once a fleet claim is awaited,
-/// slots are given only while it is held; the claim is kept here, so that taking a slot and giving the claim back
-/// exclude each other (docs/design.md, "D6. Many instances, one CRM limit").
-/// </summary>
+/// <summary>In the order asked for; the fleet claim is kept here, so taking a slot and giving it back exclude each other.</summary>
 internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxWait)
 {
     private readonly Lock _lock = new();
@@ -94,7 +90,6 @@ internal sealed class Slots(int maxConcurrency, TimeProvider time, TimeSpan maxW
         _limit.Share(0);
     });
 
-    /// <summary>The fleet's share: at most <paramref name="share"/> in flight, under a claim held until <paramref name="heldUntil"/>.</summary>
     public void Hold(int share, DateTimeOffset heldUntil) => Change(() =>
     {
         Volatile.Write(ref _heldUntilUtcTicks, heldUntil.UtcTicks);

@@ -2,16 +2,12 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// Cuts what is too long for a column (in UTF-16 characters) so that what remains is still what it was: text between
-/// characters as a person sees them (never inside an emoji or before a combining mark), and JSON stays valid JSON.
-/// </summary>
+/// <summary>Never inside an emoji or before a combining mark; JSON stays valid JSON.</summary>
 public static class ColumnCut
 {
     /// <summary>What ends a string that <see cref="Json"/> shortened, so a reader sees it was cut.</summary>
     public const string CutMark = "…";
 
-    /// <summary>The longest start of <paramref name="text"/>, at most <paramref name="maxLength"/> long, that ends on a character boundary.</summary>
     public static string Text(string text, int maxLength)
     {
         if (text.Length <= maxLength) return text;
@@ -35,10 +31,7 @@ public static class ColumnCut
         return text[..cut];
     }
 
-    /// <summary>
-    /// The JSON of <paramref name="node"/> in at most <paramref name="maxLength"/> characters, still valid: the longest strings
-    /// are shortened first (ending with <see cref="CutMark"/>); only if that cannot fit are the last members left out.
-    /// </summary>
+    /// <summary>The longest strings are shortened first; only if that cannot fit are the last members left out.</summary>
     public static string Json(JsonNode node, int maxLength)
     {
         var json = ReadableJson.Write(node);
@@ -62,7 +55,6 @@ public static class ColumnCut
         }
     }
 
-    /// <summary>The JSON of <paramref name="node"/> with its strings shortened as little as fits; null when nothing does.</summary>
     private static string? Shortened(JsonNode node, int maxLength)
     {
         // The largest string length that fits, by bisection: a lead's JSON is small, each try is one write.

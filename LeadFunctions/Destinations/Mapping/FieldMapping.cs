@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// Turns a lead into the body of a record: a destination's default mapping (<see cref="MappingRules"/>) changed by
-/// <c>Destinations__&lt;Destination&gt;__Mapping__&lt;field&gt;</c> settings — a field path, a <c>{path}</c> template, a
-/// <c>=</c> constant, or empty to leave the field out; text cut to length (docs/dataverse.md, "The mapping").
-/// </summary>
+/// <summary>A destination's default mapping changed by settings (docs/dataverse.md, "The mapping").</summary>
 public sealed partial class FieldMapping
 {
     private readonly MappingRules _rules;
@@ -18,10 +14,8 @@ public sealed partial class FieldMapping
         _maxLengths = maxLengths;
     }
 
-    /// <summary>The fields this mapping may send, in order.</summary>
     public IReadOnlyList<string> Fields => _columns.Select(c => c.Name).ToList();
 
-    /// <summary>The mapping of <paramref name="rules"/> changed by the settings, or null and the problems, one sentence each.</summary>
     public static FieldMapping? TryCreate(
         MappingRules rules, IReadOnlyDictionary<string, string?> mapping, IReadOnlyDictionary<string, int> maxLength,
         out IReadOnlyList<string> problems)
@@ -70,7 +64,6 @@ public sealed partial class FieldMapping
         return errors.Count == 0 ? new FieldMapping(rules, columns, lengths) : null;
     }
 
-    /// <summary>The record body for one lead: only the fields the lead has values for, text cut to length.</summary>
     public JsonObject Map(LeadDelivery delivery)
     {
         var record = new JsonObject(new JsonNodeOptions { PropertyNameCaseInsensitive = !_rules.LowerCaseNames });

@@ -2,16 +2,11 @@ using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Mapping;
 
-/// <summary>
-/// The values a mapping can name: any field of the lead by its path (<see cref="Lead.Field"/>), plus the derived fields
-/// <c>LeadId</c>, <c>ReceivedAt</c>, <c>Marketplace</c>, <c>Offer</c>, <c>Subject</c>, <c>Notes</c> and <c>DoNotContact</c>.
-/// </summary>
+/// <summary>The values a mapping can name: any field of the lead by its path, plus a few derived fields.</summary>
 public static class LeadFields
 {
-    /// <summary>What fills a required field when the lead has nothing for it.</summary>
     public const string NotProvided = "(not provided)";
 
-    /// <summary>The value of <paramref name="path"/> for this delivery; null when the lead does not have it (or it is blank).</summary>
     public static string? Resolve(LeadDelivery delivery, string path)
     {
         var lead = delivery.Lead;
@@ -38,7 +33,6 @@ public static class LeadFields
     /// <summary>The field that is <c>true</c> for a do-not-contact lead; the default mappings send it to each CRM's do-not-contact fields.</summary>
     public const string DoNotContact = "DoNotContact";
 
-    /// <summary>The offer's name: the title Partner Center sent, else the offer named in the composite lead source.</summary>
     public static string? Offer(Lead lead) => NonBlank(lead.OfferTitle) ?? NonBlank(lead.Source.Offer);
 
     /// <summary>"Azure Marketplace: Contoso Analytics — Contact me", without the parts the lead lacks; never empty (a required field).</summary>

@@ -5,10 +5,8 @@ namespace LeadFunctions.Destinations.Mapping;
 /// <summary>One destination's records to a <see cref="FieldMapping"/>: field names, defaults, lengths, reserved and required fields.</summary>
 public sealed record MappingRules
 {
-    /// <summary>The destination's name in settings: <c>Destinations__{Destination}__Mapping__…</c>.</summary>
     public required string Destination { get; init; }
 
-    /// <summary>What a valid field name looks like, e.g. a Dataverse column logical name.</summary>
     public required Regex FieldName { get; init; }
 
     /// <summary>The rule in words, completing "'x' is not …", e.g. "a Dataverse column logical name (lower-case letters, digits and _)".</summary>
@@ -17,19 +15,15 @@ public sealed record MappingRules
     /// <summary>True where field names are lower case (Dataverse logical names, HubSpot internal names): settings are lowered to match.</summary>
     public bool LowerCaseNames { get; init; }
 
-    /// <summary>The default mapping: field and source, in the order they are sent.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Defaults { get; init; }
 
-    /// <summary>Maximum lengths of the standard text fields a mapping is likely to use.</summary>
     public IReadOnlyDictionary<string, int> StandardMaxLengths { get; init; } = new Dictionary<string, int>();
 
     /// <summary>The maximum length of any other text field (e.g. HubSpot's 65,536 characters per property); null: unknown.</summary>
     public int? DefaultMaxLength { get; init; }
 
-    /// <summary>Fields the destination fills itself (the record key), with the reason they cannot be mapped.</summary>
     public IReadOnlyDictionary<string, string> Reserved { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Fields that are never left empty, with what fills them when the lead has nothing for them.</summary>
     public IReadOnlyList<KeyValuePair<string, Func<Lead, string>>> Required { get; init; } = [];
 
     /// <summary>Fields that are left out rather than cut when too long (a cut e-mail address is not an address).</summary>
@@ -38,15 +32,12 @@ public sealed record MappingRules
     /// <summary>True where every field value is text (HubSpot's properties): flags and numbers are sent as their JSON text.</summary>
     public bool TextValuesOnly { get; init; }
 
-    /// <summary>How field names compare: exactly for lower-case names, else ignoring case (Salesforce API names).</summary>
     public StringComparer Names => LowerCaseNames ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
-    /// <summary>The setting that configures <paramref name="field"/>, e.g. <c>Destinations__Dataverse__Mapping__subject</c>.</summary>
     public string Setting(string kind, string field) => $"Destinations__{Destination}__{kind}__{field}";
 
     public string Normalize(string field) => LowerCaseNames ? field.Trim().ToLowerInvariant() : field.Trim();
 
-    /// <summary>The configured length, else the standard one, else the default; null when none is known.</summary>
     public int? MaxLengthOf(string field, IReadOnlyDictionary<string, int> configured) =>
         configured.TryGetValue(field, out var length) ? length
         : StandardMaxLengths.TryGetValue(field, out var standard) ? standard

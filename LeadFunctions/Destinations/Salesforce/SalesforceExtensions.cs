@@ -4,7 +4,6 @@ namespace LeadFunctions.Destinations.Salesforce;
 
 public static class SalesforceExtensions
 {
-    /// <summary>The Salesforce destination: the client-credentials token and its client, the settings, the HTTP client and its throttle.</summary>
     public static IServiceCollection AddSalesforce(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<SalesforceToken>();

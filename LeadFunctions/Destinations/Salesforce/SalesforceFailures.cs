@@ -4,10 +4,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// What a Salesforce answer means for the lead, by status and error code (docs/destinations.md, "What failures look like"):
-/// the reason carries status, code, fields and the server's message with any value we sent cut out, plus what to do.
-/// </summary>
+/// <summary>What a Salesforce answer means for the lead (docs/destinations.md, "What failures look like").</summary>
 public static class SalesforceFailures
 {
     public const string RequestLimitExceeded = "REQUEST_LIMIT_EXCEEDED";

@@ -2,10 +2,7 @@ using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// The Salesforce <c>Lead</c> in the shared mapping format (<see cref="FieldMapping"/>): field API names, standard lengths,
-/// <c>LastName</c> and <c>Company</c> always filled, the lead-id field reserved, an e-mail address too long left out.
-/// </summary>
+/// <summary>The Salesforce <c>Lead</c> in the shared mapping format (<see cref="FieldMapping"/>).</summary>
 public static partial class SalesforceMapping
 {
     /// <summary>What fills <c>Company</c> when the lead has none (e.g. <c>.edu</c> leads, consumers).</summary>

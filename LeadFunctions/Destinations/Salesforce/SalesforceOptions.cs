@@ -12,7 +12,6 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
     /// <summary>Salesforce's limit of 25 concurrent long-running requests per org, for all instances together.</summary>
     public SalesforceOptions() => FleetMaxConcurrency = 25;
 
-    /// <summary>The org's My Domain URL, e.g. <c>https://contoso.my.salesforce.com</c>: token endpoint and REST API.</summary>
     [CrmUrl("Destinations__Salesforce__Url", "the org's My Domain URL", "https://contoso.my.salesforce.com")]
     public string? Url { get; set; }
 
@@ -26,7 +25,6 @@ public sealed partial class SalesforceOptions : CrmHttpOptions
         "in Azure).")]
     public string? ClientSecret { get; set; }
 
-    /// <summary>The REST API version, e.g. <c>62.0</c>.</summary>
     public string ApiVersion { get; set; } = "62.0";
 
     /// <summary>The Lead field that holds the lead id (Text(64), External ID, Unique); empty to use <see cref="LeadIdField"/> instead.</summary>

@@ -6,10 +6,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// Each lead as one Salesforce <c>Lead</c>, keyed by a lead-id field: looked up first (found: delivered, nothing written),
-/// then upserted by an External ID field or created (docs/destinations.md, "How a lead becomes one Lead").
-/// </summary>
+/// <summary>Looked up by a lead-id field, then upserted or created (docs/destinations.md, "How a lead becomes one Lead").</summary>
 public sealed class SalesforceProtocol(
     SalesforceSettings settings, [FromKeyedServices(SalesforceProtocol.Name)] DestinationThrottle throttle, TimeProvider time) : ICrmProtocol
 {
@@ -17,7 +14,6 @@ public sealed class SalesforceProtocol(
 
     private readonly string _leadIdField = settings.LeadIdField;
 
-    /// <summary>Reads the Lead object's basic information: needs a token and read access to Lead.</summary>
     public HttpRequestMessage HealthProbe() => new(HttpMethod.Get, "sobjects/Lead");
 
     public async Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>The Salesforce settings as read once at start (<see cref="CrmSettings{TOptions}"/>): API root, token endpoint, lead-id field.</summary>
 public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
 {
     public SalesforceSettings(IOptions<SalesforceOptions> options)
@@ -21,7 +20,6 @@ public sealed class SalesforceSettings : CrmSettings<SalesforceOptions>
     /// <summary>Salesforce counts its API limits per org (daily and concurrent requests), whichever connected app sends them.</summary>
     public override string LimitOwner => ApiRoot.Authority;
 
-    /// <summary>The field that holds the lead id: the external-id field, else the plain lead-id field.</summary>
     public string LeadIdField { get; } = "";
 
     /// <summary>True: upsert by the external-id field. False: SOQL for the lead id, then create.</summary>

@@ -3,10 +3,7 @@ using LeadFunctions.Destinations.Http;
 
 namespace LeadFunctions.Destinations.Salesforce;
 
-/// <summary>
-/// The connected app's client credentials flow (<c>POST {Url}/services/oauth2/token</c>). The answer says nothing about
-/// expiry, so a token is used for <c>TokenLifetime</c>; a <c>401</c> renews it at once.
-/// </summary>
+/// <summary>The answer says nothing about expiry: a token is used for <c>TokenLifetime</c>, a <c>401</c> renews it.</summary>
 public sealed class SalesforceToken(SalesforceSettings settings, IHttpClientFactory httpClientFactory, TimeProvider time) : IBearerToken, IDisposable
 {
     public const string HttpClientName = "Salesforce.Token";

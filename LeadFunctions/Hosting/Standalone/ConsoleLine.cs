@@ -3,10 +3,8 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// Standalone mode's console: one short line per event, <c>19:20:46 info LeadIntake: Lead 8659… accepted (…)</c>, so
-/// that a lead accepted, delivered, retried, poisoned or rejected reads as one line (docs/operate.md, "Telemetry").
-/// </summary>
+/// <summary>Standalone mode's console: one short line per event, <c>19:20:46 info LeadIntake: Lead 8659… accepted (…)</c>
+/// (docs/operate.md, "Telemetry").</summary>
 internal sealed class ConsoleLine(IOptionsMonitor<ConsoleFormatterOptions> options) : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "leadfunctions";

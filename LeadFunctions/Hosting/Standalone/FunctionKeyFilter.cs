@@ -1,7 +1,6 @@
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>Standalone mode's stand-in for the host's <c>AuthorizationLevel.Function</c>: 401 without a valid key, and
-/// nothing else happens.</summary>
+/// <summary>Standalone mode's <c>AuthorizationLevel.Function</c>: 401 without a valid key, and nothing else happens.</summary>
 internal sealed class FunctionKeyFilter(FunctionKeys keys, Telemetry.LeadMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

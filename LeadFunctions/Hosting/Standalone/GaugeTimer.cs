@@ -1,10 +1,6 @@
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// Standalone mode's RecordGauges: records the pipeline gauges (<see cref="PipelineGauges"/>) every
-/// <see cref="StandaloneOptions.GaugeInterval"/>, as the timer function does once a minute; the first time one interval
-/// after start, so that start-up is not slowed by a destination probe.
-/// </summary>
+/// <summary>Standalone mode's RecordGauges; first one interval after start, so a destination probe never slows start-up.</summary>
 public sealed partial class GaugeTimer(PipelineGauges gauges, IOptions<StandaloneOptions> options, TimeProvider time,
     ILogger<GaugeTimer> logger) : BackgroundService
 {

@@ -2,11 +2,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// Keeps a message invisible while it is handled: renewed at half the lease, retried every tenth after a failure while
-/// the lease lasts. A lost lease lets another receiver in; the settlement ledger keeps the lead's poisoning or
-/// re-scheduling to one copy (docs/design.md, "Copies of a message").
-/// </summary>
+/// <summary>A lost lease lets another receiver in; the settlement ledger keeps its steps to one copy.</summary>
 public sealed partial class QueueListener
 {
     private async Task RenewLeaseAsync(

@@ -23,10 +23,7 @@ public sealed partial class QueueListener
         await _queue.UpdateMessageAsync(message.MessageId, popReceipt(), visibilityTimeout: _trigger.VisibilityTimeout).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Poisons a message with its reason, then deletes it: a lead envelope with the reason as its <c>lastError</c>,
-    /// anything else as an <see cref="UnreadableMessage"/> that keeps the text as it was.
-    /// </summary>
+    /// <summary>An envelope gets the reason as its <c>lastError</c>; anything else becomes an <see cref="UnreadableMessage"/>.</summary>
     private async Task MoveToPoisonAsync(
         QueueMessage message, string text, bool decoded, string code, string reason, Func<string> popReceipt, CancellationTokenSource renewal)
     {
@@ -45,7 +42,6 @@ public sealed partial class QueueListener
             logger, LogText.Id(message.MessageId)!, message.DequeueCount, leadQueue.PoisonName, code, LogText.Of(reason, LogText.ReasonLength)!);
     }
 
-    /// <summary>False when <paramref name="text"/> is not a lead envelope, or no longer fits with its last error.</summary>
     private async Task<bool> TryPoisonEnvelopeAsync(string? text, DeliveryFailure failure)
     {
         if (text is null || LeadEnvelope.TryParse(text, out _) is not { } envelope) return false;

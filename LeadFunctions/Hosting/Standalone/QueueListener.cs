@@ -7,11 +7,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// Standalone mode's queue trigger, with the Functions queue trigger's host.json semantics (batchSize, newBatchThreshold,
-/// maxPollingInterval, visibilityTimeout, maxDequeueCount). Messages are decoded one by one, so one badly encoded message
-/// goes to the poison queue with its reason instead of failing a whole receive (docs/design.md, "Hosting modes").
-/// </summary>
+/// <summary>Decoding one by one, a badly encoded message is poisoned with its reason instead of failing a whole receive.</summary>
 public sealed partial class QueueListener(
     LeadStorage storage,
     LeadQueue leadQueue,

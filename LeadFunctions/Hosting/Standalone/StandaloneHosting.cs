@@ -5,11 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace LeadFunctions.Hosting.Standalone;
 
-/// <summary>
-/// Standalone mode: what the Functions host would otherwise do. It listens on <see cref="DefaultUrl"/> (or
-/// <c>--urls</c>), checks function keys, and runs the queue listener and the gauge timer that stand in for the queue
-/// trigger and the RecordGauges timer trigger.
-/// </summary>
+/// <summary>Standalone mode: what the Functions host would otherwise do (function keys, the queue and timer triggers).</summary>
 public static class StandaloneHosting
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";

@@ -5,7 +5,6 @@ public sealed class StandaloneOptions
 {
     public const string Section = "Standalone";
 
-    /// <summary>Whether this process runs the queue listener (ProcessLead); false runs intake only.</summary>
     public bool ProcessQueue { get; set; } = true;
 
     /// <summary>How long a message being processed stays invisible; renewed at half-time. The Functions host uses 10 minutes.</summary>

@@ -5,11 +5,7 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// Makes every instance that delivers to one CRM user behave as one client (docs/design.md, "D6. Many instances, one CRM
-/// limit"): each <c>RenewEvery</c>, and at once after a <c>429</c>, it renews this instance's membership, decides with
-/// <see cref="FleetRules"/> and applies the share to the throttle. A hosted service in both hosting modes.
-/// </summary>
+/// <summary>Instances on one CRM user behave as one client (docs/design.md, "D6. Many instances, one CRM limit").</summary>
 internal sealed class FleetCoordinator : BackgroundService
 {
     private const int Attempts = 5; // renewals that lose the race for the shared row this often wait for the next turn
@@ -57,7 +53,6 @@ internal sealed class FleetCoordinator : BackgroundService
     /// <summary><c>MemberTimeout</c>, and at least three renewals.</summary>
     private TimeSpan MemberTimeout => TimeSpan.FromTicks(Math.Max(_options.MemberTimeout.Ticks, 3 * Interval.Ticks));
 
-    /// <summary>The coordinator of the destination <typeparamref name="TSettings"/> describes, as the app wires it.</summary>
     public static FleetCoordinator Create<TSettings>(IServiceProvider services, string name)
         where TSettings : ILimitedUser
     {
@@ -94,10 +89,8 @@ internal sealed class FleetCoordinator : BackgroundService
         }
     }
 
-    /// <summary>From now on, every <c>429</c> and pause of the throttle is shared at once.</summary>
     internal void Attach() => _fleet.Episodes = Seen;
 
-    /// <summary>Reads the fleet, decides, writes this instance's row (and the shared row if it changed), applies the share.</summary>
     internal async Task RenewAsync(CancellationToken cancellationToken)
     {
         if (!Active) return;

@@ -1,7 +1,4 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// A renewal's outcome: this instance's row, the shared row (written when <paramref name="LimitChanged"/>), its share,
-/// how many instances are live, and the fleet's pace if this renewal learned one.
-/// </summary>
+/// <summary>A renewal's outcome; the shared row is written only when <paramref name="LimitChanged"/>.</summary>
 internal sealed record FleetDecision(FleetMember Member, SharedLimit Limit, bool LimitChanged, FleetShare Share, int Instances, double? Learned);

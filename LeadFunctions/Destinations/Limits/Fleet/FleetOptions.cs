@@ -2,10 +2,7 @@ using LeadFunctions.Settings;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// How instances share each CRM user's limits (<c>Destinations__Fleet__…</c>), through a table of the app's storage account
-/// (docs/design.md, "D6. Many instances, one CRM limit"). Wrong values are reported and the instance throttles itself alone.
-/// </summary>
+/// <summary>Wrong values are reported and the instance throttles itself alone.</summary>
 public sealed class FleetOptions : IValidatableObject
 {
     public const string Section = "Destinations:Fleet";

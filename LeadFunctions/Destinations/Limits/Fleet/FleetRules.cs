@@ -1,10 +1,6 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// What one instance decides at a renewal, from the fleet as read and what it saw: the gate, the episode's counts, the
-/// fleet's pace and its part of it, and its claim (docs/design.md, "D6. Many instances, one CRM limit"). A pure
-/// function: instances need no lock beyond the shared row's ETag.
-/// </summary>
+/// <summary>A pure function: instances need no lock beyond the shared row's ETag.</summary>
 internal static class FleetRules
 {
     /// <param name="fleetMaxConcurrency">The CRM user's limit on requests in flight for all instances (0: none).</param>
@@ -92,10 +88,7 @@ internal static class FleetRules
         }, pace);
     }
 
-    /// <summary>
-    /// This member's slots and the claims: its fair part among the live members, no more than what nobody else claims.
-    /// <paramref name="standing"/>: members whose requests may still be in flight (live, or lapsed less than an attempt ago).
-    /// </summary>
+    /// <summary>A fair part, no more than nobody else claims; <paramref name="standing"/>: may still be in flight.</summary>
     private static (int Concurrency, IReadOnlyDictionary<string, int> Claims) Claim(
         IReadOnlyDictionary<string, int> claims, List<FleetMember> live, HashSet<string> standing, FleetLocal local, int fleetMaxConcurrency)
     {

@@ -3,10 +3,7 @@ using Azure.Data.Tables;
 
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// The fleet in a table of the app's storage account: partition = the CRM user (a hash, no secret), row <c>limit</c> =
-/// the <see cref="SharedLimit"/>, rows <c>member-&lt;id&gt;</c> = the <see cref="FleetMember"/>s; times in UTC ticks.
-/// </summary>
+/// <summary>The fleet in a table: partition = a hash of the CRM user, row <c>limit</c> and rows <c>member-&lt;id&gt;</c>.</summary>
 internal sealed class FleetTable(TableClient table) : IFleetStore
 {
     private const string LimitRow = "limit";

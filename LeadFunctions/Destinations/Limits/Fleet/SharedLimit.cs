@@ -1,11 +1,6 @@
 namespace LeadFunctions.Destinations.Limits.Fleet;
 
-/// <summary>
-/// What every instance sharing one CRM user holds in common, in one row changed only with its ETag: the fleet's pace
-/// (for all instances together, from <see cref="PaceSince"/>; null: not paced), the gate (<see cref="NotBefore"/>), the
-/// episode being learned from (the <c>429</c> at <see cref="Episode"/>; <see cref="Learned"/> once every count is in), and
-/// the claims on the fleet-wide concurrency, which never add up to more than it.
-/// </summary>
+/// <summary>What the instances sharing one CRM user hold in common, in one row changed only with its ETag.</summary>
 public sealed record SharedLimit(
     double? Pace = null, DateTimeOffset PaceSince = default, TimeSpan Window = default, DateTimeOffset NotBefore = default,
     DateTimeOffset? Episode = null, TimeSpan EpisodeWait = default, double? EpisodePace = null, TimeSpan LookBack = default, bool Learned = true)
