@@ -42,7 +42,8 @@ public sealed partial class LeadProcessor(
         {
             // Decided once: every message written from here on names the route and its destinations.
             var decision = router.Decide(routed);
-            envelope = envelope with { Route = decision.Route, Destinations = decision.Destinations };
+            var names = decision.Route == RouteDecision.Default ? destinations.Default.Select(d => d.Name).ToList() : decision.Destinations;
+            envelope = envelope with { Route = decision.Route, Destinations = names };
         }
 
         var targets = destinations.For(envelope.Destinations);

@@ -49,14 +49,14 @@ public static class DestinationExtensions
             },
         };
 
-    /// <summary>
-    /// Registers the destinations <c>Destinations__Default</c> names: each as a keyed <see cref="ILeadDestination"/> under its
-    /// name, all of them as <see cref="LeadDestinations"/>. With one target, that one is also the plain
-    /// <see cref="ILeadDestination"/>, which tests may replace.
-    /// </summary>
     /// <summary>The names of the destinations this app knows, for checking settings that name them.</summary>
     public static IReadOnlyCollection<string> KnownNames => Known.Keys;
 
+    /// <summary>
+    /// Registers <paramref name="names"/> (<c>Destinations__Default</c>'s first, then the routes'), each as a keyed
+    /// <see cref="ILeadDestination"/>, all of them as <see cref="LeadDestinations"/>. With one, that one is also the plain
+    /// <see cref="ILeadDestination"/>, which tests may replace.
+    /// </summary>
     public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration, IEnumerable<string>? names = null)
     {
         services.Configure<DestinationOptions>(configuration.GetSection(DestinationOptions.Section));
@@ -75,10 +75,14 @@ public static class DestinationExtensions
             services.AddKeyedSingleton(target, (sp, _) => resolve(sp));
         }
 
+        var defaults = DestinationOptions.Parse(configuration[$"{DestinationOptions.Section}:Default"]);
         if (targets.Count == 1) services.AddSingleton(sp => sp.GetRequiredKeyedService<ILeadDestination>(targets[0]));
-        services.AddSingleton(sp => new LeadDestinations(targets.Count == 1
-            ? [sp.GetRequiredService<ILeadDestination>()]
-            : targets.Select(t => sp.GetRequiredKeyedService<ILeadDestination>(t)).ToList()));
+        services.AddSingleton(sp =>
+        {
+            if (targets.Count == 1) return new LeadDestinations([sp.GetRequiredService<ILeadDestination>()]);
+            var all = targets.Select(t => sp.GetRequiredKeyedService<ILeadDestination>(t)).ToList();
+            return new LeadDestinations(all, all.Where(d => defaults.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).ToList());
+        });
         return services;
     }
 }

@@ -1,9 +1,15 @@
 namespace LeadFunctions.Destinations;
 
-/// <summary>The destinations <c>Destinations__Default</c> names, in order, and which of them one message is for.</summary>
-public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured)
+/// <summary>
+/// Every configured destination (<c>Destinations__Default</c>'s, then the routes'), the default set among them, and which
+/// of them one message is for.
+/// </summary>
+public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured, IReadOnlyList<ILeadDestination>? defaults = null)
 {
     public IReadOnlyList<ILeadDestination> Configured => configured;
+
+    /// <summary>Where a lead goes that no route names (<c>Destinations__Default</c>).</summary>
+    public IReadOnlyList<ILeadDestination> Default { get; } = defaults ?? configured;
 
     /// <summary>A name no longer configured poisons the lead, so a replay never delivers where nobody asked for it.</summary>
     public IReadOnlyList<ILeadDestination> For(IReadOnlyList<string>? targets)
