@@ -76,7 +76,10 @@ public sealed partial class LeadProcessor(
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt, ["Route"] = envelope.Route });
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["LeadId"] = envelope.LeadId, ["Attempt"] = envelope.Attempt, ["Route"] = envelope.Route,
+        });
         using var activity = LeadTracing.StartProcess(envelope);
         activity?.SetTag("lead.destination", Names(targets));
         activity?.SetTag("lead.route", envelope.Route);

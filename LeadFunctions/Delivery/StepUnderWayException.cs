@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 

@@ -57,7 +57,8 @@ public static class DestinationExtensions
     /// <see cref="ILeadDestination"/>, all of them as <see cref="LeadDestinations"/>. With one, that one is also the plain
     /// <see cref="ILeadDestination"/>, which tests may replace.
     /// </summary>
-    public static IServiceCollection AddDestinations(this IServiceCollection services, IConfiguration configuration, IEnumerable<string>? names = null)
+    public static IServiceCollection AddDestinations(
+        this IServiceCollection services, IConfiguration configuration, IEnumerable<string>? names = null)
     {
         services.Configure<DestinationOptions>(configuration.GetSection(DestinationOptions.Section));
         services.Configure<FleetOptions>(configuration.GetSection(FleetOptions.Section)); // how instances share each CRM user's limits

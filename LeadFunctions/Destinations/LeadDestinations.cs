@@ -19,7 +19,8 @@ public sealed class LeadDestinations(IReadOnlyList<ILeadDestination> configured,
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(name => configured.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
                             ?? new UnknownDestination(name, configured.Select(d => d.Name),
-                                $"'{name}' is not configured any more (in Destinations__Default or a route: {string.Join(";", configured.Select(d => d.Name))}); " +
+                                $"'{name}' is not configured any more (in Destinations__Default or a route: " +
+                                $"{string.Join(";", configured.Select(d => d.Name))}); " +
                                 "add it back and replay, or replay with --reroute to route the lead under today's rules."))
             .ToList();
     }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Net.Http.Headers;
 
 namespace LeadFunctions.Intake;

@@ -1,5 +1,4 @@
 using LeadFunctions.Leads;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LeadFunctions.Intake;
 

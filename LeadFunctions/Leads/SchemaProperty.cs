@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using Json.Schema;
 
 namespace LeadFunctions.Leads;

@@ -10,7 +10,8 @@ public sealed class RoutesOptions
     /// <summary>Every problem of the rules in <paramref name="configuration"/>, one sentence naming the setting each.</summary>
     public IReadOnlyList<string> Problems { get; internal set; } = [];
 
-    private static readonly string[] Conditions = [nameof(RouteRule.Offer), nameof(RouteRule.Action), nameof(RouteRule.Source), nameof(RouteRule.Country)];
+    private static readonly string[] Conditions =
+        [nameof(RouteRule.Offer), nameof(RouteRule.Action), nameof(RouteRule.Source), nameof(RouteRule.Country)];
 
     private static readonly string[] Flags = [nameof(RouteRule.TestLead), nameof(RouteRule.DoNotContact)];
 
@@ -35,7 +36,10 @@ public sealed class RoutesOptions
                 .Select(k => $"{at}__{k} is not a route setting ({string.Join(", ", Known)})."));
             foreach (var flag in Flags)
             {
-                if (section[flag] is { Length: > 0 } text && !bool.TryParse(text, out _)) problems.Add($"{at}__{flag} must be true or false; it is '{LogTextOf(text)}'.");
+                if (section[flag] is { Length: > 0 } text && !bool.TryParse(text, out _))
+                {
+                    problems.Add($"{at}__{flag} must be true or false; it is '{LogTextOf(text)}'.");
+                }
             }
 
             var rule = new RouteRule

@@ -1,5 +1,3 @@
-using LeadFunctions.Leads;
-
 namespace LeadFunctions.Storage;
 
 /// <summary>Wakes the standalone queue listener when a lead was just enqueued, so a lead does not wait for the next poll.</summary>

@@ -1,5 +1,3 @@
-using LeadFunctions.Leads;
-
 namespace LeadFunctions.Storage;
 
 /// <summary>The message would be larger than a queue message may be; storage would refuse it, so it is not sent.</summary>

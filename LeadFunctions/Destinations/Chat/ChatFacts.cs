@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LeadFunctions.Destinations.Mapping;
 
 namespace LeadFunctions.Destinations.Chat;

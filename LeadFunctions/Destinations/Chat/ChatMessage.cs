@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Mapping;
 using LeadFunctions.Telemetry;
 

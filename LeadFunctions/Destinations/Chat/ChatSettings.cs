@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Http;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Chat;
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LeadFunctions.Leads;
 
 namespace LeadFunctions.Destinations.Slack;

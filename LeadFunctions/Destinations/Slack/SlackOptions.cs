@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using LeadFunctions.Destinations.Chat;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Mapping;

@@ -1,9 +1,7 @@
-using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Chat;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Storage;
-using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Destinations.Slack;
 
@@ -17,24 +15,16 @@ public sealed class SlackProtocol(
 {
     public const string Name = "Slack";
 
-    private readonly ChatSentMarks _marks = new(storage, settings.SentTable, Name, logger);
+    private readonly ChatPoster _poster = new(Name, settings.PostPath.ToString(), settings.SentTable, throttle, time, storage, logger);
 
-    public string AfterTimeout => "The message may have been posted meanwhile: the next attempt posts it again (a chat cannot drop repeats).";
+    public string AfterTimeout => ChatPoster.AfterTimeout;
 
     /// <summary>None: every request to a webhook posts a message.</summary>
     public HttpRequestMessage? HealthProbe() => null;
 
     public Task<DeliveryOutcome> SendAsync(HttpClient http, LeadDelivery delivery, JsonObject record, CancellationToken cancellationToken) =>
-        _marks.PostOnceAsync(delivery, async () =>
-        {
-            using var request = CrmRequests.Json(HttpMethod.Post, settings.PostPath.ToString(), SlackBlocks.Payload(ChatMessage.From(record)));
-            request.Options.Set(TracedPath.Key, "/{webhook}"); // the path is the webhook's secret
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode) return new DeliveryOutcome.Delivered(AlreadyThere: false);
-            var status = (int)response.StatusCode;
-            var body = await CrmAnswer.FailureBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            return SlackFailures.Classify(status, body, CrmAnswer.RetryAfter(response, time) ?? (status == 429 ? throttle.Remaining : null));
-        }, cancellationToken);
+        _poster.PostAsync(http, delivery, SlackBlocks.Payload(ChatMessage.From(record)),
+            SlackFailures.Classify, cancellationToken);
 
     public ValueTask<bool> IsTransientAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         ValueTask.FromResult(SlackFailures.IsTransient((int)response.StatusCode));

@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Chat;
-using Microsoft.Extensions.Options;
 
 namespace LeadFunctions.Destinations.Slack;
 

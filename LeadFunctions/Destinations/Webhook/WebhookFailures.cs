@@ -1,4 +1,3 @@
-using System.Text;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Leads;
 using LeadFunctions.Telemetry;

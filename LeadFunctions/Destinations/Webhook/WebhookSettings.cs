@@ -1,5 +1,4 @@
 using LeadFunctions.Destinations.Http;
-using Microsoft.Extensions.Options;
 using StandardWebhooks;
 
 namespace LeadFunctions.Destinations.Webhook;

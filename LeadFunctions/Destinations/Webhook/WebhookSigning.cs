@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace LeadFunctions.Destinations.Webhook;
 
 /// <summary>

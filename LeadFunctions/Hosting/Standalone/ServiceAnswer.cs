@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
 
 namespace LeadFunctions.Hosting.Standalone;
