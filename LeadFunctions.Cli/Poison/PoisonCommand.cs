@@ -162,7 +162,8 @@ internal static class PoisonCommand
             if (replayed > 0)
             {
                 await environment.Output.WriteLineAsync(routeAgain
-                    ? "Each replayed lead is routed under today's rules when it is processed; without --reroute it would go to the destinations recorded in its message."
+                    ? "Each replayed lead is routed under today's rules when it is processed; " +
+                      "without --reroute it would go to the destinations recorded in its message."
                     : "Each replayed lead goes to the destinations recorded in its message; --reroute routes it under today's rules instead.");
             }
 
@@ -199,7 +200,8 @@ internal static class PoisonCommand
     {
         null => "",
         _ when reroute => " (to be routed under today's rules)",
-        { Destinations: { } names } => $" (for {LogText.Of(string.Join(";", names), LogText.ReasonLength)}{(envelope.Route is { } route ? $", route {LogText.Of(route)}" : "")})",
+        { Destinations: { } names } =>
+            $" (for {LogText.Of(string.Join(";", names), LogText.ReasonLength)}{(envelope.Route is { } route ? $", route {LogText.Of(route)}" : "")})",
         _ => " (to be routed when processed: no destinations recorded)",
     };
 
@@ -220,7 +222,8 @@ internal static class PoisonCommand
         if (view.ReplayedAt is not null) await output.WriteLineAsync($"Replayed at  {Text.Time(view.ReplayedAt)}");
         await output.WriteLineAsync($"Attempts     {view.Attempts}");
         await output.WriteLineAsync(view.Destinations is { } names
-            ? $"Destinations {string.Join(";", names)}{(view.Route is { } route ? $" (route {route}); a replay goes there, or under today's rules with --reroute" : "")}"
+            ? $"Destinations {string.Join(";", names)}" +
+              (view.Route is { } route ? $" (route {route}); a replay goes there, or under today's rules with --reroute" : "")
             : "Destinations routed when processed (none recorded)");
         if (view.LastError is { } error)
         {

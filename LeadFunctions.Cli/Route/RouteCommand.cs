@@ -20,7 +20,8 @@ internal static class RouteCommand
         file.AcceptExistingOnly();
         var dryRun = new Option<bool>("--dry-run") { Description = "Say so in scripts: route never sends or stores anything." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
-        var command = new Command("route", "Show which route and destinations each lead of a file would get under the settings here (Routes__…, Destinations__Default; local.settings.json and the environment, as the app reads them). Sends nothing.")
+        var command = new Command("route", "Show which route and destinations each lead of a file would get under the settings here " +
+            "(Routes__…, Destinations__Default; local.settings.json and the environment, as the app reads them). Sends nothing.")
         {
             file,
             dryRun,
@@ -43,13 +44,15 @@ internal static class RouteCommand
             }
             else
             {
-                await Text.WriteTableAsync(environment.Output, ["LINE", "LEAD ID", "OFFER", "ACTION", "COUNTRY", "ROUTE", "DESTINATIONS"], leads.Select(l => (IReadOnlyList<string>)
+                string[] header = ["LINE", "LEAD ID", "OFFER", "ACTION", "COUNTRY", "ROUTE", "DESTINATIONS"];
+                await Text.WriteTableAsync(environment.Output, header, leads.Select(l => (IReadOnlyList<string>)
                 [
                     $"{l.Line}", l.LeadId ?? "-", Text.Cut(l.Offer ?? "-", 30), Text.Cut(l.Action ?? "-", 16), Text.Cut(l.Country ?? "-", 16),
                     l.Route ?? "not a lead", l.Destinations is { } names ? string.Join(";", names) : Text.Cut(l.Problem, 60),
                 ]));
                 var routed = leads.Where(l => l.Route is not null).GroupBy(l => l.Route!).Select(g => $"{Text.Count(g.Count(), "lead")} by {g.Key}");
-                await environment.Output.WriteLineAsync($"{Text.Count(leads.Count, "lead")}: {string.Join(", ", routed.DefaultIfEmpty("none routed"))}. Nothing was sent.");
+                var summary = string.Join(", ", routed.DefaultIfEmpty("none routed"));
+                await environment.Output.WriteLineAsync($"{Text.Count(leads.Count, "lead")}: {summary}. Nothing was sent.");
             }
 
             return leads.Any(l => l.Problem is not null) ? ExitCodes.Failed : ExitCodes.Success;

@@ -42,6 +42,7 @@ public sealed class BadQueueMessagesTests(Azurite azurite) : IClassFixture<Azuri
     {
         var settings = new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "5" };
         await using var app = await TestApp.StartAsync(azurite, settings);
+        await app.Queue.CreateIfNotExistsAsync(); // the app creates it in the background at start: do not race it
         await app.Queue.SendMessageAsync(BadMessages.UnwritableLead());
         Assert.Equal(HttpStatusCode.Accepted, (await app.PostLeadAsync(TestLeads.ContactMe(1).ToJsonString())).StatusCode);
 

@@ -173,7 +173,8 @@ public sealed class PoisonCommandTests(Azurite azurite) : IClassFixture<Azurite>
         await storage.Queue.SendToPoisonAsync(envelope.ToJson(), CancellationToken.None);
         var one = await LeadCliRunner.RunAsync(["poison", "replay", (await MessageIdsAsync(storage)).Single(), .. LeadCliRunner.Storage(azurite, app.QueueName)]);
         Assert.True(one.ExitCode == 0, one.ToString());
-        Assert.Contains($"lead {envelope.LeadId} is back on {app.QueueName}", one.Output, StringComparison.Ordinal);
+        Assert.Contains($"lead {envelope.LeadId} (to be routed when processed: no destinations recorded) is back on {app.QueueName}", one.Output,
+            StringComparison.Ordinal);
         Assert.True(await TestApp.EventuallyAsync(async () => await TestApp.CountMessagesAsync(app.Queue) == 0));
 
         Assert.Equal(1, await app.CountRowsAsync());
