@@ -5,29 +5,6 @@ using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Cli;
 
-/// <summary>A failure the command expected and can say in one line, with its exit code.</summary>
-internal sealed class CommandException : Exception
-{
-    public CommandException()
-    {
-    }
-
-    public CommandException(string message)
-        : base(message)
-    {
-    }
-
-    public CommandException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public CommandException(int exitCode, string message)
-        : base(message) => ExitCode = exitCode;
-
-    public int ExitCode { get; } = ExitCodes.Failed;
-}
-
 /// <summary>Turns an exception into an exit code and one line for the operator: no stack trace, no request URL (it may hold a key).</summary>
 internal static class CliErrors
 {

@@ -5,18 +5,6 @@ using CsvHelper;
 
 namespace LeadFunctions.Cli.Import;
 
-/// <summary>One row of the file: its line number and the JSON to post, or why it is refused.</summary>
-/// <param name="CastsDoubt">The file's structure is broken here, so row boundaries are a guess and no row is sent.</param>
-internal sealed record LeadRow(long Line, string? Json, string? Problem, bool CastsDoubt = false);
-
-/// <summary>The leads of a file, and for a CSV which columns were taken for which field and which were ignored.</summary>
-internal sealed record LeadFileContent(string Format, IReadOnlyList<LeadRow> Rows, IReadOnlyList<string> Columns,
-    IReadOnlyList<string> IgnoredColumns)
-{
-    /// <summary>Whether every row could be told from its neighbours; when not, nothing of the file is sent.</summary>
-    public bool IsCertain => Rows.All(r => !r.CastsDoubt);
-}
-
 /// <summary>
 /// Reads a file of leads: a CSV with a header row, or JSON lines posted verbatim (docs/operate.md, "What the file may be").
 /// Nothing is guessed; problems name lines and fields, never values: every value is personal data.

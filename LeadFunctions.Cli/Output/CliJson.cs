@@ -1,4 +1,3 @@
-using LeadFunctions.Hosting;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;

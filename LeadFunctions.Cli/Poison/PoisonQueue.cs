@@ -215,19 +215,3 @@ internal sealed class PoisonQueue(LeadStorage storage, LeadQueue leads, TimeProv
         DeletedAndStop,
     }
 }
-
-internal enum ReplayOutcome
-{
-    Replayed,
-
-    /// <summary>On the lead queue, but its poison copy could not be deleted: replaying that copy later is harmless.</summary>
-    ReplayedPoisonCopyKept,
-
-    /// <summary>Not a lead envelope this version reads; replayed only when asked to replay such messages as they are.</summary>
-    NotAnEnvelope,
-
-    /// <summary>Could not be put back on the lead queue; left in the poison queue, the others replayed.</summary>
-    Skipped,
-}
-
-internal sealed record ReplayResult(PoisonMessage Message, ReplayOutcome Outcome, string? Detail);

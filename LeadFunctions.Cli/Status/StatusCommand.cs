@@ -5,7 +5,6 @@ using LeadFunctions.Cli.Intake;
 using LeadFunctions.Cli.Output;
 using LeadFunctions.Cli.Storage;
 using LeadFunctions.Storage;
-using LeadFunctions.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LeadFunctions.Cli.Status;

@@ -1,5 +1,3 @@
-using LeadFunctions.Storage;
-
 namespace LeadFunctions.Delivery;
 
 public sealed record DeliveryRecord(string LeadId, string Destination, DateTimeOffset DeliveredAt, DateTimeOffset ReceivedAt, int Attempt,

@@ -1,4 +1,3 @@
-using LeadFunctions.Storage;
 using LeadFunctions.Telemetry;
 
 namespace LeadFunctions.Delivery;

@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace LeadFunctions.Intake;
 
 public readonly record struct BodyRead(byte[]? Bytes, BodyFailure Failure)

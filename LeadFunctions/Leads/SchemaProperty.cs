@@ -1,5 +1,3 @@
-using Json.Schema;
-
 namespace LeadFunctions.Leads;
 
 /// <param name="Name">The canonical spelling, as the schema writes it.</param>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Chat;
 
 namespace LeadFunctions.Destinations.Teams;

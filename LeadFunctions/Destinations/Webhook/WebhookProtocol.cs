@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Http;
 using LeadFunctions.Destinations.Limits;
 using LeadFunctions.Destinations.Mapping;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Console;
-
 namespace LeadFunctions.Hosting.Standalone;
 
 /// <summary>The answer to <c>GET /</c>: which app this is and how it is hosted.</summary>
