@@ -2,7 +2,7 @@ using LeadFunctions.Destinations.Slack;
 using LeadFunctions.Destinations.Teams;
 using Microsoft.Extensions.Options;
 
-namespace LeadFunctions.Tests.Chat;
+namespace LeadFunctions.Tests.Destinations.Chat;
 
 /// <summary>Wrong chat settings are reported, one sentence naming the setting, without repeating the webhook's secret.</summary>
 public sealed class ChatSettingsTests

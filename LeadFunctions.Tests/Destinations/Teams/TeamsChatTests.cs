@@ -1,10 +1,10 @@
 using LeadFunctions.Destinations.Chat;
 using LeadFunctions.Destinations.Teams;
-using LeadFunctions.Tests.Chat;
+using LeadFunctions.Tests.Destinations.Chat;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LeadFunctions.Tests.Teams;
+namespace LeadFunctions.Tests.Destinations.Teams;
 
 /// <summary>The chat promise (<see cref="ChatPromiseSuite{TFake,TProtocol}"/>) for Teams, and its Adaptive Card.</summary>
 public sealed class TeamsChatTests(Azurite azurite) : ChatPromiseSuite<FakeTeams, TeamsProtocol>(azurite), IClassFixture<Azurite>

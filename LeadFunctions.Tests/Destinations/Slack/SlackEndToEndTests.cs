@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LeadFunctions.Tests.Slack;
+namespace LeadFunctions.Tests.Destinations.Slack;
 
 /// <summary>
 /// <c>Destinations__Default=Table;Slack</c> through the whole app: an archived channel poisons only Slack's delivery with its

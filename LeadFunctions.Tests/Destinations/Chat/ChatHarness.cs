@@ -3,7 +3,7 @@ using LeadFunctions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LeadFunctions.Tests.Chat;
+namespace LeadFunctions.Tests.Destinations.Chat;
 
 /// <summary>
 /// A chat destination as the app wires it (its <c>Add…</c> extension and the app's storage, for the sent marks), pointed at a

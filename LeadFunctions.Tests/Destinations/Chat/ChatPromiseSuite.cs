@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace LeadFunctions.Tests.Chat;
+namespace LeadFunctions.Tests.Destinations.Chat;
 
 /// <summary>
 /// What the app promises a chat (docs/destinations.md, "Teams and Slack"), against each service's loopback webhook: never a

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using LeadFunctions.Destinations.Slack;
-using LeadFunctions.Tests.Chat;
+using LeadFunctions.Tests.Destinations.Chat;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LeadFunctions.Tests.Slack;
+namespace LeadFunctions.Tests.Destinations.Slack;
 
 /// <summary>The chat promise (<see cref="ChatPromiseSuite{TFake,TProtocol}"/>) for Slack, and its Block Kit message.</summary>
 public sealed class SlackChatTests(Azurite azurite) : ChatPromiseSuite<FakeSlack, SlackProtocol>(azurite), IClassFixture<Azurite>
